@@ -1,0 +1,27 @@
+"""The Celery app. Task defaults (acks_late, time limits) come from settings; periodic schedules
+are declared once, in `BEAT_SCHEDULE` below, and kept in the database by django-celery-beat."""
+
+import os
+
+from celery import Celery, Task
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+class LeerborgTask(Task):
+    """Retries with exponential back-off on connection trouble; a task is safe to run twice."""
+
+    autoretry_for = (ConnectionError, TimeoutError)
+    retry_backoff = True
+    retry_backoff_max = 600
+    retry_jitter = True
+    max_retries = 5
+
+
+app = Celery("leerborg", task_cls=LeerborgTask)
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Periodic work, in one place. Later apps add their entries here.
+BEAT_SCHEDULE: dict = {}
+app.conf.beat_schedule = BEAT_SCHEDULE

@@ -1,0 +1,201 @@
+"""Departments (a tree), job groups and employees, with the rules that keep the org chart sound."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+MAX_FTE = Decimal("1.50")
+
+
+class EducationLevel(models.TextChoices):
+    BASIC = "basic", _("Basic (primary, vmbo)")
+    SECONDARY = "secondary", _("Secondary (mbo, havo, vwo)")
+    BACHELOR = "bachelor", _("Bachelor (hbo, university bachelor)")
+    MASTER = "master", _("Master or higher")
+
+
+class Locale(models.TextChoices):
+    EN = "en", _("English")
+    NL = "nl", _("Dutch")
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class Department(TimestampedModel):
+    external_id = models.CharField(_("HRIS key"), max_length=100, unique=True, null=True, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A department cannot be its own parent.")})
+        if self.pk and self.pk in department_ancestor_ids(self.parent_id):
+            raise ValidationError(
+                {
+                    "parent": _("%(parent)s lies below %(department)s; a department tree cannot loop.")
+                    % {"parent": self.parent, "department": self}
+                }
+            )
+
+
+class JobGroup(TimestampedModel):
+    external_id = models.CharField(_("HRIS key"), max_length=100, unique=True, null=True, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("job group")
+        verbose_name_plural = _("job groups")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Employee(TimestampedModel):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employee",
+    )
+    external_id = models.CharField(_("HRIS key"), max_length=100, unique=True, null=True, blank=True)
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="employees",
+    )
+    job_group = models.ForeignKey(
+        JobGroup,
+        verbose_name=_("job group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="employees",
+    )
+    manager = models.ForeignKey(
+        "self",
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    education_level = models.CharField(
+        _("education level"), max_length=16, choices=EducationLevel.choices, default=EducationLevel.SECONDARY
+    )
+    fte = models.DecimalField(
+        _("FTE"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_FTE)],
+        help_text=_("Part of a full-time week, above 0 and at most 1.5."),
+    )
+    hired_on = models.DateField(_("hired on"), null=True, blank=True)
+    locale = models.CharField(_("language"), max_length=5, choices=Locale.choices, default=Locale.NL)
+    active = models.BooleanField(_("active"), default=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="employee_email_unique_ci",
+                violation_error_message=_("Another employee already uses this e-mail address."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fte__gt=0, fte__lte=MAX_FTE),
+                name="employee_fte_range",
+                violation_error_message=_("FTE must be above 0 and at most 1.5."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(manager=models.F("pk")),
+                name="employee_not_own_manager",
+                violation_error_message=_("An employee cannot be their own manager."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def clean_fields(self, exclude=None):
+        if self.email:
+            self.email = self.email.strip()
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        super().clean()
+        if self.manager_id is None:
+            return
+        if self.pk and self.manager_id == self.pk:
+            raise ValidationError({"manager": _("An employee cannot be their own manager.")})
+        if self.pk and self.pk in employee_manager_chain_ids(self.manager_id):
+            raise ValidationError(
+                {
+                    "manager": _(
+                        "%(manager)s reports to %(employee)s, directly or indirectly; a manager chain cannot loop."
+                    )
+                    % {"manager": self.manager, "employee": self}
+                }
+            )
+
+
+def _chain_ids(model, field: str, start_id: int) -> list[int]:
+    """Ids from start_id up its chain, one query per level; stops on a loop already in the data."""
+    chain, seen, current = [], set(), start_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        chain.append(current)
+        current = model.objects.filter(pk=current).values_list(field, flat=True).first()
+    return chain
+
+
+def employee_manager_chain_ids(manager_id: int) -> list[int]:
+    return _chain_ids(Employee, "manager_id", manager_id)
+
+
+def department_ancestor_ids(department_id: int) -> list[int]:
+    return _chain_ids(Department, "parent_id", department_id)

@@ -1,0 +1,104 @@
+"""Reads that the people pages and the API share."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from .access import team_ids
+from .models import Department, Employee, JobGroup
+
+
+def department_subtree_ids(department_id: int) -> set[int]:
+    """A department and everything below it, from one query over the (small) department table."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, stack = set(), [department_id]
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue
+        found.add(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+@dataclass
+class DepartmentNode:
+    department: Department
+    depth: int
+    headcount: int
+    total: int = 0
+    children: list = field(default_factory=list)
+
+
+def department_tree_with_headcounts() -> list[DepartmentNode]:
+    """The department tree in display order, each with its own and its subtree's active headcount."""
+    departments = Department.objects.annotate(headcount=Count("employees", filter=Q(employees__active=True)))
+    nodes = {d.pk: DepartmentNode(department=d, depth=0, headcount=d.headcount) for d in departments}
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.department.parent_id)
+        (parent.children if parent else roots).append(node)
+
+    ordered: list[DepartmentNode] = []
+
+    def walk(node, depth, seen):
+        if node.department.pk in seen:  # a loop in bad data must not hang the page
+            return 0
+        seen.add(node.department.pk)
+        node.depth = depth
+        ordered.append(node)
+        node.children.sort(key=lambda n: n.department.name)
+        node.total = node.headcount + sum(walk(child, depth + 1, seen) for child in node.children)
+        return node.total
+
+    seen: set[int] = set()
+    for root in sorted(roots, key=lambda n: n.department.name):
+        walk(root, 0, seen)
+    return ordered
+
+
+def job_groups_with_headcounts():
+    return JobGroup.objects.annotate(headcount=Count("employees", filter=Q(employees__active=True))).order_by("name")
+
+
+def employee_directory(
+    *,
+    q: str = "",
+    department: int | None = None,
+    job_group: int | None = None,
+    education_level: str = "",
+    active: bool | None = True,
+    manager: int | None = None,
+):
+    qs = Employee.objects.select_related("department", "job_group", "manager")
+    if q:
+        for word in q.split():
+            qs = qs.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(external_id__iexact=word)
+            )
+    if department:
+        qs = qs.filter(department_id__in=department_subtree_ids(department))
+    if job_group:
+        qs = qs.filter(job_group_id=job_group)
+    if education_level:
+        qs = qs.filter(education_level=education_level)
+    if active is not None:
+        qs = qs.filter(active=active)
+    if manager:
+        qs = qs.filter(manager_id=manager)
+    return qs.order_by("last_name", "first_name", "pk")
+
+
+def team_of(manager: Employee):
+    """A manager's direct reports first, then the indirect ones, with what the team page shows."""
+    ids = team_ids(manager)
+    return (
+        Employee.objects.filter(pk__in=ids, active=True)
+        .select_related("department", "job_group", "manager")
+        .order_by("last_name", "first_name")
+    )

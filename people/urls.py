@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("me/", views.profile, name="profile"),
+    path("<int:pk>/", views.employee_detail, name="employee_detail"),
+    path("<int:pk>/edit/", views.employee_edit, name="employee_edit"),
+]

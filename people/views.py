@@ -1,0 +1,134 @@
+"""People pages: the home page per role, the directory, an employee's page, the language switch."""
+
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from .access import access_employee, capability_required, has_capability, roles_of
+from .forms import DirectoryFilterForm, EmployeeForm
+from .models import Employee, Locale
+from .selectors import department_tree_with_headcounts, employee_directory, job_groups_with_headcounts, team_of
+from .services import employee_set_locale, employee_update
+
+
+@capability_required("home.view")
+def home(request):
+    roles = roles_of(request.user)
+    context = {"roles": roles}
+    if roles.is_manager:
+        team = list(team_of(roles.employee))
+        context["team_direct"] = [e for e in team if e.manager_id == roles.employee.pk]
+        context["team_indirect_count"] = len(team) - len(context["team_direct"])
+    if roles.is_ld_staff:
+        context["department_tree"] = department_tree_with_headcounts()
+        context["job_groups"] = job_groups_with_headcounts()
+        context["active_count"] = Employee.objects.filter(active=True).count()
+    return render(request, "people/home.html", context)
+
+
+@capability_required("people.directory")
+def directory(request):
+    form = DirectoryFilterForm(request.GET or None)
+    employees = employee_directory(**form.filters())
+    if request.GET.get("export") == "csv":
+        return _directory_csv(employees)
+    page = Paginator(employees, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "people/partials/directory_results.html" if request.htmx else "people/directory.html"
+    return render(request, template, context)
+
+
+def _directory_csv(employees):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="employees.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 with diacritics correctly only with a BOM
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("HRIS key"),
+            _("First name"),
+            _("Last name"),
+            _("E-mail address"),
+            _("Department"),
+            _("Job group"),
+            _("Manager"),
+            _("Education level"),
+            _("FTE"),
+            _("Hired on"),
+            _("Active"),
+        ]
+    )
+    for e in employees.iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                e.external_id or "",
+                e.first_name,
+                e.last_name,
+                e.email,
+                e.department or "",
+                e.job_group or "",
+                e.manager or "",
+                e.get_education_level_display(),
+                e.fte,
+                e.hired_on or "",
+                _("yes") if e.active else _("no"),
+            ]
+        )
+    return response
+
+
+def employee_detail(request, pk):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    employee = access_employee(request.user, pk)
+    reports = employee.reports.filter(active=True).select_related("job_group").order_by("last_name", "first_name")
+    return render(
+        request,
+        "people/employee_detail.html",
+        {
+            "employee": employee,
+            "reports": reports,
+            "can_edit": has_capability(request.user, "people.manage"),
+        },
+    )
+
+
+@capability_required("people.manage")
+def employee_edit(request, pk):
+    employee = access_employee(request.user, pk)
+    form = EmployeeForm(request.POST or None, instance=Employee.objects.get(pk=employee.pk))
+    if request.method == "POST" and form.is_valid():
+        employee_update(employee=employee, **{name: form.cleaned_data[name] for name in form.Meta.fields})
+        messages.success(request, _("%(name)s has been saved.") % {"name": employee.full_name})
+        return redirect("people:employee_detail", pk=employee.pk)
+    return render(request, "people/employee_edit.html", {"employee": employee, "form": form})
+
+
+@require_POST
+def language_switch(request):
+    """Django's set_language, and for a signed-in employee the choice is remembered on their profile."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    employee = roles_of(request.user).employee
+    if employee is not None and language in Locale.values and employee.locale != language:
+        employee_set_locale(employee=employee, locale=language)
+    return response
+
+
+@capability_required("home.view")
+def profile(request):
+    """The signed-in person's own page."""
+    employee = roles_of(request.user).employee
+    if employee is None:
+        return redirect("home")
+    return redirect("people:employee_detail", pk=employee.pk)

@@ -1,0 +1,153 @@
+"""Personas and service guards shared by every test.
+
+Personas: `hr` (L&D staff), `manager` (manages `employee` and, through a team lead, more),
+`employee`, `other_employee` (a colleague elsewhere), `outsider_manager` (manages someone else).
+Guards: `require_postgres`, `require_redis`, `require_browser`. Without the service a test is skipped
+with a reason; with LEERBORG_REQUIRE_ALL=1 (CI) it fails instead.
+"""
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+
+from people.access import LD_STAFF_GROUP
+from tests.factories import DepartmentFactory, EmployeeFactory, JobGroupFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIRE_ALL = os.environ.get("LEERBORG_REQUIRE_ALL") == "1"
+
+
+def _missing(reason: str):
+    if REQUIRE_ALL:
+        pytest.fail(f"required in CI but missing: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def require_postgres():
+    if connection.vendor != "postgresql":
+        _missing("needs PostgreSQL (set DATABASE_URL or run `make test` with PostgreSQL on localhost)")
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        _missing("needs Redis (TEST_REDIS_URL; `make test` sets it when Redis answers)")
+    return url
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        _missing("needs Debian's chromium (/usr/bin/chromium)")
+    return path
+
+
+@dataclass
+class Personas:
+    hr: object
+    manager: object
+    employee: object
+    other_employee: object
+    outsider_manager: object
+    team_lead: object
+    indirect_report: object
+
+    def user(self, name):
+        return None if name == "anonymous" else getattr(self, name).user
+
+
+def make_person(username, **fields):
+    user = UserFactory(username=username)
+    return EmployeeFactory(user=user, **fields)
+
+
+@pytest.fixture
+def org(db):
+    """A small organisation every persona lives in."""
+    root = DepartmentFactory(name="Organisation")
+    service = DepartmentFactory(name="Customer Service", parent=root)
+    finance = DepartmentFactory(name="Finance", parent=root)
+    agents = JobGroupFactory(name="Agents")
+    leads = JobGroupFactory(name="Team leads")
+    return {"root": root, "service": service, "finance": finance, "agents": agents, "leads": leads}
+
+
+@pytest.fixture
+def personas(org):
+    hr = make_person("hr", department=org["root"], first_name="Hanna", last_name="Roos")
+    hr.user.groups.add(Group.objects.get_or_create(name=LD_STAFF_GROUP)[0])
+    manager = make_person(
+        "manager", department=org["service"], job_group=org["leads"], first_name="Mehmet", last_name="Yılmaz"
+    )
+    employee = make_person(
+        "employee",
+        department=org["service"],
+        job_group=org["agents"],
+        manager=manager,
+        first_name="Zoë",
+        last_name="de Vries",
+    )
+    team_lead = make_person("team_lead", department=org["service"], job_group=org["leads"], manager=manager)
+    indirect = make_person("indirect", department=org["service"], job_group=org["agents"], manager=team_lead)
+    outsider_manager = make_person(
+        "outsider_manager", department=org["finance"], job_group=org["leads"], first_name="Łukasz", last_name="Nowak"
+    )
+    other_employee = make_person(
+        "other_employee", department=org["finance"], job_group=org["agents"], manager=outsider_manager
+    )
+    return Personas(
+        hr=hr,
+        manager=manager,
+        employee=employee,
+        other_employee=other_employee,
+        outsider_manager=outsider_manager,
+        team_lead=team_lead,
+        indirect_report=indirect,
+    )
+
+
+@pytest.fixture
+def hr(personas):
+    return personas.hr
+
+
+@pytest.fixture
+def manager(personas):
+    return personas.manager
+
+
+@pytest.fixture
+def employee(personas):
+    return personas.employee
+
+
+@pytest.fixture
+def other_employee(personas):
+    return personas.other_employee
+
+
+@pytest.fixture
+def outsider_manager(personas):
+    return personas.outsider_manager
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(employee_or_None) -> a Django test client logged in as that person (or anonymous)."""
+    from django.test import Client
+
+    def make(person):
+        c = Client()
+        if person is not None:
+            c.force_login(person.user)
+        return c
+
+    return make
