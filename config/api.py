@@ -3,9 +3,14 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+import budgets.api
+import catalog.api
+import comms.api
+import hris.api
 import people.api
+import policy.api
 
-APPS = [people.api]
+APPS = [people.api, hris.api, catalog.api, budgets.api, comms.api, policy.api]
 
 router = DefaultRouter()
 router.include_root_view = False

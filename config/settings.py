@@ -38,6 +38,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "people",
+    "hris",
+    "catalog",
+    "budgets",
+    "comms",
+    "policy",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,11 @@ from .health import healthz
 urlpatterns = [
     path("", people_views.home, name="home"),
     path("people/", include("people.urls")),
+    path("hris/", include("hris.urls")),
+    path("catalog/", include("catalog.urls")),
+    path("budget/", include("budgets.urls")),
+    path("comms/", include("comms.urls")),
+    path("moments/", include("policy.urls")),
     path("language/", people_views.language_switch, name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -28,6 +28,8 @@ class Roles:
     employee: Employee | None
     is_ld_staff: bool
     is_manager: bool
+    # API clients carry scopes (`hris:write`, `reporting:read`, ...); people carry none.
+    scopes: frozenset = frozenset()
 
     @property
     def is_employee(self) -> bool:
@@ -41,6 +43,11 @@ def roles_of(user) -> Roles:
     """The roles of a user, computed once per request (two queries) and kept on the user."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
+    api_scopes = getattr(user, "api_scopes", None)
+    if api_scopes is not None:  # an API client's principal (see the HRIS app's authentication)
+        return Roles(
+            authenticated=True, employee=None, is_ld_staff=False, is_manager=False, scopes=frozenset(api_scopes)
+        )
     cached = getattr(user, "_leerborg_roles", None)
     if cached is not None:
         return cached
@@ -90,7 +97,7 @@ def capabilities_of(user) -> set[str]:
 
 @rule("home.view")
 def _home_view(roles: Roles) -> bool:
-    return roles.authenticated
+    return roles.authenticated and not roles.scopes
 
 
 @rule("people.directory")

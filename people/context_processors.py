@@ -1,11 +1,14 @@
 """Puts the signed-in person's roles and capabilities in every template, for the navigation."""
 
 from .access import capabilities_of, roles_of
+from .registry import registry
 
 
 def roles(request):
     user = getattr(request, "user", None)
+    caps = capabilities_of(user) if user is not None else set()
     return {
         "roles": roles_of(user),
-        "caps": capabilities_of(user) if user is not None else set(),
+        "caps": caps,
+        "nav_items": [item for item in registry.nav if item.capability in caps],
     }

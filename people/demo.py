@@ -278,7 +278,3 @@ def _demo_user(username: str, employee: Employee):
         employee.user = user
         employee.save(update_fields=["user", "updated_at"])
     return user
-
-
-# Later apps append callables here (in their AppConfig.ready) to extend the demo organisation.
-DEMO_STEPS: list = []

@@ -13,6 +13,7 @@ from django.views.i18n import set_language
 from .access import access_employee, capability_required, has_capability, roles_of
 from .forms import DirectoryFilterForm, EmployeeForm
 from .models import Employee, Locale
+from .registry import registry
 from .selectors import department_tree_with_headcounts, employee_directory, job_groups_with_headcounts, team_of
 from .services import employee_set_locale, employee_update
 
@@ -25,6 +26,10 @@ def home(request):
         team = list(team_of(roles.employee))
         context["team_direct"] = [e for e in team if e.manager_id == roles.employee.pk]
         context["team_indirect_count"] = len(team) - len(context["team_direct"])
+    role_flags = {"employee": roles.is_employee, "manager": roles.is_manager, "ld": roles.is_ld_staff}
+    context["panels"] = [
+        (panel, panel.context(request, roles)) for panel in registry.panels if role_flags.get(panel.role)
+    ]
     if roles.is_ld_staff:
         context["department_tree"] = department_tree_with_headcounts()
         context["job_groups"] = job_groups_with_headcounts()

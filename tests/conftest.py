@@ -151,3 +151,17 @@ def client_for(client):
         return c
 
     return make
+
+
+@pytest.fixture
+def celery_worker_process(redis_url, transactional_db, tmp_path):
+    """A real Celery worker process on Redis, using the test database. Yields a `send(name, *args)`
+    that enqueues a task by name on that broker (bypassing the eager mode tests run in)."""
+    from tests.workers import WorkerProcess
+
+    worker = WorkerProcess(redis_url=redis_url, log_path=tmp_path / "worker.log")
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()

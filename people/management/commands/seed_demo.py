@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from people.demo import DEMO_STEPS, seed_people
+from people.demo import seed_people
+from people.registry import registry
 
 
 class Command(BaseCommand):
@@ -11,7 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         logins = seed_people()
-        for step in DEMO_STEPS:
+        for _order, step in registry.demo_steps:
             step()
         from people.models import Employee
 

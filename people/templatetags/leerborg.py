@@ -1,0 +1,17 @@
+"""Template helpers shared by every app."""
+
+from django import template
+from django.template.loader import render_to_string
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def render_panel(context, panel, panel_context):
+    """Render a registered home panel with the page's context plus its own."""
+    return render_to_string(panel.template, {**context.flatten(), **panel_context}, request=context.get("request"))
+
+
+@register.filter
+def for_role(panels, role):
+    return [(panel, ctx) for panel, ctx in panels if panel.role == role]
