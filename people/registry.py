@@ -28,6 +28,7 @@ class Registry:
     nav: list[NavItem] = field(default_factory=list)
     panels: list[HomePanel] = field(default_factory=list)
     demo_steps: list[tuple[int, Callable[[], None]]] = field(default_factory=list)
+    providers: dict[str, Callable] = field(default_factory=dict)
 
     def add_nav(self, item: NavItem):
         if item not in self.nav:
@@ -43,6 +44,13 @@ class Registry:
         if (order, step) not in self.demo_steps:
             self.demo_steps.append((order, step))
             self.demo_steps.sort(key=lambda s: s[0])
+
+    def provide(self, name: str, func: Callable):
+        """Offer a function to lower or sibling apps, e.g. "budget_available" (employee -> Decimal)."""
+        self.providers[name] = func
+
+    def get(self, name: str) -> Callable | None:
+        return self.providers.get(name)
 
 
 registry = Registry()

@@ -4,6 +4,7 @@ for forms, the admin, the API and imports."""
 from django.db import transaction
 
 from .models import Department, Employee, JobGroup
+from .signals import RELEVANT_FIELDS, employees_changed
 
 EMPLOYEE_FIELDS = (
     "user",
@@ -50,7 +51,9 @@ def employee_create(*, first_name: str, last_name: str, email: str, **fields) ->
     unknown = set(fields) - set(EMPLOYEE_FIELDS)
     if unknown:
         raise TypeError(f"unknown employee fields: {sorted(unknown)}")
-    return _save(Employee(first_name=first_name, last_name=last_name, email=email, **fields))
+    employee = _save(Employee(first_name=first_name, last_name=last_name, email=email, **fields))
+    employees_changed.send(sender=Employee, created={employee.pk}, updated=set(), deactivated=set())
+    return employee
 
 
 @transaction.atomic
@@ -58,9 +61,14 @@ def employee_update(*, employee: Employee, **fields) -> Employee:
     unknown = set(fields) - set(EMPLOYEE_FIELDS)
     if unknown:
         raise TypeError(f"unknown employee fields: {sorted(unknown)}")
+    relevant = {name for name, value in fields.items() if name in RELEVANT_FIELDS and getattr(employee, name) != value}
     for name, value in fields.items():
         setattr(employee, name, value)
-    return _save(employee)
+    _save(employee)
+    if relevant:
+        deactivated = {employee.pk} if "active" in relevant and not employee.active else set()
+        employees_changed.send(sender=Employee, created=set(), updated={employee.pk}, deactivated=deactivated)
+    return employee
 
 
 @transaction.atomic
@@ -68,6 +76,8 @@ def employee_deactivate(*, employee: Employee) -> bool:
     """Deactivate, never delete: history stays. Returns False when there was nothing to do."""
     changed = Employee.objects.filter(pk=employee.pk, active=True).update(active=False)
     employee.active = False
+    if changed:
+        employees_changed.send(sender=Employee, created=set(), updated={employee.pk}, deactivated={employee.pk})
     return bool(changed)
 
 

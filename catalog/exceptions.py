@@ -1,0 +1,14 @@
+"""Exceptions that cross from other apps into the catalog's enrolment flow."""
+
+
+class ApprovalRefused(Exception):
+    """Raised by an `enrolment_approving` receiver to stop an approval, with a message for people.
+
+    `route_to_ld` asks the catalog to hand the request to L&D staff as an exception instead of
+    refusing it outright (the budget policy decides which)."""
+
+    def __init__(self, message: str, *, code: str = "refused", route_to_ld: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.route_to_ld = route_to_ld
