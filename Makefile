@@ -19,6 +19,7 @@ install: $(VENV)/.installed
 
 # Embedded mode: SQLite and a file-based Celery broker in var/, no server to install.
 run: export DEBUG ?= true
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo

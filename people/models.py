@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -140,6 +140,7 @@ class Employee(TimestampedModel):
             models.UniqueConstraint(
                 Lower("email"),
                 name="employee_email_unique_ci",
+                violation_error_code="email_taken",
                 violation_error_message=_("Another employee already uses this e-mail address."),
             ),
             models.CheckConstraint(
@@ -165,6 +166,17 @@ class Employee(TimestampedModel):
         if self.email:
             self.email = self.email.strip()
         super().clean_fields(exclude=exclude)
+
+    def validate_constraints(self, exclude=None):
+        """Report the case-insensitive e-mail clash on the e-mail field, where people look for it."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            for error in general:
+                errors.setdefault("email" if error.code == "email_taken" else NON_FIELD_ERRORS, []).append(error)
+            raise ValidationError(errors) from None
 
     def clean(self):
         super().clean()
