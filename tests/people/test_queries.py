@@ -21,6 +21,9 @@ PAGES = [
     ("manager", "people:employee_detail", lambda p: {"pk": p.manager.pk}, {}, False),
     ("hr", "people:employee_edit", lambda p: {"pk": p.employee.pk}, {}, False),
     (None, "login", None, {}, False),
+    ("hr", "admin:index", None, {}, False),
+    ("hr", "admin:people_employee_changelist", None, {}, False),
+    ("hr", "admin:people_employee_change", lambda p: {"object_id": p.employee.pk}, {}, False),
 ]
 
 
@@ -30,6 +33,7 @@ def _count(client, personas, persona, name, kwargs, query, htmx):
         client.force_login(getattr(personas, persona).user)
     url = reverse(name, kwargs=kwargs(personas) if kwargs else None)
     headers = {"HX-Request": "true"} if htmx else {}
+    client.get(url, query, headers=headers)  # warm per-process caches (content types) first
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, query, headers=headers)
     assert response.status_code == 200, (name, response.status_code)
