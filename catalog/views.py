@@ -2,7 +2,8 @@
 view, the learning profile, the diversity of the offer and the provider import."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404
@@ -208,8 +209,6 @@ def _enrolment_context(request, enrolment):
 
 
 def _transition(request, pk, action):
-    if not request.user.is_authenticated:
-        raise PermissionDenied
     enrolment = access_enrolment(request.user, pk)
     try:
         action(enrolment)
@@ -221,18 +220,21 @@ def _transition(request, pk, action):
 
 
 @require_POST
+@login_required
 def enrolment_cancel(request, pk):
     _transition(request, pk, lambda e: services.enrolment_cancel(enrolment=e, by=request.user))
     return redirect("catalog:enrolment_detail", pk=pk)
 
 
 @require_POST
+@login_required
 def enrolment_start(request, pk):
     _transition(request, pk, lambda e: services.enrolment_start(enrolment=e, by=request.user))
     return redirect("catalog:enrolment_detail", pk=pk)
 
 
 @require_POST
+@login_required
 def enrolment_complete(request, pk):
     form = CompleteForm(request.POST)
     if not form.is_valid():
