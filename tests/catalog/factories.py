@@ -20,6 +20,7 @@ class SkillFactory(factory.django.DjangoModelFactory):
 class ItemFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = LearningItem
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Item {n}")
     provider = "Acme Learning"

@@ -1,0 +1,31 @@
+"""Catalog fixtures: the approval threshold and a few items."""
+
+from decimal import Decimal
+
+import pytest
+
+from catalog.models import CatalogSettings
+from tests.catalog.factories import ItemFactory, SessionFactory
+
+
+@pytest.fixture
+def threshold(db):
+    settings = CatalogSettings.current()
+    settings.approval_threshold = Decimal("100.00")
+    settings.save()
+    return settings
+
+
+@pytest.fixture
+def pricey_item(threshold):
+    return ItemFactory(title="Negotiation masterclass", cost=Decimal("450.00"), format="classroom")
+
+
+@pytest.fixture
+def cheap_item(threshold):
+    return ItemFactory(title="Excel in an hour", cost=Decimal("25.00"))
+
+
+@pytest.fixture
+def session(threshold):
+    return SessionFactory(item__cost=Decimal("300.00"), seats=3)
