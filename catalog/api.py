@@ -9,6 +9,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import ParseError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
@@ -36,6 +37,18 @@ ErrorSerializer = inline_serializer(
         )
     },
 )
+
+
+class ErrorListMixin:
+    """Unparseable JSON answers in the same error shape as every other rejection."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, ParseError):
+            return Response(
+                {"errors": [{"path": "", "code": "parse_error", "message": str(exc.detail)}]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return super().handle_exception(exc)
 
 
 class LearningItemSerializer(serializers.ModelSerializer):
@@ -81,7 +94,7 @@ class ItemInputSerializer(serializers.Serializer):
     active = serializers.BooleanField(required=False)
 
 
-class LearningItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class LearningItemViewSet(ErrorListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Learning items. POST upserts a batch by (provider, provider_key): every row is checked
     first; if any is wrong nothing is written and every error is listed."""
 
@@ -151,7 +164,7 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EnrolmentViewSet(ErrorListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Enrolments the caller may see. POST reports a completion from an external LMS (scope
     `lms:write` or `hris:write`): employee by HRIS key, item by id or by provider and key."""
 
