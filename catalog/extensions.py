@@ -7,11 +7,11 @@ from people.registry import HomePanel, NavItem, registry
 
 def _employee_panel(request, roles):
     from .models import OPEN_STATUSES
-    from .selectors import enrolments_visible_to, items_for_employee, mandatory_due
+    from .selectors import enrolments_visible_to, for_you, mandatory_due
 
     employee = roles.employee
     return {
-        "for_you": items_for_employee(employee=employee, limit=5),
+        "for_you": for_you(employee=employee, limit=5),
         "my_open": list(enrolments_visible_to(request.user).filter(employee=employee, status__in=OPEN_STATUSES)[:5]),
         "my_dues": mandatory_due([employee]).get(employee.pk, []),
     }

@@ -2,11 +2,13 @@
 mandatory items due, the manager's team and the diversity of the offer. Each runs a fixed number of
 queries whatever the size of the catalog or the organisation."""
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
@@ -92,11 +94,36 @@ W_NEED, W_JOB, W_LEVEL, W_FORMAT, W_RATED, W_TAKEN, W_LANGUAGE = 5, 4, 3, 2, 3, 
 
 @dataclass
 class Recommendation:
+    """An item for someone and why. The reasons are kept as codes and put into words when read, in
+    the language of the moment, so a cached ranking serves Dutch and English alike."""
+
     item: LearningItem
     score: int
-    reasons: list[str] = field(default_factory=list)
+    codes: list = field(default_factory=list)
     colleagues_rating: Decimal | None = None
     colleagues_completions: int = 0
+
+    @property
+    def reasons(self) -> list[str]:
+        return [_reason_text(code, *args) for code, *args in self.codes]
+
+
+def _reason_text(code, *args) -> str:
+    if code == "need":
+        return _("you want to learn %(skill)s") % {"skill": args[0]}
+    if code == "job":
+        return _("%(skill)s: a skill your job group needs") % {"skill": args[0]}
+    if code == "format":
+        return _("you asked for %(format)s") % {"format": str(Format(args[0]).label).lower()}
+    if code == "level":
+        return _("suits your level")
+    if code == "rated":
+        return _("colleagues in your department rated it %(rating)s") % {"rating": args[0]}
+    if code == "taken":
+        if args[0] == 1:
+            return _("a colleague in your department took it")
+        return _("%(count)d colleagues in your department took it") % {"count": args[0]}
+    return _("in your language")
 
 
 def _flag(condition: Q):
@@ -180,33 +207,100 @@ def items_for_employee(*, employee: Employee, limit: int = 20) -> list[Recommend
 
 
 def _recommendation(item, job_skill_ids, need_ids) -> Recommendation:
-    reasons = []
+    codes = []
     skills = list(item.skills.all())
     wanted = [s.name for s in skills if s.pk in need_ids]
     if wanted:
-        reasons.append(_("you want to learn %(skill)s") % {"skill": ", ".join(wanted)})
+        codes.append(("need", ", ".join(wanted)))
     needed = [s.name for s in skills if s.pk in job_skill_ids]
     if needed:
-        reasons.append(_("%(skill)s: a skill your job group needs") % {"skill": ", ".join(needed)})
+        codes.append(("job", ", ".join(needed)))
     if item.r_format:
-        reasons.append(_("you asked for %(format)s") % {"format": item.get_format_display().lower()})
+        codes.append(("format", item.format))
     if item.r_level:
-        reasons.append(_("suits your level"))
+        codes.append(("level",))
     rating = None
     if item.d_rcount:
         rating = (Decimal(item.d_rsum) / item.d_rcount).quantize(Decimal("0.1"))
-        reasons.append(_("colleagues in your department rated it %(rating)s") % {"rating": rating})
+        codes.append(("rated", str(rating)))
     elif item.d_done:
-        reasons.append(
-            _("%(count)d colleagues in your department took it") % {"count": item.d_done}
-            if item.d_done != 1
-            else _("a colleague in your department took it")
-        )
-    if item.r_language and not reasons:
-        reasons.append(_("in your language"))
+        codes.append(("taken", item.d_done))
+    if item.r_language and not codes:
+        codes.append(("language",))
     return Recommendation(
-        item=item, score=item.score, reasons=reasons, colleagues_rating=rating, colleagues_completions=item.d_done
+        item=item, score=item.score, codes=codes, colleagues_rating=rating, colleagues_completions=item.d_done
     )
+
+
+# The ranking is cached per employee. It is computed again when the catalog changes (items, their
+# skills, the skills job groups need), when the employee's own profile or enrolments change, when
+# their department, job group, level or language change (all in the key), and at the latest after
+# RANKING_TTL seconds, which bounds how stale colleagues' ratings can be.
+RANKING_TTL = 60 * 60
+CATALOG_VERSION_KEY = "catalog:version"
+
+
+def _employee_version_key(employee_id) -> str:
+    return f"catalog:employee:{employee_id}:version"
+
+
+def catalog_changed() -> None:
+    cache.set(CATALOG_VERSION_KEY, time.time_ns(), None)
+
+
+def employee_learning_changed(employee_id) -> None:
+    cache.set(_employee_version_key(employee_id), time.time_ns(), RANKING_TTL * 2)
+
+
+def for_you(*, employee: Employee, limit: int = 12) -> list[Recommendation]:
+    """`items_for_employee`, through the cache: a hit costs two queries (the items and their skills)."""
+    versions = cache.get_many([CATALOG_VERSION_KEY, _employee_version_key(employee.pk)])
+    key = "catalog:for-you:" + ":".join(
+        str(part)
+        for part in (
+            employee.pk,
+            limit,
+            versions.get(CATALOG_VERSION_KEY, 0),
+            versions.get(_employee_version_key(employee.pk), 0),
+            employee.department_id,
+            employee.job_group_id,
+            employee.education_level,
+            employee.locale,
+        )
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        items = LearningItem.objects.filter(pk__in=[row[0] for row in cached], active=True).prefetch_related(
+            Prefetch("skills", queryset=Skill.objects.order_by("name"))
+        )
+        by_pk = {item.pk: item for item in items}
+        return [
+            Recommendation(
+                item=by_pk[pk],
+                score=score,
+                codes=[tuple(c) for c in codes],
+                colleagues_rating=Decimal(rating) if rating else None,
+                colleagues_completions=done,
+            )
+            for pk, score, codes, rating, done in cached
+            if pk in by_pk
+        ]
+    recommendations = items_for_employee(employee=employee, limit=limit)
+    cache.set(
+        key,
+        [
+            (
+                r.item.pk,
+                r.score,
+                r.codes,
+                str(r.colleagues_rating) if r.colleagues_rating else None,
+                r.colleagues_completions,
+            )
+            for r in recommendations
+        ],
+        RANKING_TTL,
+    )
+    return recommendations
 
 
 # --- enrolments --------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from .selectors import (
     access_enrolment,
     approvals_waiting_for,
     enrolments_visible_to,
-    items_for_employee,
+    for_you,
     items_search,
     mandatory_due,
     offer_diversity,
@@ -57,7 +57,7 @@ def home(request):
         request,
         "catalog/for_you.html",
         {
-            "recommendations": items_for_employee(employee=employee, limit=20),
+            "recommendations": for_you(employee=employee, limit=12),
             "budget_left": _budget_left(employee),
         },
     )

@@ -29,3 +29,13 @@ def cheap_item(threshold):
 @pytest.fixture
 def session(threshold):
     return SessionFactory(item__cost=Decimal("300.00"), seats=3)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached "for you" rankings must not leak from one test into another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
