@@ -252,10 +252,10 @@ def employee_learning_changed(employee_id) -> None:
     cache.set(_employee_version_key(employee_id), time.time_ns(), RANKING_TTL * 2)
 
 
-def for_you(*, employee: Employee, limit: int = 12) -> list[Recommendation]:
-    """`items_for_employee`, through the cache: a hit costs two queries (the items and their skills)."""
+def for_you_key(employee: Employee, limit: int) -> str:
+    """The cache key of an employee's ranking: it changes whenever the ranking may change."""
     versions = cache.get_many([CATALOG_VERSION_KEY, _employee_version_key(employee.pk)])
-    key = "catalog:for-you:" + ":".join(
+    return "catalog:for-you:" + ":".join(
         str(part)
         for part in (
             employee.pk,
@@ -268,6 +268,11 @@ def for_you(*, employee: Employee, limit: int = 12) -> list[Recommendation]:
             employee.locale,
         )
     )
+
+
+def for_you(*, employee: Employee, limit: int = 12, key: str | None = None) -> list[Recommendation]:
+    """`items_for_employee`, through the cache: a hit costs two queries (the items and their skills)."""
+    key = key or for_you_key(employee, limit)
     cached = cache.get(key)
     if cached is not None:
         items = LearningItem.objects.filter(pk__in=[row[0] for row in cached], active=True).prefetch_related(

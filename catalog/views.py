@@ -3,12 +3,16 @@ view, the learning profile, the diversity of the offer and the provider import."
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,10 +25,12 @@ from .forms import CompleteForm, DecisionForm, ExternalRequestForm, ImportForm, 
 from .imports import items_import, parse_csv
 from .models import OPEN_STATUSES, SEAT_STATUSES, LearningItem, LearningProfile, Status
 from .selectors import (
+    RANKING_TTL,
     access_enrolment,
     approvals_waiting_for,
     enrolments_visible_to,
     for_you,
+    for_you_key,
     items_search,
     mandatory_due,
     offer_diversity,
@@ -56,11 +62,23 @@ def home(request):
     return render(
         request,
         "catalog/for_you.html",
-        {
-            "recommendations": for_you(employee=employee, limit=12),
-            "budget_left": _budget_left(employee),
-        },
+        {"for_you_html": _for_you_html(request, employee), "budget_left": _budget_left(employee)},
     )
+
+
+def _for_you_html(request, employee, limit=12) -> str:
+    """The ranked cards, rendered once per ranking and language and then served from the cache:
+    the ranking's key changes whenever the ranking may (see selectors.for_you_key)."""
+    key = for_you_key(employee, limit)
+    html_key = f"{key}:html:{get_language()}"
+    html = cache.get(html_key)
+    if html is None:
+        recommendations = for_you(employee=employee, limit=limit, key=key)
+        html = render_to_string(
+            "catalog/partials/for_you_list.html", {"recommendations": recommendations}, request=request
+        )
+        cache.set(html_key, str(html), RANKING_TTL)
+    return mark_safe(html)  # noqa: S308 - our own template's output, escaped when it was rendered
 
 
 @capability_required("catalog.browse")
