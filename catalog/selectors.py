@@ -28,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from people.access import can_view_employee, roles_of, team_ids
@@ -118,7 +119,8 @@ def _reason_text(code, *args) -> str:
     if code == "level":
         return _("suits your level")
     if code == "rated":
-        return _("colleagues in your department rated it %(rating)s") % {"rating": args[0]}
+        rating = number_format(Decimal(args[0]), 1)
+        return _("colleagues in your department rated it %(rating)s") % {"rating": rating}
     if code == "taken":
         if args[0] == 1:
             return _("a colleague in your department took it")

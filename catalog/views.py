@@ -4,7 +4,7 @@ view, the learning profile, the diversity of the offer and the provider import."
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404
@@ -287,6 +287,11 @@ def _decide(request, pk, approve: bool):
         error = " ".join(exc.messages)
     except ApprovalRefused as exc:
         error = exc.message
+    except PermissionDenied as exc:
+        if not request.htmx:
+            raise
+        # In place, say why instead of a silent 403 that htmx would not show.
+        error = str(exc) or _("You cannot decide on this request.")
     if request.htmx:
         return render(
             request, "catalog/partials/decision_row.html", {"e": enrolment, "error": error, "decision_form": form}

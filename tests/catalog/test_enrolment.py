@@ -334,3 +334,15 @@ def test_lms_completion_of_a_request_still_waiting_is_refused(employee, pricey_i
     request(employee, pricey_item)
     with pytest.raises(ValidationError, match="still waiting"):
         enrolment_record_completion(employee=employee, item=pricey_item)
+
+
+def test_htmx_decision_that_is_not_yours_says_why_in_place(client_for, employee, manager, pricey_item, refuse):
+    e = request(employee, pricey_item)
+    refuse("Over budget: L&D decides.", route_to_ld=True)
+    c = client_for(manager)
+    c.post(f"/catalog/enrolments/{e.pk}/approve/", {}, headers={"HX-Request": "true"})
+    r = c.post(f"/catalog/enrolments/{e.pk}/approve/", {}, headers={"HX-Request": "true"})
+    assert r.status_code == 200
+    assert "You cannot decide on this request." in r.content.decode()
+    assert c.post(f"/catalog/enrolments/{e.pk}/approve/", {}).status_code == 403
+    assert Enrolment.objects.get(pk=e.pk).status == Status.REQUESTED
