@@ -346,3 +346,17 @@ def test_htmx_decision_that_is_not_yours_says_why_in_place(client_for, employee,
     assert "You cannot decide on this request." in r.content.decode()
     assert c.post(f"/catalog/enrolments/{e.pk}/approve/", {}).status_code == 403
     assert Enrolment.objects.get(pk=e.pk).status == Status.REQUESTED
+
+
+def test_a_routed_request_refused_again_by_the_budget_stays_with_ld(employee, manager, hr, pricey_item, refuse):
+    e = request(employee, pricey_item)
+    refuse("Over budget: L&D decides.", route_to_ld=True)
+    with pytest.raises(ApprovalRefused):
+        services.enrolment_approve(enrolment=e, by=manager.user)
+    with pytest.raises(ApprovalRefused) as exc:
+        services.enrolment_approve(enrolment=e, by=hr.user)
+    assert exc.value.message == "Over budget: L&D decides."
+    e.refresh_from_db()
+    assert e.status == Status.REQUESTED
+    assert e.routed_to_ld
+    assert e in approvals_waiting_for(hr.user)
