@@ -1,5 +1,264 @@
-"""REST API endpoints of the catalog app."""
+"""REST API of the catalog: learning items (read, and upsert by provider key for providers and HR
+systems) and enrolments (read, and completions reported by an external LMS)."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import ParseError
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from people.models import Employee
+
+from .imports import FIELDS, items_import
+from .models import Enrolment, LearningItem
+from .selectors import enrolments_visible_to, items_search
+from .services import enrolment_record_completion
+
+
+class ByIdPagination(CursorPagination):
+    ordering = "pk"
+    page_size = 100
+
+
+ErrorSerializer = inline_serializer(
+    "CatalogErrors",
+    {
+        "errors": serializers.ListField(
+            child=inline_serializer(
+                "CatalogError",
+                {"path": serializers.CharField(), "code": serializers.CharField(), "message": serializers.CharField()},
+            )
+        )
+    },
+)
+
+
+class ErrorListMixin:
+    """Unparseable JSON answers in the same error shape as every other rejection."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, ParseError):
+            return Response(
+                {"errors": [{"path": "", "code": "parse_error", "message": str(exc.detail)}]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return super().handle_exception(exc)
+
+
+class LearningItemSerializer(serializers.ModelSerializer):
+    levels = serializers.ListField(child=serializers.CharField(), read_only=True)
+    skills = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+    class Meta:
+        model = LearningItem
+        fields = [
+            "id",
+            "provider",
+            "provider_key",
+            "title",
+            "description",
+            "format",
+            "levels",
+            "language",
+            "duration_hours",
+            "cost",
+            "skills",
+            "delivery",
+            "url",
+            "active",
+            "updated_at",
+        ]
+
+
+class ItemInputSerializer(serializers.Serializer):
+    """For the schema only: the rows are validated by catalog.imports, all or nothing."""
+
+    provider = serializers.CharField()
+    provider_key = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField(required=False)
+    format = serializers.CharField()
+    levels = serializers.ListField(child=serializers.CharField())
+    language = serializers.CharField(required=False)
+    duration_hours = serializers.DecimalField(max_digits=6, decimal_places=1)
+    cost = serializers.DecimalField(max_digits=9, decimal_places=2, required=False)
+    skills = serializers.ListField(child=serializers.CharField(), required=False)
+    delivery = serializers.CharField(required=False)
+    url = serializers.URLField(required=False)
+    active = serializers.BooleanField(required=False)
+
+
+class LearningItemViewSet(ErrorListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Learning items. POST upserts a batch by (provider, provider_key): every row is checked
+    first; if any is wrong nothing is written and every error is listed."""
+
+    serializer_class = LearningItemSerializer
+    pagination_class = ByIdPagination
+    capabilities = {"list": "catalog.read_items", "retrieve": "catalog.read_items", "create": "catalog.write_items"}
+
+    def get_queryset(self):
+        return items_search(include_inactive=True).order_by("pk")
+
+    @extend_schema(
+        request={"application/json": {"type": "object", "properties": {"items": {"type": "array", "items": {}}}}},
+        responses={
+            200: inline_serializer(
+                "ItemImportResult", {"created": serializers.IntegerField(), "updated": serializers.IntegerField()}
+            ),
+            400: OpenApiResponse(ErrorSerializer),
+        },
+    )
+    def create(self, request):
+        data = request.data
+        if isinstance(data, dict) and "items" in data:
+            rows, prefix = data["items"], "items."
+        elif isinstance(data, list):
+            rows, prefix = data, ""
+        elif isinstance(data, dict) and set(data) <= set(FIELDS):
+            rows, prefix = [data], ""
+        else:
+            return Response(
+                {
+                    "errors": [
+                        {"path": "", "code": "invalid", "message": _('Send {"items": [...]} or a list of items.')}
+                    ]
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        result = items_import(rows=rows, path_prefix=prefix)
+        if result.errors:
+            return Response({"errors": result.errors}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"created": result.created, "updated": result.updated})
+
+
+class EnrolmentSerializer(serializers.ModelSerializer):
+    employee_external_id = serializers.CharField(source="employee.external_id", read_only=True)
+    title = serializers.CharField(read_only=True)
+    cost = serializers.DecimalField(max_digits=9, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Enrolment
+        fields = [
+            "id",
+            "employee",
+            "employee_external_id",
+            "item",
+            "session",
+            "title",
+            "cost",
+            "status",
+            "requested_at",
+            "decided_at",
+            "started_at",
+            "completed_at",
+            "rating",
+            "helped_in_work",
+            "invoiced_amount",
+            "source",
+        ]
+
+
+class EnrolmentViewSet(ErrorListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Enrolments the caller may see. POST reports a completion from an external LMS (scope
+    `lms:write` or `hris:write`): employee by HRIS key, item by id or by provider and key."""
+
+    serializer_class = EnrolmentSerializer
+    pagination_class = ByIdPagination
+    capabilities = {
+        "list": "catalog.read_enrolments",
+        "retrieve": "catalog.read_enrolments",
+        "create": "catalog.report_completions",
+    }
+
+    def get_queryset(self):
+        return enrolments_visible_to(self.request.user).order_by("pk")
+
+    @extend_schema(
+        request=inline_serializer(
+            "CompletionReport",
+            {
+                "employee_external_id": serializers.CharField(),
+                "item_id": serializers.IntegerField(required=False),
+                "provider": serializers.CharField(required=False),
+                "provider_key": serializers.CharField(required=False),
+                "completed_at": serializers.DateTimeField(required=False),
+                "amount": serializers.DecimalField(max_digits=9, decimal_places=2, required=False),
+                "rating": serializers.IntegerField(required=False, min_value=1, max_value=5),
+            },
+        ),
+        responses={200: EnrolmentSerializer, 201: EnrolmentSerializer, 400: OpenApiResponse(ErrorSerializer)},
+    )
+    def create(self, request):
+        data = request.data if isinstance(request.data, dict) else {}
+        errors = []
+
+        def err(path, code, message):
+            errors.append({"path": path, "code": code, "message": str(message)})
+
+        employee = item = completed_at = amount = rating = None
+        key = data.get("employee_external_id")
+        if not isinstance(key, str) or not key.strip():
+            err("employee_external_id", "required", _("Give the employee's HRIS key."))
+        else:
+            employee = Employee.objects.filter(external_id=key.strip()).first()
+            if employee is None:
+                err("employee_external_id", "not_found", _("No employee has this HRIS key."))
+        if data.get("item_id") is not None:
+            if not isinstance(data["item_id"], int) or isinstance(data["item_id"], bool):
+                err("item_id", "invalid", _("Must be a whole number."))
+            else:
+                item = LearningItem.objects.filter(pk=data["item_id"]).first()
+                if item is None:
+                    err("item_id", "not_found", _("No learning item has this id."))
+        elif data.get("provider") and data.get("provider_key"):
+            item = LearningItem.objects.filter(
+                provider=str(data["provider"]), provider_key=str(data["provider_key"])
+            ).first()
+            if item is None:
+                err("provider_key", "not_found", _("No learning item has this provider and key."))
+        else:
+            err("item_id", "required", _("Give item_id, or provider and provider_key."))
+        if data.get("completed_at") is not None:
+            completed_at = parse_datetime(str(data["completed_at"]))
+            if completed_at is None or completed_at.tzinfo is None:
+                err("completed_at", "invalid", _("Give a date and time with a time zone (ISO 8601)."))
+        if data.get("amount") is not None:
+            try:
+                amount = Decimal(str(data["amount"]))
+                if not amount.is_finite() or amount < 0 or isinstance(data["amount"], bool):
+                    raise InvalidOperation
+            except (InvalidOperation, ValueError):
+                err("amount", "invalid", _("Give the invoiced amount in euros, 0 or more."))
+        if data.get("rating") is not None:
+            rating = data["rating"]
+            if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+                err("rating", "invalid", _("Rate from 1 to 5."))
+        if errors:
+            return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            enrolment, changed = enrolment_record_completion(
+                employee=employee, item=item, completed_at=completed_at, amount=amount, rating=rating
+            )
+        except ValidationError as exc:
+            detail = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+            return Response(
+                {"errors": [{"path": p, "code": "invalid", "message": m} for p, ms in detail.items() for m in ms]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        except DjangoPermissionDenied as exc:
+            return Response({"errors": [{"path": "", "code": "forbidden", "message": str(exc)}]}, status=403)
+        return Response(
+            EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED if changed else status.HTTP_200_OK
+        )
 
 
 def register(router, urlpatterns):
     """Add this app's viewsets to the /api/v1/ router and its extra paths to urlpatterns."""
+    router.register("learning-items", LearningItemViewSet, basename="learning-item")
+    router.register("enrolments", EnrolmentViewSet, basename="enrolment")

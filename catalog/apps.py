@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = _("Catalog")
+
+    def ready(self):
+        from . import handlers, rules  # noqa: F401 - registers capabilities and signal receivers
+        from .extensions import register
+
+        register()

@@ -25,3 +25,4 @@ app.autodiscover_tasks()
 # Periodic work, in one place. Later apps add their entries here.
 BEAT_SCHEDULE: dict = {}
 app.conf.beat_schedule = BEAT_SCHEDULE
+BEAT_SCHEDULE["catalog-stats-nightly"] = {"task": "catalog.stats_refresh_all", "schedule": 24 * 60 * 60}

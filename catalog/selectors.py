@@ -1,0 +1,597 @@
+"""Reads the catalog pages and the API share: search, "for you", enrolments by who may see them,
+mandatory items due, the manager's team and the diversity of the offer. Each runs a fixed number of
+queries whatever the size of the catalog or the organisation."""
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from people.access import can_view_employee, roles_of, team_ids
+from people.models import Department, EducationLevel, Employee, JobGroup
+
+from .models import (
+    LEVEL_SHORT,
+    LEVELS,
+    OPEN_STATUSES,
+    Enrolment,
+    Format,
+    ItemDepartmentStat,
+    JobGroupSkill,
+    LearningItem,
+    LearningProfile,
+    MandatoryRule,
+    MandatoryScope,
+    Skill,
+    Status,
+    add_months,
+)
+
+# --- search ------------------------------------------------------------------------------------
+
+
+def items_search(
+    *,
+    q: str = "",
+    formats=(),
+    level: str = "",
+    language: str = "",
+    max_hours: Decimal | None = None,
+    max_cost: Decimal | None = None,
+    skill: int | None = None,
+    free: bool = False,
+    include_inactive: bool = False,
+):
+    qs = LearningItem.objects.all() if include_inactive else LearningItem.objects.filter(active=True)
+    for word in (q or "").split():
+        qs = qs.filter(Q(title__icontains=word) | Q(description__icontains=word) | Q(provider__icontains=word))
+    if formats:
+        qs = qs.filter(format__in=list(formats))
+    if level in LEVELS:
+        qs = qs.filter(**{f"level_{level}": True})
+    if language:
+        qs = qs.filter(language=language)
+    if max_hours is not None:
+        qs = qs.filter(duration_hours__lte=max_hours)
+    if max_cost is not None:
+        qs = qs.filter(cost__lte=max_cost)
+    if free:
+        qs = qs.filter(cost=0)
+    if skill:
+        qs = qs.filter(
+            Exists(LearningItem.skills.through.objects.filter(learningitem_id=OuterRef("pk"), skill_id=skill))
+        )
+    return qs.prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name"))).order_by("title", "pk")
+
+
+# --- for you -----------------------------------------------------------------------------------
+
+W_NEED, W_JOB, W_LEVEL, W_FORMAT, W_RATED, W_TAKEN, W_LANGUAGE = 5, 4, 3, 2, 3, 1, 1
+
+
+@dataclass
+class Recommendation:
+    """An item for someone and why. The reasons are kept as codes and put into words when read, in
+    the language of the moment, so a cached ranking serves Dutch and English alike."""
+
+    item: LearningItem
+    score: int
+    codes: list = field(default_factory=list)
+    colleagues_rating: Decimal | None = None
+    colleagues_completions: int = 0
+
+    @property
+    def reasons(self) -> list[str]:
+        return [_reason_text(code, *args) for code, *args in self.codes]
+
+
+def _reason_text(code, *args) -> str:
+    if code == "need":
+        return _("you want to learn %(skill)s") % {"skill": args[0]}
+    if code == "job":
+        return _("%(skill)s: a skill your job group needs") % {"skill": args[0]}
+    if code == "format":
+        return _("you asked for %(format)s") % {"format": str(Format(args[0]).label).lower()}
+    if code == "level":
+        return _("suits your level")
+    if code == "rated":
+        rating = number_format(Decimal(args[0]), 1)
+        return _("colleagues in your department rated it %(rating)s") % {"rating": rating}
+    if code == "taken":
+        if args[0] == 1:
+            return _("a colleague in your department took it")
+        return _("%(count)d colleagues in your department took it") % {"count": args[0]}
+    return _("in your language")
+
+
+def _flag(condition: Q):
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def items_for_employee(*, employee: Employee, limit: int = 20) -> list[Recommendation]:
+    """The catalog ranked for one employee, with the reasons in words. Five queries, whatever the
+    size of the catalog: colleagues' completions and ratings come from the per-department table
+    (`ItemDepartmentStat`) that a nightly task refreshes and every completion updates."""
+    job_skill_ids = set()
+    if employee.job_group_id:
+        job_skill_ids = set(
+            JobGroupSkill.objects.filter(job_group_id=employee.job_group_id).values_list("skill_id", flat=True)
+        )
+    profile = LearningProfile.objects.filter(employee=employee).first()
+    need_ids = set(profile.needs.values_list("pk", flat=True)) if profile else set()
+    formats = [f for f in (profile.preferred_formats if profile else []) if f in Format.values]
+    through = LearningItem.skills.through
+    level = employee.education_level if employee.education_level in LEVELS else None
+
+    qs = LearningItem.objects.filter(active=True).exclude(
+        Exists(
+            Enrolment.objects.filter(
+                employee_id=employee.pk, item_id=OuterRef("pk"), status__in=[*OPEN_STATUSES, Status.COMPLETED]
+            )
+        )
+    )
+    annotations = {
+        "r_level": _flag(Q(**{f"level_{level}": True})) if level else Value(False),
+        "r_job": (
+            Exists(through.objects.filter(learningitem_id=OuterRef("pk"), skill_id__in=job_skill_ids))
+            if job_skill_ids
+            else Value(False)
+        ),
+        "r_need": (
+            Exists(through.objects.filter(learningitem_id=OuterRef("pk"), skill_id__in=need_ids))
+            if need_ids
+            else Value(False)
+        ),
+        "r_format": _flag(Q(format__in=formats)) if formats else Value(False),
+        "r_language": _flag(Q(language__in=[employee.locale, "multi"])),
+    }
+    if employee.department_id:
+        qs = qs.annotate(
+            dept=FilteredRelation(
+                "department_stats", condition=Q(department_stats__department_id=employee.department_id)
+            )
+        )
+        annotations |= {
+            "d_done": Coalesce(F("dept__completions"), 0),
+            "d_rsum": Coalesce(F("dept__rating_sum"), 0),
+            "d_rcount": Coalesce(F("dept__rating_count"), 0),
+        }
+    else:
+        annotations |= {"d_done": Value(0), "d_rsum": Value(0), "d_rcount": Value(0)}
+    qs = qs.annotate(**annotations)
+
+    def points(name, weight):
+        return Case(When(**{name: True}, then=Value(weight)), default=Value(0), output_field=IntegerField())
+
+    score = (
+        points("r_need", W_NEED)
+        + points("r_job", W_JOB)
+        + points("r_level", W_LEVEL)
+        + points("r_format", W_FORMAT)
+        + points("r_language", W_LANGUAGE)
+        + Case(
+            When(d_rcount__gt=0, d_rsum__gte=F("d_rcount") * 4, then=Value(W_RATED)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        + Case(When(d_done__gt=0, then=Value(W_TAKEN)), default=Value(0), output_field=IntegerField())
+    )
+    items = list(
+        qs.annotate(score=score)
+        .order_by("-score", "-d_done", "-created_at", "pk")
+        .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))[:limit]
+    )
+    return [_recommendation(item, job_skill_ids, need_ids) for item in items]
+
+
+def _recommendation(item, job_skill_ids, need_ids) -> Recommendation:
+    codes = []
+    skills = list(item.skills.all())
+    wanted = [s.name for s in skills if s.pk in need_ids]
+    if wanted:
+        codes.append(("need", ", ".join(wanted)))
+    needed = [s.name for s in skills if s.pk in job_skill_ids]
+    if needed:
+        codes.append(("job", ", ".join(needed)))
+    if item.r_format:
+        codes.append(("format", item.format))
+    if item.r_level:
+        codes.append(("level",))
+    rating = None
+    if item.d_rcount:
+        rating = (Decimal(item.d_rsum) / item.d_rcount).quantize(Decimal("0.1"))
+        codes.append(("rated", str(rating)))
+    elif item.d_done:
+        codes.append(("taken", item.d_done))
+    if item.r_language and not codes:
+        codes.append(("language",))
+    return Recommendation(
+        item=item, score=item.score, codes=codes, colleagues_rating=rating, colleagues_completions=item.d_done
+    )
+
+
+# The ranking is cached per employee. It is computed again when the catalog changes (items, their
+# skills, the skills job groups need), when the employee's own profile or enrolments change, when
+# their department, job group, level or language change (all in the key), and at the latest after
+# RANKING_TTL seconds, which bounds how stale colleagues' ratings can be.
+RANKING_TTL = 60 * 60
+CATALOG_VERSION_KEY = "catalog:version"
+
+
+def _employee_version_key(employee_id) -> str:
+    return f"catalog:employee:{employee_id}:version"
+
+
+def catalog_changed() -> None:
+    cache.set(CATALOG_VERSION_KEY, time.time_ns(), None)
+
+
+def employee_learning_changed(employee_id) -> None:
+    cache.set(_employee_version_key(employee_id), time.time_ns(), RANKING_TTL * 2)
+
+
+def for_you_key(employee: Employee, limit: int) -> str:
+    """The cache key of an employee's ranking: it changes whenever the ranking may change."""
+    versions = cache.get_many([CATALOG_VERSION_KEY, _employee_version_key(employee.pk)])
+    return "catalog:for-you:" + ":".join(
+        str(part)
+        for part in (
+            employee.pk,
+            limit,
+            versions.get(CATALOG_VERSION_KEY, 0),
+            versions.get(_employee_version_key(employee.pk), 0),
+            employee.department_id,
+            employee.job_group_id,
+            employee.education_level,
+            employee.locale,
+        )
+    )
+
+
+def for_you(*, employee: Employee, limit: int = 12, key: str | None = None) -> list[Recommendation]:
+    """`items_for_employee`, through the cache: a hit costs two queries (the items and their skills)."""
+    key = key or for_you_key(employee, limit)
+    cached = cache.get(key)
+    if cached is not None:
+        items = LearningItem.objects.filter(pk__in=[row[0] for row in cached], active=True).prefetch_related(
+            Prefetch("skills", queryset=Skill.objects.order_by("name"))
+        )
+        by_pk = {item.pk: item for item in items}
+        return [
+            Recommendation(
+                item=by_pk[pk],
+                score=score,
+                codes=[tuple(c) for c in codes],
+                colleagues_rating=Decimal(rating) if rating else None,
+                colleagues_completions=done,
+            )
+            for pk, score, codes, rating, done in cached
+            if pk in by_pk
+        ]
+    recommendations = items_for_employee(employee=employee, limit=limit)
+    cache.set(
+        key,
+        [
+            (
+                r.item.pk,
+                r.score,
+                r.codes,
+                str(r.colleagues_rating) if r.colleagues_rating else None,
+                r.colleagues_completions,
+            )
+            for r in recommendations
+        ],
+        RANKING_TTL,
+    )
+    return recommendations
+
+
+# --- enrolments --------------------------------------------------------------------------------
+
+
+def _enrolments():
+    return Enrolment.objects.select_related("employee", "employee__manager", "item", "session", "decided_by")
+
+
+def enrolments_visible_to(user):
+    """L&D staff and reporting clients see all; a person their own and (a manager) their team's."""
+    roles = roles_of(user)
+    if roles.is_ld_staff or roles.scopes & {"reporting:read", "lms:write", "hris:write"}:
+        return _enrolments()
+    if roles.employee is None:
+        return Enrolment.objects.none()
+    ids = {roles.employee.pk}
+    if roles.is_manager:
+        ids |= team_ids(roles.employee)
+    return _enrolments().filter(employee_id__in=ids)
+
+
+def access_enrolment(user, pk) -> Enrolment:
+    """An enrolment the user may see, or 404."""
+    enrolment = _enrolments().filter(pk=pk).first()
+    if enrolment is None:
+        raise Http404
+    roles = roles_of(user)
+    if roles.is_ld_staff or can_view_employee(user, enrolment.employee):
+        return enrolment
+    raise Http404
+
+
+def approvals_waiting_for(user):
+    """Requests this person decides: a manager's direct reports'; for L&D staff, the ones routed to
+    them or whose manager is missing, inactive or cannot sign in. Never one's own."""
+    roles = roles_of(user)
+    qs = _enrolments().filter(status=Status.REQUESTED)
+    me = roles.employee
+    to_ld = Q(routed_to_ld=True) | Q(employee__manager__isnull=True) | Q(employee__manager__active=False)
+    to_ld |= Q(employee__manager__user__isnull=True)
+    mine = Q(pk__in=[])
+    if me is not None:
+        mine = Q(employee__manager_id=me.pk, routed_to_ld=False, employee__manager__active=True)
+    condition = (mine | to_ld) if roles.is_ld_staff else mine
+    if me is not None:
+        qs = qs.exclude(employee_id=me.pk)
+    if not roles.is_ld_staff and me is None:
+        return qs.none()
+    return qs.filter(condition).order_by("requested_at", "pk")
+
+
+def enrolments_since(employee_ids, since) -> int:
+    """How many enrolments these employees requested since then (comms measures its messages)."""
+    return Enrolment.objects.filter(employee_id__in=list(employee_ids), requested_at__gte=since).count()
+
+
+# --- mandatory items ---------------------------------------------------------------------------
+
+
+@dataclass
+class Due:
+    employee: Employee
+    rule: MandatoryRule
+    due_on: date
+    overdue: bool
+    last_completed: date | None = None
+
+    @property
+    def item(self):
+        return self.rule.item
+
+
+def _subtrees() -> dict[int, set[int]]:
+    children = defaultdict(list)
+    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
+        children[parent_id].append(pk)
+    cache = {}
+
+    def below(pk):
+        if pk not in cache:
+            found, stack = set(), [pk]
+            while stack:
+                current = stack.pop()
+                if current not in found:
+                    found.add(current)
+                    stack.extend(children.get(current, []))
+            cache[pk] = found
+        return cache[pk]
+
+    return {pk: below(pk) for parent in list(children) for pk in children[parent]}
+
+
+def mandatory_due(employees, *, today: date | None = None) -> dict[int, list[Due]]:
+    """What each employee must still do, with due date and whether it is overdue. Three queries."""
+    today = today or timezone.localdate()
+    employees = list(employees)
+    rules = list(MandatoryRule.objects.filter(active=True, item__active=True).select_related("item"))
+    if not rules or not employees:
+        return {}
+    subtrees = _subtrees() if any(r.scope == MandatoryScope.DEPARTMENT for r in rules) else {}
+    last = {
+        (row["employee_id"], row["item_id"]): timezone.localdate(row["last"])
+        for row in Enrolment.objects.filter(
+            employee_id__in=[e.pk for e in employees],
+            item_id__in={r.item_id for r in rules},
+            status=Status.COMPLETED,
+        )
+        .values("employee_id", "item_id")
+        .annotate(last=Max("completed_at"))
+        .order_by()
+    }
+    result: dict[int, list[Due]] = {}
+    for employee in employees:
+        for rule in rules:
+            if rule.scope == MandatoryScope.DEPARTMENT and employee.department_id not in subtrees.get(
+                rule.department_id, {rule.department_id}
+            ):
+                continue
+            if rule.scope == MandatoryScope.JOB_GROUP and employee.job_group_id != rule.job_group_id:
+                continue
+            done = last.get((employee.pk, rule.item_id))
+            if done is None:
+                start = max(rule.starts_on, employee.hired_on or rule.starts_on)
+                due_on = start + timedelta(days=rule.due_days)
+            elif rule.renewal_months:
+                due_on = add_months(done, rule.renewal_months)
+                if today < due_on - timedelta(days=rule.due_days):
+                    continue  # renewed recently: nothing to do yet
+            else:
+                continue
+            result.setdefault(employee.pk, []).append(
+                Due(employee=employee, rule=rule, due_on=due_on, overdue=today > due_on, last_completed=done)
+            )
+    for dues in result.values():
+        dues.sort(key=lambda d: d.due_on)
+    return result
+
+
+# --- the manager's team ------------------------------------------------------------------------
+
+
+@dataclass
+class TeamMember:
+    employee: Employee
+    learning: list = field(default_factory=list)
+    completed_this_year: int = 0
+    dues: list = field(default_factory=list)
+
+    @property
+    def overdue(self):
+        return [d for d in self.dues if d.overdue]
+
+
+def team_learning(*, manager: Employee) -> list[TeamMember]:
+    """Who in the team (direct and indirect) learns what, and what mandatory items are overdue."""
+    ids = team_ids(manager)
+    members = list(
+        Employee.objects.filter(pk__in=ids, active=True)
+        .select_related("job_group", "department")
+        .order_by("last_name", "first_name")
+    )
+    by_id = {m.pk: TeamMember(employee=m) for m in members}
+    year_start = timezone.localdate().replace(month=1, day=1)
+    for e in (
+        Enrolment.objects.filter(employee_id__in=list(by_id))
+        .filter(Q(status__in=OPEN_STATUSES) | Q(status=Status.COMPLETED, completed_at__date__gte=year_start))
+        .select_related("item")
+        .order_by("requested_at")
+    ):
+        member = by_id[e.employee_id]
+        if e.status == Status.COMPLETED:
+            member.completed_this_year += 1
+        else:
+            member.learning.append(e)
+    for employee_id, dues in mandatory_due(members).items():
+        by_id[employee_id].dues = dues
+    return list(by_id.values())
+
+
+# --- diversity of the offer --------------------------------------------------------------------
+
+
+@dataclass
+class Diversity:
+    format_levels: list  # [(format label, {level: count}, total)]
+    skills: list  # [(skill, {level: count}, formats count, total)]
+    job_groups: list  # [(job group, [skill names], {format label: count}, {level: people})]
+    gaps: list[str]
+    level_labels: list
+
+
+def offer_diversity() -> Diversity:
+    """Formats × education levels, per skill and per job group, with the gaps named. Five queries."""
+    level_counts = {f"n_{lv}": Count("pk", filter=Q(**{f"level_{lv}": True})) for lv in LEVELS}
+    active = LearningItem.objects.filter(active=True)
+    by_format = {
+        row["format"]: row for row in active.values("format").annotate(total=Count("pk"), **level_counts).order_by()
+    }
+    format_levels = []
+    gaps = []
+    for value, label in Format.choices:
+        row = by_format.get(value)
+        format_levels.append((label, {lv: (row or {}).get(f"n_{lv}", 0) for lv in LEVELS}, (row or {}).get("total", 0)))
+        if row is None:
+            gaps.append(_("No %(format)s in the offer.") % {"format": str(label).lower()})
+
+    skill_rows = Skill.objects.annotate(
+        total=Count("items", filter=Q(items__active=True), distinct=True),
+        formats=Count("items__format", filter=Q(items__active=True), distinct=True),
+        **{
+            f"n_{lv}": Count("items", filter=Q(items__active=True, **{f"items__level_{lv}": True}), distinct=True)
+            for lv in LEVELS
+        },
+    ).order_by("name")
+    skills = [(s, {lv: getattr(s, f"n_{lv}") for lv in LEVELS}, s.formats, s.total) for s in skill_rows]
+    skill_by_id = {s.pk: (s, levels) for s, levels, _f, _t in skills}
+
+    needs = defaultdict(list)  # job group id -> skill ids
+    for jg_id, skill_id in JobGroupSkill.objects.values_list("job_group_id", "skill_id"):
+        needs[jg_id].append(skill_id)
+    formats_per_skill = defaultdict(lambda: defaultdict(int))
+    for skill_id, fmt, n in (
+        active.values_list("skills", "format").annotate(n=Count("pk")).filter(skills__isnull=False).order_by()
+    ):
+        formats_per_skill[skill_id][fmt] += n
+    people = defaultdict(dict)
+    for jg_id, level, n in (
+        Employee.objects.filter(active=True, job_group__isnull=False)
+        .values_list("job_group_id", "education_level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        people[jg_id][level] = n
+    level_label = dict(EducationLevel.choices)
+    format_label = dict(Format.choices)
+    job_groups = []
+    missing_level = defaultdict(list)  # (skill id, level) -> job group names
+    for jg in JobGroup.objects.filter(pk__in=list(needs)).order_by("name"):
+        skill_ids = needs[jg.pk]
+        formats = defaultdict(int)
+        for sid in skill_ids:
+            for fmt, n in formats_per_skill[sid].items():
+                formats[fmt] += n
+        job_groups.append(
+            (
+                jg,
+                [skill_by_id[sid][0].name for sid in skill_ids if sid in skill_by_id],
+                {format_label[f]: n for f, n in sorted(formats.items())},
+                {level_label[lv]: people[jg.pk].get(lv, 0) for lv in LEVELS},
+            )
+        )
+        if not formats:
+            gaps.append(_("Nothing on offer for the skills %(group)s need.") % {"group": jg.name})
+        elif len(formats) == 1:
+            only = next(iter(formats))
+            gaps.append(
+                _("Only %(format)s for %(group)s.") % {"format": str(format_label[only]).lower(), "group": jg.name}
+            )
+        for sid in skill_ids:
+            skill, levels = skill_by_id[sid]
+            for lv in LEVELS:
+                if people[jg.pk].get(lv) and not levels[lv]:
+                    missing_level[(sid, lv)].append(jg.name)
+    for (sid, lv), groups in sorted(
+        missing_level.items(), key=lambda kv: (skill_by_id[kv[0][0]][0].name, LEVELS.index(kv[0][1]))
+    ):
+        skill = skill_by_id[sid][0]
+        gaps.append(
+            _("No item on %(skill)s suits the %(level)s level (needed by %(groups)s).")
+            % {"skill": skill.name, "level": LEVEL_SHORT[lv], "groups": ", ".join(groups)}
+        )
+    return Diversity(
+        format_levels=format_levels,
+        skills=skills,
+        job_groups=job_groups,
+        gaps=gaps,
+        level_labels=[level_label[lv] for lv in LEVELS],
+    )
+
+
+def offer_gap_count() -> int:
+    return len(offer_diversity().gaps)
+
+
+def item_department_stats(item: LearningItem):
+    return ItemDepartmentStat.objects.filter(item=item).select_related("department").order_by("-completions")
