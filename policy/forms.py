@@ -33,6 +33,7 @@ class CommaIntegersField(forms.CharField):
 
 class MomentForm(forms.ModelForm):
     timezone = forms.ChoiceField(label=_("time zone"), choices=timezone_choices)
+    online_url = forms.URLField(label=_("online link"), required=False, assume_scheme="https")
     reminder_offsets = CommaIntegersField(
         label=_("reminders (minutes before)"),
         required=False,

@@ -44,7 +44,10 @@ def test_naive_utc_expansion_would_drift_an_hour(make_moment):
 
 def test_monthly_first_monday_and_los_angeles_zone(make_moment):
     moment = make_moment(
-        rrule="FREQ=MONTHLY;BYDAY=1MO", starts_on=date(2026, 1, 1), start_time=time(15, 0), timezone="America/Los_Angeles"
+        rrule="FREQ=MONTHLY;BYDAY=1MO",
+        starts_on=date(2026, 1, 1),
+        start_time=time(15, 0),
+        timezone="America/Los_Angeles",
     )
     found = occurrences(moment, utc(2026, 1, 1), utc(2027, 1, 1))
     la = ZoneInfo("America/Los_Angeles")
@@ -67,7 +70,15 @@ def test_time_in_the_spring_gap_takes_the_offset_before_the_change(make_moment):
 
 @pytest.mark.parametrize(
     "rule",
-    ["", "FREQ=WEEKLY;COUNT=3", "FREQ=WEEKLY;UNTIL=20270101T000000Z", "FREQ=MINUTELY", "BYDAY=TU", "FREQ=WEEKLY;BYDAY=XX", "nonsense"],
+    [
+        "",
+        "FREQ=WEEKLY;COUNT=3",
+        "FREQ=WEEKLY;UNTIL=20270101T000000Z",
+        "FREQ=MINUTELY",
+        "BYDAY=TU",
+        "FREQ=WEEKLY;BYDAY=XX",
+        "nonsense",
+    ],
 )
 def test_bad_rules_are_refused_with_a_message(rule):
     with pytest.raises(ValidationError) as caught:
@@ -87,7 +98,8 @@ def test_cancelled_occurrence_is_gone_and_moved_one_is_at_its_new_time(make_mome
     occurrence_move(moment=moment, original_start=week3, new_start=new_time)
     found = occurrences(moment, utc(2026, 1, 1), utc(2026, 2, 1))
     assert [o.start for o in found] == [utc(2026, 1, 6, 8), new_time.astimezone(UTC), utc(2026, 1, 27, 8)]
-    assert found[1].moved and found[1].original_start == week3
+    assert found[1].moved
+    assert found[1].original_start == week3
     with_cancelled = occurrences(moment, utc(2026, 1, 1), utc(2026, 2, 1), include_cancelled=True)
     assert [o.original_start for o in with_cancelled if o.cancelled] == [week2]
     occurrence_restore(moment=moment, original_start=week2)
