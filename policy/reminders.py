@@ -19,16 +19,13 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from . import conf
 from .delivery import reminder_deliver
 from .models import LearningMoment, ReminderRun, ReminderStatus
 from .recurrence import Occurrence, occurrences
 from .selectors import _with_overrides, reminder_recipient_ids
 
 log = logging.getLogger(__name__)
-
-
-def _setting(name: str, default):
-    return getattr(settings, name, default)
 
 
 def reminder_key(moment_id: int, start: datetime, offset: int) -> str:
@@ -90,7 +87,7 @@ def reminders_tick(*, now: datetime | None = None, enqueue=None) -> dict:
         if run is not None:
             claimed += 1
             enqueue(run.pk)
-    stale_after = timedelta(seconds=_setting("POLICY_REMINDER_STALE_SECONDS", 300))
+    stale_after = conf.reminder_stale()
     requeued = 0
     for run_id in ReminderRun.objects.filter(
         status=ReminderStatus.CLAIMED, claimed_at__lt=now - stale_after
@@ -159,7 +156,7 @@ def reminder_send(*, run_id: int, now: datetime | None = None) -> str:
         body=body,
         link=link,
         employee_ids=recipients,
-        batch=_setting("POLICY_REMINDER_BATCH", 2000),
+        batch=conf.reminder_batch(),
     )
     _finish(run, ReminderStatus.SENT, recipients=len(recipients))
     return "sent"
