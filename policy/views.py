@@ -45,9 +45,9 @@ def access_moment(user, pk) -> LearningMoment:
     return moment
 
 
-def _ics_response(content: bytes, filename: str) -> HttpResponse:
+def _ics_response(content: bytes, filename: str, disposition: str = "attachment") -> HttpResponse:
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["Cache-Control"] = "private, max-age=300"
     return response
 
@@ -148,7 +148,8 @@ def feed(request, token):
     if found is None:
         raise Http404
     moments = moments_for_employee(employee=found.employee)
-    return _ics_response(calendar_for(moments, name=_("Learning moments")), "learning-moments.ics")
+    # Inline: calendar apps subscribe to it; the .ics of one moment is a download.
+    return _ics_response(calendar_for(moments, name=_("Learning moments")), "learning-moments.ics", "inline")
 
 
 @require_POST
