@@ -4,9 +4,11 @@ two concurrent beat ticks (with a negative control). The real-worker cases are i
 
 import threading
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from comms.models import Delivery, Message
 from policy.models import ReminderRun, ReminderStatus
@@ -19,6 +21,7 @@ def utc(*args):
     return datetime(*args, tzinfo=UTC)
 
 
+AMS = ZoneInfo("Europe/Amsterdam")
 START = utc(2026, 1, 13, 8)  # Tuesday 13 January 2026, 09:00 Amsterdam; the second occurrence
 
 
@@ -200,3 +203,33 @@ def test_two_concurrent_beat_ticks_claim_each_reminder_once(require_postgres, ma
         assert ReminderRun.objects.count() == 4
     else:
         assert len(enqueued) == 8  # every reminder enqueued by both ticks
+
+
+def test_a_celery_retry_after_a_failed_batch_reaches_everyone_once(make_moment, personas, monkeypatch):
+    """The send task fails after its first batch went in; Celery retries it (inline in eager mode)."""
+    from django.db import OperationalError
+
+    import comms.services
+    from policy.tasks import reminder_send_task
+
+    start = (timezone.now() + timedelta(minutes=5)).replace(second=0, microsecond=0).astimezone(AMS)
+    make_moment(rrule="FREQ=DAILY", starts_on=start.date(), start_time=start.time(), reminder_offsets=[15])
+    claimed = []
+    reminders_tick(now=timezone.now(), enqueue=claimed.append)
+    assert len(claimed) == 1
+    monkeypatch.setenv("POLICY_REMINDER_BATCH", "3")
+    real_send, calls = comms.services.message_send, []
+
+    def flaky(**kwargs):
+        calls.append(len(kwargs["employee_ids"]))
+        if len(calls) == 2:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_send(**kwargs)
+
+    monkeypatch.setattr(comms.services, "message_send", flaky)
+    result = reminder_send_task.apply(args=[claimed[0]], throw=False)
+    assert result.get() == "sent"
+    people = 7
+    assert len(calls) == 2 + 3  # first try: a batch, then the failure; the retry: all three batches
+    assert Delivery.objects.count() == people * 2
+    assert ReminderRun.objects.get(pk=claimed[0]).status == ReminderStatus.SENT
