@@ -24,5 +24,7 @@ app.autodiscover_tasks()
 
 # Periodic work, in one place. Later apps add their entries here.
 BEAT_SCHEDULE: dict = {}
+BEAT_SCHEDULE["policy-reminders"] = {"task": "policy.reminders_tick_task", "schedule": 60.0}
+BEAT_SCHEDULE["comms-recover-deliveries"] = {"task": "comms.tasks.deliveries_recover_task", "schedule": 60.0}
 app.conf.beat_schedule = BEAT_SCHEDULE
 BEAT_SCHEDULE["catalog-stats-nightly"] = {"task": "catalog.stats_refresh_all", "schedule": 24 * 60 * 60}

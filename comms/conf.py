@@ -1,0 +1,49 @@
+"""Tunables of the delivery service, read from the environment (defaults suit production)."""
+
+import os
+from datetime import timedelta
+
+
+def _float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def send_batch() -> int:
+    """Recipients per sending task: small enough that a crash redoes little, large enough to amortise."""
+    return _int("COMMS_SEND_BATCH", 500)
+
+
+def insert_chunk() -> int:
+    """Recipients per INSERT ... SELECT statement."""
+    return _int("COMMS_INSERT_CHUNK", 5000)
+
+
+def max_attempts() -> int:
+    return _int("COMMS_MAX_ATTEMPTS", 5)
+
+
+def retry_base() -> float:
+    """Seconds before the first retry; doubled after each failed attempt, capped at 10 minutes."""
+    return _float("COMMS_RETRY_BASE_SECONDS", 30.0)
+
+
+def claim_timeout() -> timedelta:
+    """A claim older than this belongs to a dead worker (longer than the task's hard time limit)."""
+    return timedelta(seconds=_float("COMMS_CLAIM_TIMEOUT_SECONDS", 600.0))
+
+
+def sweep_grace() -> timedelta:
+    """A queued delivery untouched for this long is re-enqueued by the recovery sweep."""
+    return timedelta(seconds=_float("COMMS_SWEEP_GRACE_SECONDS", 120.0))
+
+
+def webhook_timeout() -> float:
+    return _float("COMMS_WEBHOOK_TIMEOUT_SECONDS", 10.0)
+
+
+def backoff(attempts: int) -> float:
+    return min(retry_base() * (2 ** max(attempts - 1, 0)), 600.0)

@@ -1,0 +1,107 @@
+"""Filling the placeholders of a message for one recipient, and the signed links in an e-mail.
+
+Placeholders are replaced by plain substitution, never by the template engine, so a message
+written by L&D staff cannot reach anything but the four documented values.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from people.registry import registry
+
+from .models import PLACEHOLDER_RE, PLACEHOLDERS
+
+OPEN_SALT = "comms.open"
+CLICK_SALT = "comms.click"
+UNSUBSCRIBE_SALT = "comms.unsubscribe"
+
+
+def absolute(path: str) -> str:
+    if path.startswith(("http://", "https://")):
+        return path
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _catalog_link() -> str:
+    try:
+        return absolute(reverse("catalog:list"))
+    except Exception:
+        return absolute("/catalog/")
+
+
+def _budget_available(employee) -> str:
+    fn = registry.get("budget_summary")
+    if fn is None:
+        return _("your learning budget (see your profile)")
+    summary = fn(employee)
+    if isinstance(summary, dict):
+        summary = summary.get("available_display") or summary.get("available")
+    return str(summary) if summary not in (None, "") else _("your learning budget (see your profile)")
+
+
+def _next_learning_moment(employee) -> str:
+    fn = registry.get("next_learning_moment")
+    moment = fn(employee) if fn is not None else None
+    return str(moment) if moment else _("the next learning moment (see the calendar)")
+
+
+def placeholder_values(employee, names) -> dict[str, str]:
+    """Only the values the text uses are computed: providers may query per person."""
+    values = {}
+    for name in names:
+        if name == "first_name":
+            values[name] = employee.first_name if employee else _("colleague")
+        elif name == "catalog_link":
+            values[name] = _catalog_link()
+        elif name == "budget_available":
+            values[name] = _budget_available(employee) if employee else _("your learning budget")
+        elif name == "next_learning_moment":
+            values[name] = _next_learning_moment(employee) if employee else _("the next learning moment")
+    return values
+
+
+def used_placeholders(*texts: str) -> set[str]:
+    return {n for t in texts for n in PLACEHOLDER_RE.findall(t or "") if n in PLACEHOLDERS}
+
+
+def render(text: str, values: dict[str, str]) -> str:
+    return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), text or "")
+
+
+def render_message(message, employee) -> tuple[str, str, str]:
+    """(subject, body, link) for this recipient."""
+    values = placeholder_values(employee, used_placeholders(message.subject, message.body, message.link))
+    return render(message.subject, values), render(message.body, values), render(message.link, values)
+
+
+def open_url(delivery_id: int) -> str:
+    return absolute(reverse("comms:open", args=[signing.Signer(salt=OPEN_SALT).sign(str(delivery_id))]))
+
+
+def click_url(delivery_id: int) -> str:
+    return absolute(reverse("comms:click", args=[signing.Signer(salt=CLICK_SALT).sign(str(delivery_id))]))
+
+
+def unsubscribe_token(employee_id: int, category: str) -> str:
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(f"{employee_id}.{category}")
+
+
+def unsubscribe_url(employee_id: int, category: str) -> str:
+    return absolute(reverse("comms:unsubscribe", args=[unsubscribe_token(employee_id, category)]))
+
+
+def unsign_delivery(token: str, salt: str) -> int | None:
+    try:
+        return int(signing.Signer(salt=salt).unsign(token))
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def unsign_unsubscribe(token: str) -> tuple[int, str] | None:
+    try:
+        employee_id, category = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token).split(".", 1)
+        return int(employee_id), category
+    except (signing.BadSignature, ValueError):
+        return None

@@ -1,0 +1,424 @@
+"""Every write of the comms app: messages, deliveries (fan-out, claiming, sending, recovery),
+preferences, and the 5W plan.
+
+How a message is delivered once and only once per person and channel:
+1. `message_send` inserts the Delivery rows set-based (`INSERT ... SELECT ... ON CONFLICT DO
+   NOTHING`); the unique constraint (message, employee, channel) makes a second or concurrent call
+   insert nothing. Sending tasks are enqueued on commit, so a rollback sends nothing.
+2. `deliveries_send` claims its rows with one conditional UPDATE (queued, unclaimed or claim
+   stale); a concurrent or retried task finds nothing left to claim. Each row is marked sent
+   straight after its send, so a crash redoes at most the one message in flight.
+3. `deliveries_recover` (beat) re-enqueues rows stuck queued or claimed by a dead worker.
+"""
+
+import json
+import logging
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.html import escape, linebreaks
+from django.utils.translation import gettext as _
+
+from people.models import Employee
+
+from . import conf, rendering
+from .models import (
+    DEFAULT_CHANNELS,
+    PERSONAL_CHANNELS,
+    Category,
+    Channel,
+    Delivery,
+    Message,
+    OptOut,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _chunks(seq: list, size: int):
+    for i in range(0, len(seq), size):
+        yield seq[i : i + size]
+
+
+# --- messages ------------------------------------------------------------------------------------
+
+
+def system_message_upsert(
+    *, key: str, subject: str, body: str, link: str = "", category: str = "system", mandatory: bool = False
+) -> Message:
+    """The message other apps send by code, found or made by its key (idempotent)."""
+    if category not in Category.values:
+        raise ValidationError({"category": _("Unknown category %(c)s.") % {"c": category}})
+    message = Message(key=key, subject=subject, body=body, link=link, category=category, mandatory=mandatory)
+    message.clean()
+    message, _created = Message.objects.update_or_create(
+        key=key,
+        defaults={
+            "subject": subject,
+            "body": body,
+            "link": link,
+            "category": category,
+            "mandatory": mandatory,
+            "channels": DEFAULT_CHANNELS,
+        },
+    )
+    return message
+
+
+# --- fan-out -------------------------------------------------------------------------------------
+
+_INSERT_SQL = """
+INSERT INTO {delivery} (message_id, employee_id, channel, status, attempts, error, created_at, sent_at)
+SELECT %s, e.id, ch.channel,
+       CASE WHEN ch.channel = 'in_app' THEN 'sent' ELSE 'queued' END,
+       0, '', %s,
+       CASE WHEN ch.channel = 'in_app' THEN %s ELSE NULL END
+FROM {employee} e
+CROSS JOIN ({channels}) ch
+WHERE {id_filter} AND e.active
+  AND (ch.channel <> 'email' OR e.email <> '')
+  {opt_out}
+ON CONFLICT DO NOTHING
+"""
+
+_OPT_OUT_SQL = """AND NOT EXISTS (
+    SELECT 1 FROM {optout} o
+    WHERE o.employee_id = e.id AND o.channel = ch.channel AND (o.category = '' OR o.category = %s))"""
+
+
+def _insert_deliveries(*, message: Message, employee_ids: list[int], channels: list[str], now) -> int:
+    """One set-based statement: a row per active recipient × channel they accept; returns rows added."""
+    postgres = connection.vendor == "postgresql"
+    sql = _INSERT_SQL.format(
+        delivery=Delivery._meta.db_table,
+        employee=Employee._meta.db_table,
+        channels=" UNION ALL ".join(f"SELECT '{c}' AS channel" for c in channels),
+        id_filter="e.id = ANY(%s)" if postgres else "e.id IN (SELECT value FROM json_each(%s))",
+        opt_out="" if message.mandatory else _OPT_OUT_SQL.format(optout=OptOut._meta.db_table),
+    )
+    params = [message.pk, now, now, employee_ids if postgres else json.dumps(employee_ids)]
+    if not message.mandatory:
+        params.append(message.category)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _enqueue_send(message_id: int, channel: str, lo: int | None, hi: int | None, claim_timeout_s=None) -> None:
+    from .tasks import deliveries_send_task
+
+    transaction.on_commit(partial(deliveries_send_task.delay, message_id, channel, lo, hi, claim_timeout_s))
+
+
+@transaction.atomic
+def message_send(*, message: Message, employee_ids: Iterable[int]) -> int:
+    """Queue `message` for these employees on its channels; returns how many deliveries are new.
+
+    Safe to call twice or concurrently: existing (message, employee, channel) rows are skipped.
+    """
+    ids = sorted({int(i) for i in employee_ids})
+    channels = [c for c in (message.channels or DEFAULT_CHANNELS) if c in PERSONAL_CHANNELS]
+    now = timezone.now()
+    created = 0
+    if channels:
+        batch = conf.send_batch()
+        for chunk in _chunks(ids, conf.insert_chunk()):
+            added = _insert_deliveries(message=message, employee_ids=chunk, channels=channels, now=now)
+            created += added
+            if added and Channel.EMAIL in channels:
+                for part in _chunks(chunk, batch):
+                    _enqueue_send(message.pk, Channel.EMAIL, part[0], part[-1])
+    if Channel.WEBHOOK in (message.channels or []) and message.plan_id and message.plan.webhook_url:
+        _row, made = Delivery.objects.get_or_create(
+            message=message, employee=None, channel=Channel.WEBHOOK, defaults={"created_at": now}
+        )
+        if made:
+            created += 1
+            _enqueue_send(message.pk, Channel.WEBHOOK, None, None)
+    return created
+
+
+def notify(*, key, employee_ids, subject, body, link="", category="system", mandatory=False) -> int:
+    """The `notify` provider other apps use: one message by key, sent to these employees."""
+    message = system_message_upsert(
+        key=key, subject=subject, body=body, link=link, category=category, mandatory=mandatory
+    )
+    return message_send(message=message, employee_ids=employee_ids)
+
+
+# --- sending ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    failed: int = 0
+    retry_in: float | None = None  # seconds until the earliest retry, when some must be retried
+
+
+def _claimable(now, claim_timeout: timedelta) -> Q:
+    return Q(status=Delivery.Status.QUEUED) & (Q(claimed_at=None) | Q(claimed_at__lt=now - claim_timeout))
+
+
+def deliveries_claim(*, ids: list[int], claim_timeout: timedelta | None = None) -> uuid.UUID:
+    """Claim these deliveries for one sender with a conditional update; returns the claim token.
+
+    Under READ COMMITTED a concurrent claimer's UPDATE waits for ours and re-checks the condition,
+    so each row ends up with exactly one token.
+    """
+    now = timezone.now()
+    token = uuid.uuid4()
+    Delivery.objects.filter(Q(id__in=ids) & _claimable(now, claim_timeout or conf.claim_timeout())).update(
+        claimed_at=now, claim_token=token, attempts=F("attempts") + 1
+    )
+    return token
+
+
+def deliveries_send(
+    *,
+    message_id: int,
+    channel: str,
+    lo: int | None = None,
+    hi: int | None = None,
+    claim_timeout: timedelta | None = None,
+) -> SendResult:
+    """Send the queued deliveries of one message on one channel (optionally employees lo..hi)."""
+    now = timezone.now()
+    timeout = claim_timeout if claim_timeout is not None else conf.claim_timeout()
+    candidates = Delivery.objects.filter(_claimable(now, timeout), message_id=message_id, channel=channel).filter(
+        Q(next_attempt_at=None) | Q(next_attempt_at__lte=now)
+    )
+    if lo is not None:
+        candidates = candidates.filter(employee_id__gte=lo, employee_id__lte=hi)
+    ids = list(candidates.values_list("id", flat=True)[: max(conf.send_batch() * 4, 2000)])
+    if not ids:
+        return _waiting_for_retry(message_id=message_id, channel=channel, lo=lo, hi=hi, now=now)
+    token = deliveries_claim(ids=ids, claim_timeout=timeout)
+    rows = list(
+        Delivery.objects.filter(claim_token=token, status=Delivery.Status.QUEUED)
+        .select_related("employee", "message__plan")
+        .order_by("id")
+    )
+    if channel == Channel.EMAIL:
+        return _send_emails(rows, token)
+    if channel == Channel.WEBHOOK:
+        return _send_webhooks(rows, token)
+    return SendResult()
+
+
+def _waiting_for_retry(*, message_id, channel, lo, hi, now) -> SendResult:
+    """Nothing claimable yet: if rows wait for a back-off that has not passed, say when to come back."""
+    waiting = Delivery.objects.filter(
+        message_id=message_id, channel=channel, status=Delivery.Status.QUEUED, next_attempt_at__gt=now
+    )
+    if lo is not None:
+        waiting = waiting.filter(employee_id__gte=lo, employee_id__lte=hi)
+    first = waiting.order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first()
+    if first is None:
+        return SendResult()
+    return SendResult(retry_in=max((first - now).total_seconds(), 0.1))
+
+
+def _mark_sent(delivery: Delivery, token) -> None:
+    Delivery.objects.filter(pk=delivery.pk, claim_token=token).update(
+        status=Delivery.Status.SENT, sent_at=timezone.now(), claimed_at=None, error=""
+    )
+
+
+def _mark_failed_attempt(delivery: Delivery, token, error: str, result: SendResult) -> None:
+    """Retry later with back-off, or give up and show the reason after the last attempt."""
+    attempts = delivery.attempts  # loaded after the claim, which counted this attempt
+    if attempts >= conf.max_attempts():
+        Delivery.objects.filter(pk=delivery.pk, claim_token=token).update(
+            status=Delivery.Status.FAILED, error=error[:2000], claimed_at=None
+        )
+        result.failed += 1
+        return
+    delay = conf.backoff(attempts)
+    Delivery.objects.filter(pk=delivery.pk, claim_token=token).update(
+        error=error[:2000], claimed_at=None, next_attempt_at=timezone.now() + timedelta(seconds=delay)
+    )
+    result.retry_in = delay if result.retry_in is None else min(result.retry_in, delay)
+
+
+def email_for(delivery: Delivery) -> EmailMultiAlternatives:
+    message, employee = delivery.message, delivery.employee
+    subject, body, link = rendering.render_message(message, employee)
+    unsubscribe = rendering.unsubscribe_url(employee.pk, message.category)
+    text = body
+    html = linebreaks(escape(body))
+    if link:
+        click = rendering.click_url(delivery.pk)
+        text += f"\n\n{click}"
+        html += f'<p><a href="{escape(click)}">{escape(_("Open"))}</a></p>'
+    text += "\n\n-- \n" + _("Stop these e-mails: %(url)s") % {"url": unsubscribe}
+    html += (
+        f'<p style="font-size:small"><a href="{escape(unsubscribe)}">{escape(_("Unsubscribe"))}</a></p>'
+        f'<img src="{escape(rendering.open_url(delivery.pk))}" width="1" height="1" alt="">'
+    )
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[employee.email],
+        headers={
+            # Stable per delivery: a resend after a crash is recognisable as the same message.
+            "Message-ID": f"<delivery-{delivery.pk}.{message.pk}@leerborg>",
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    email.attach_alternative(html, "text/html")
+    return email
+
+
+def _send_emails(rows: list[Delivery], token) -> SendResult:
+    result = SendResult()
+    if not rows:
+        return result
+    mail = get_connection(fail_silently=False)
+    try:
+        mail.open()
+    except Exception as exc:
+        for d in rows:
+            _mark_failed_attempt(d, token, f"{type(exc).__name__}: {exc}", result)
+        return result
+    try:
+        for d in rows:
+            try:
+                mail.send_messages([email_for(d)])
+            except Exception as exc:
+                _mark_failed_attempt(d, token, f"{type(exc).__name__}: {exc}", result)
+                continue
+            _mark_sent(d, token)
+            result.sent += 1
+    finally:
+        mail.close()
+    return result
+
+
+def webhook_payload(delivery: Delivery) -> dict:
+    subject, body, link = rendering.render_message(delivery.message, None)
+    text = f"**{subject}**\n\n{body}"
+    if link:
+        text += f"\n\n{rendering.absolute(link)}"
+    return {"text": text}
+
+
+def _send_webhooks(rows: list[Delivery], token) -> SendResult:
+    result = SendResult()
+    for d in rows:
+        url = d.message.plan.webhook_url if d.message.plan_id else ""
+        if not url.startswith(("http://", "https://")):
+            _mark_failed_attempt(d, token, _("No valid webhook URL on the plan."), result)
+            continue
+        request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
+            url,
+            data=json.dumps(webhook_payload(d)).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=conf.webhook_timeout()) as response:  # noqa: S310
+                response.read(1024)
+        except urllib.error.HTTPError as exc:
+            _mark_failed_attempt(d, token, f"HTTP {exc.code} {exc.reason}", result)
+            continue
+        except (urllib.error.URLError, OSError, TimeoutError) as exc:
+            _mark_failed_attempt(d, token, f"{type(exc).__name__}: {exc}", result)
+            continue
+        _mark_sent(d, token)
+        result.sent += 1
+    return result
+
+
+# --- recovery ------------------------------------------------------------------------------------
+
+
+def deliveries_recover(*, grace: timedelta | None = None, claim_timeout: timedelta | None = None) -> int:
+    """Re-enqueue deliveries stuck queued (their task lost) or claimed by a dead worker.
+
+    Safe when two beats run it at once: the tasks it enqueues claim before sending.
+    Returns the number of deliveries found stuck.
+    """
+    now = timezone.now()
+    grace = grace if grace is not None else conf.sweep_grace()
+    timeout = claim_timeout if claim_timeout is not None else conf.claim_timeout()
+    waiting = Q(claimed_at=None, created_at__lte=now - grace) & (
+        Q(next_attempt_at=None) | Q(next_attempt_at__lte=now - grace)
+    )
+    stuck = (
+        Delivery.objects.filter(status=Delivery.Status.QUEUED)
+        .exclude(channel=Channel.IN_APP)
+        .filter(waiting | Q(claimed_at__lt=now - timeout))
+        .order_by("message_id", "channel", "employee_id")
+        .values_list("message_id", "channel", "employee_id")[:100_000]
+    )
+    groups: dict[tuple[int, str], list] = {}
+    total = 0
+    for message_id, channel, employee_id in stuck:
+        groups.setdefault((message_id, channel), []).append(employee_id)
+        total += 1
+    timeout_s = timeout.total_seconds() if claim_timeout is not None else None
+    with transaction.atomic():
+        for (message_id, channel), employee_ids in groups.items():
+            if channel == Channel.WEBHOOK:
+                _enqueue_send(message_id, channel, None, None, timeout_s)
+                continue
+            for part in _chunks(employee_ids, conf.send_batch()):
+                _enqueue_send(message_id, channel, part[0], part[-1], timeout_s)
+    if total:
+        log.warning("comms: re-enqueued %s stuck deliveries", total)
+    return total
+
+
+# --- in-app --------------------------------------------------------------------------------------
+
+
+def notification_mark_read(*, employee: Employee, delivery_id: int | None = None) -> int:
+    """Mark one (or, without an id, every) in-app notification of this employee read."""
+    qs = Delivery.objects.filter(employee=employee, channel=Channel.IN_APP, read_at=None)
+    if delivery_id is not None:
+        qs = qs.filter(pk=delivery_id)
+    return qs.update(read_at=timezone.now())
+
+
+def delivery_record_open(*, delivery_id: int) -> bool:
+    return bool(Delivery.objects.filter(pk=delivery_id, opened_at=None).update(opened_at=timezone.now()))
+
+
+def delivery_record_click(*, delivery_id: int) -> bool:
+    now = timezone.now()
+    # A click proves the e-mail was opened even when images were blocked.
+    Delivery.objects.filter(pk=delivery_id, opened_at=None).update(opened_at=now)
+    return bool(Delivery.objects.filter(pk=delivery_id, clicked_at=None).update(clicked_at=now))
+
+
+# --- preferences -----------------------------------------------------------------------------------
+
+
+def preferences_set(*, employee: Employee, choices: dict[tuple[str, str], bool]) -> None:
+    """choices: {(channel, category): receive?}. Stored as opt-outs; mandatory messages ignore them."""
+    with transaction.atomic():
+        for (channel, category), receive in choices.items():
+            if receive:
+                OptOut.objects.filter(employee=employee, channel=channel, category=category).delete()
+            else:
+                OptOut.objects.get_or_create(employee=employee, channel=channel, category=category)
+
+
+def unsubscribe(*, employee_id: int, category: str) -> bool:
+    """Stop e-mail of this category (blank: all e-mail) for the employee; idempotent."""
+    if not Employee.objects.filter(pk=employee_id).exists():
+        return False
+    OptOut.objects.get_or_create(employee_id=employee_id, channel=Channel.EMAIL, category=category)
+    return True

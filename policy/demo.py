@@ -1,0 +1,67 @@
+"""Demo data: a weekly moment per department, a monthly organisation-wide one, a policy, and some
+attendance. Idempotent: keyed by title, so running it again creates nothing twice."""
+
+from datetime import time, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from people.models import Department, Employee
+
+from .models import Attendance, LearningMoment, LearningTimePolicy, ScopeKind
+from .recurrence import occurrences
+
+WEEKDAYS = ["MO", "TU", "WE", "TH", "FR"]
+
+
+@transaction.atomic
+def seed_moments() -> None:
+    today = timezone.localdate()
+    start = today - timedelta(days=today.weekday() + 28)  # a Monday four weeks ago: some history to attend
+    root = Department.objects.filter(parent__isnull=True).order_by("pk").first()
+    host = Employee.objects.filter(active=True, job_group__external_id="JG-HR").order_by("pk").first()
+    LearningMoment.objects.get_or_create(
+        title="Learning lunch: what we learned this month",
+        defaults={
+            "description": "Once a month everyone shares one thing they learned. Lunch is on us.",
+            "rrule": "FREQ=MONTHLY;BYDAY=1TU",
+            "starts_on": start,
+            "start_time": time(12, 0),
+            "duration_minutes": 60,
+            "location": "Canteen, Venlo",
+            "online_url": "https://meet.example.test/learning-lunch",
+            "host": host,
+            "reminder_offsets": [1440, 15],
+            "suggested_content": "Micro-learning of the month: giving feedback in five minutes",
+        },
+    )
+    for i, department in enumerate(Department.objects.exclude(pk=getattr(root, "pk", None)).order_by("name")):
+        LearningMoment.objects.get_or_create(
+            title=f"Learning half hour: {department.name}",
+            defaults={
+                "description": "Half an hour a week to work on your own learning goal, together.",
+                "scope_kind": ScopeKind.DEPARTMENT,
+                "department": department,
+                "rrule": f"FREQ=WEEKLY;BYDAY={WEEKDAYS[i % 5]}",
+                "starts_on": start,
+                "start_time": time(15, 0) if i % 2 else time(9, 0),
+                "duration_minutes": 30,
+                "location": f"{department.name} meeting room",
+                "reminder_offsets": [1440, 15],
+            },
+        )
+    LearningTimePolicy.objects.get_or_create(
+        scope_kind=ScopeKind.EVERYONE, defaults={"hours_per_fte": Decimal("40"), "period": "year"}
+    )
+    now = timezone.now()
+    for moment in LearningMoment.objects.filter(scope_kind=ScopeKind.DEPARTMENT).order_by("pk"):
+        past = [o for o in occurrences(moment, now - timedelta(days=28), now) if o.end <= now]
+        people = list(Employee.objects.filter(active=True, department_id=moment.department_id).order_by("pk")[:40])
+        rows = [
+            Attendance(moment=moment, occurrence_start=o.original_start, employee=p, minutes=moment.duration_minutes)
+            for n, o in enumerate(past)
+            for k, p in enumerate(people)
+            if (k + n) % 3 != 0  # about two in three came
+        ]
+        Attendance.objects.bulk_create(rows, ignore_conflicts=True)

@@ -1,0 +1,20 @@
+"""Who may do what with learning moments and the learning-time policy."""
+
+from people.access import Roles, rule
+
+
+@rule("policy.view_own")
+def _view_own(roles: Roles) -> bool:
+    """My moments, check-in, mute, my calendar feed, my hours."""
+    return roles.is_employee
+
+
+@rule("policy.team_hours")
+def _team_hours(roles: Roles) -> bool:
+    return roles.is_manager or roles.is_ld_staff
+
+
+@rule("policy.manage")
+def _manage(roles: Roles) -> bool:
+    """Moments, their occurrences, learning-time policies, hours per scope."""
+    return roles.is_ld_staff

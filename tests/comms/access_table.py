@@ -1,0 +1,42 @@
+"""Who may open the comms pages. Links in e-mails work without login (the signature decides)."""
+
+from django.core import signing
+
+from comms import rendering
+from tests.access import Row, same
+
+
+def _in_app_of(person):
+    from comms import services
+
+    message = services.system_message_upsert(key="access-table", subject="S", body="B")
+    services.message_send(message=message, employee_ids=[person.pk])
+    return message.deliveries.get(employee=person, channel="in_app").pk
+
+
+def _token(salt, value):
+    return signing.Signer(salt=salt).sign(str(value))
+
+
+inbox = same(200, anonymous=302, hr=200)
+ROWS = [
+    Row("comms:notifications", inbox),
+    Row("comms:bell", inbox),
+    Row("comms:preferences", inbox),
+    Row(
+        "comms:notification_read",
+        method="post",
+        kwargs=lambda p: {"pk": _in_app_of(p.employee)},
+        # someone else's notification is simply not theirs: nothing changes, they go back to their list
+        expect=same(302),
+    ),
+    Row("comms:notifications_read_all", same(302), method="post"),
+    Row("comms:open", same(200), kwargs=lambda p: {"token": _token(rendering.OPEN_SALT, 1)}),
+    Row("comms:click", same(404), kwargs=lambda p: {"token": "forged:token"}),
+    Row("comms:unsubscribe", same(400), kwargs=lambda p: {"token": "forged:token"}),
+    Row(
+        "comms:unsubscribe",
+        same(200),
+        kwargs=lambda p: {"token": rendering.unsubscribe_token(p.employee.pk, "plan")},
+    ),
+]

@@ -1,0 +1,138 @@
+"""The delivery layer in-process: fan-out, idempotency, preferences, rollback, the notify provider."""
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from comms import services
+from comms.models import Channel, Delivery, Message, OptOut
+from people.registry import registry
+
+
+def test_system_message_upsert_is_idempotent_by_key(db):
+    first = services.system_message_upsert(key="policy.reminder.1", subject="A", body="B")
+    second = services.system_message_upsert(key="policy.reminder.1", subject="A2", body="B2")
+    assert first.pk == second.pk
+    assert Message.objects.filter(key="policy.reminder.1").count() == 1
+    second.refresh_from_db()
+    assert (second.subject, second.channels) == ("A2", ["in_app", "email"])
+
+
+def test_system_message_upsert_rejects_unknown_placeholder(db):
+    with pytest.raises(ValidationError) as exc:
+        services.system_message_upsert(key="k", subject="Hi {{ last_name }}", body="x")
+    assert "{{ first_name }}" in str(exc.value)
+    assert not Message.objects.exists()
+
+
+def test_message_send_creates_one_delivery_per_recipient_and_channel(
+    db, recipients, django_capture_on_commit_callbacks
+):
+    ids = recipients(5)
+    message = services.system_message_upsert(key="k", subject="Hi {{ first_name }}", body="Body", link="/x/")
+    with django_capture_on_commit_callbacks(execute=True):
+        created = services.message_send(message=message, employee_ids=ids)
+    assert created == 10
+    assert Delivery.objects.filter(channel=Channel.IN_APP, status="sent").count() == 5
+    assert Delivery.objects.filter(channel=Channel.EMAIL, status="sent").count() == 5
+    assert len(mail.outbox) == 5
+    assert {m.to[0] for m in mail.outbox} == set(
+        Delivery.objects.filter(channel="email").values_list("employee__email", flat=True)
+    )
+
+
+def test_message_send_twice_adds_and_sends_nothing_new(db, recipients, django_capture_on_commit_callbacks):
+    ids = recipients(3)
+    message = services.system_message_upsert(key="k", subject="S", body="B")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.message_send(message=message, employee_ids=ids) == 6
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert services.message_send(message=message, employee_ids=[*ids, ids[0]]) == 0
+    assert callbacks == []
+    assert Delivery.objects.count() == 6
+    assert len(mail.outbox) == 3
+
+
+def test_inactive_and_unknown_employees_get_nothing(db, recipients):
+    ids = recipients(2)
+    from people.models import Employee
+
+    Employee.objects.filter(pk=ids[0]).update(active=False)
+    message = services.system_message_upsert(key="k", subject="S", body="B")
+    assert services.message_send(message=message, employee_ids=[*ids, 999_999]) == 2
+    assert set(Delivery.objects.values_list("employee_id", flat=True)) == {ids[1]}
+
+
+def test_opt_out_is_respected_unless_mandatory(db, recipients):
+    ids = recipients(2)
+    OptOut.objects.create(employee_id=ids[0], channel=Channel.EMAIL, category="budgets")
+    OptOut.objects.create(employee_id=ids[1], channel=Channel.IN_APP, category="")
+    normal = services.system_message_upsert(key="n", subject="S", body="B", category="budgets")
+    services.message_send(message=normal, employee_ids=ids)
+    assert set(Delivery.objects.filter(message=normal).values_list("employee_id", "channel")) == {
+        (ids[0], "in_app"),
+        (ids[1], "email"),
+    }
+    mandatory = services.system_message_upsert(key="m", subject="S", body="B", category="budgets", mandatory=True)
+    assert services.message_send(message=mandatory, employee_ids=ids) == 4
+
+
+def test_rollback_sends_nothing(db, recipients, django_capture_on_commit_callbacks):
+    ids = recipients(3)
+    message = services.system_message_upsert(key="k", subject="S", body="B")
+
+    def failing_transaction():
+        with transaction.atomic():
+            services.message_send(message=message, employee_ids=ids)
+            raise RuntimeError("the caller's transaction fails")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
+        failing_transaction()
+    assert callbacks == []
+    assert not Delivery.objects.exists()
+    assert mail.outbox == []
+
+
+def test_every_email_has_unsubscribe_link_open_pixel_and_stable_message_id(
+    db, recipients, django_capture_on_commit_callbacks
+):
+    ids = recipients(1)
+    message = services.system_message_upsert(key="k", subject="Hi {{ first_name }}", body="B", link="/catalog/")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_send(message=message, employee_ids=ids)
+    (email,) = mail.outbox
+    delivery = Delivery.objects.get(channel="email")
+    assert "/comms/unsubscribe/" in email.body
+    assert "/comms/unsubscribe/" in email.extra_headers["List-Unsubscribe"]
+    assert "/comms/c/" in email.body
+    html = email.alternatives[0][0]
+    assert "/comms/o/" in html
+    assert email.extra_headers["Message-ID"] == f"<delivery-{delivery.pk}.{message.pk}@leerborg>"
+    assert email.subject == f"Hi {delivery.employee.first_name}"
+
+
+def test_notify_provider_wraps_upsert_and_send(db, recipients):
+    ids = recipients(2)
+    notify = registry.get("notify")
+    assert notify(key="budgets.expiring.2026", employee_ids=ids, subject="S", body="B", category="budgets") == 4
+    assert notify(key="budgets.expiring.2026", employee_ids=ids, subject="S", body="B", category="budgets") == 0
+    assert Message.objects.get(key="budgets.expiring.2026").category == "budgets"
+
+
+def test_failed_smtp_is_retried_then_failed_with_reason(db, recipients, settings, monkeypatch):
+    settings.EMAIL_BACKEND = "tests.comms.backends.RefusingBackend"
+    monkeypatch.setenv("COMMS_MAX_ATTEMPTS", "2")
+    ids = recipients(1)
+    message = services.system_message_upsert(key="k", subject="S", body="B")
+    services.message_send(message=message, employee_ids=ids)
+    delivery = Delivery.objects.get(channel="email")
+    first = services.deliveries_send(message_id=message.pk, channel="email")
+    delivery.refresh_from_db()
+    assert (first.retry_in, delivery.status, delivery.attempts) == (30.0, "queued", 1)
+    assert "refused" in delivery.error
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=None)
+    services.deliveries_send(message_id=message.pk, channel="email")
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("failed", 2)
+    assert "refused" in delivery.error
