@@ -13,6 +13,7 @@ from functools import wraps
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from rest_framework.permissions import BasePermission
@@ -128,15 +129,26 @@ def _profile_view_own(roles: Roles) -> bool:
 # --- relations -------------------------------------------------------------------------------
 
 
+TEAM_SQL = """
+    WITH RECURSIVE team(id) AS (
+        SELECT id FROM people_employee WHERE manager_id = %s
+        UNION
+        SELECT e.id FROM people_employee e JOIN team ON e.manager_id = team.id
+    )
+    SELECT id FROM team
+"""
+
+
 def team_ids(manager: Employee) -> set[int]:
-    """Ids of a manager's direct and indirect reports (active or not), one query per level."""
-    found: set[int] = set()
-    frontier = {manager.pk}
-    while frontier:
-        below = set(Employee.objects.filter(manager_id__in=frontier).values_list("pk", flat=True))
-        frontier = below - found - {manager.pk}
-        found |= frontier
-    return found
+    """Ids of a manager's direct and indirect reports (active or not): one recursive query whatever
+    the depth (UNION stops at a loop in bad data), remembered on the instance for the request."""
+    cached = getattr(manager, "_team_ids", None)
+    if cached is None:
+        with connection.cursor() as cursor:
+            cursor.execute(TEAM_SQL, [manager.pk])
+            cached = frozenset(row[0] for row in cursor.fetchall()) - {manager.pk}
+        manager._team_ids = cached
+    return set(cached)
 
 
 def employees_visible_to(user):
