@@ -24,4 +24,7 @@ app.autodiscover_tasks()
 
 # Periodic work, in one place. Later apps add their entries here.
 BEAT_SCHEDULE: dict = {}
+BEAT_SCHEDULE["budgets-allocate"] = {"task": "budgets.tasks.budgets_allocate_task", "schedule": 60 * 60 * 6}
+BEAT_SCHEDULE["budgets-expire"] = {"task": "budgets.tasks.budgets_expire_task", "schedule": 60 * 60 * 6}
+BEAT_SCHEDULE["budgets-reminders"] = {"task": "budgets.tasks.budget_reminders_task", "schedule": 60 * 60 * 24}
 app.conf.beat_schedule = BEAT_SCHEDULE
