@@ -118,14 +118,15 @@ class BudgetPolicy(models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
         try:
             self.reminder_day_list()
         except ValueError:
-            raise ValidationError(
-                {"reminder_days": _("Enter whole numbers of days separated by commas, e.g. 90,30,7.")}
-            ) from None
+            errors["reminder_days"] = _("Enter whole numbers of days separated by commas, e.g. 90,30,7.")
         if self.carry_over == CarryOver.UP_TO and not self.carry_over_limit:
-            raise ValidationError({"carry_over_limit": _("Enter the most that may be carried over.")})
+            errors["carry_over_limit"] = _("Enter the most that may be carried over.")
+        if errors:
+            raise ValidationError(errors)
 
     def reminder_day_list(self) -> list[int]:
         days = sorted({int(part) for part in self.reminder_days.replace(" ", "").split(",") if part}, reverse=True)

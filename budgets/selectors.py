@@ -1,7 +1,7 @@
 """Reads that the budget pages, the API, the home panels and other apps share."""
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum
 from django.urls import NoReverseMatch, reverse
@@ -115,7 +115,9 @@ def budget_totals(qs) -> dict:
 def _finish(row: dict) -> dict:
     row["available"] = row["allocated"] - row["committed"] - row["spent"]
     used = row["committed"] + row["spent"]
-    row["utilisation"] = round(used * 100 / row["allocated"]) if row["allocated"] else None
+    row["utilisation"] = (
+        (used * 100 / row["allocated"]).quantize(Decimal(1), rounding=ROUND_HALF_UP) if row["allocated"] else None
+    )
     return row
 
 
