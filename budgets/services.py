@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -268,12 +268,48 @@ def _reallocate(wanted: dict, *, on: date, budget_ids: list) -> int:
                     description=_("Re-allocated pro rata from %(date)s") % {"date": on.isoformat()},
                 )
             )
-    LedgerEntry.objects.bulk_create(entries)
-    Budget.objects.bulk_update(
+    LedgerEntry.objects.bulk_create(entries, batch_size=5000)
+    _write_back(
         touched,
-        ["entitlement", "hours_entitlement", "basis_amount", "basis_hours", "policy", "allocated", "hours_allocated"],
+        [
+            "entitlement",
+            "hours_entitlement",
+            "basis_amount",
+            "basis_hours",
+            "policy_id",
+            "allocated",
+            "hours_allocated",
+        ],
     )
     return len(entries)
+
+
+def _write_back(budgets: list, fields: list) -> None:
+    """Write these fields of many budgets in one statement. On PostgreSQL an UPDATE ... FROM
+    (VALUES ...): linear, where bulk_update's CASE per field grows with the batch."""
+    if not budgets:
+        return
+    if connection.vendor != "postgresql":
+        Budget.objects.bulk_update(budgets, [f.removesuffix("_id") for f in fields], batch_size=500)
+        return
+    from psycopg2.extras import execute_values
+
+    types = {f: Budget._meta.get_field(f.removesuffix("_id")).db_type(connection) for f in fields}
+    if "policy_id" in types:
+        types["policy_id"] = "bigint"
+    assignments = ", ".join(f"{f} = v.{f}::{types[f]}" for f in fields)
+    columns = ", ".join(fields)
+    # Table and column names come from the model, never from input; the values are parameters.
+    sql = (
+        f"UPDATE {Budget._meta.db_table} AS b SET {assignments} FROM (VALUES %s) AS v (id, {columns}) WHERE b.id = v.id"  # noqa: S608
+    )
+    with connection.cursor() as cursor:
+        execute_values(
+            cursor.cursor if hasattr(cursor, "cursor") else cursor,
+            sql,
+            [(b.pk, *(getattr(b, f) for f in fields)) for b in budgets],
+            page_size=5000,
+        )
 
 
 # --- the enrolment life cycle ------------------------------------------------------------------------
@@ -330,35 +366,67 @@ def budget_commit(*, enrolment, by=None) -> LedgerEntry:
         if cost <= 0:
             return None
         raise InsufficientBudget(missing=cost, available=ZERO)
-    budget = _lock(current.pk)
-    # Re-check under the lock: a concurrent click may have committed while we waited.
-    existing = LedgerEntry.objects.filter(enrolment_id=enrolment.pk, kind=EntryKind.COMMITMENT).first()
-    if existing is not None:
-        return existing
+    if not LOCKING:
+        return _commit_without_lock(budget_id=current.pk, cost=cost, enrolment=enrolment, by=by)
+    # The entry first (outside the budget's lock); the unique index makes a second click for the
+    # same enrolment wait for the first and then insert nothing.
+    entry = LedgerEntry(
+        budget_id=current.pk,
+        kind=EntryKind.COMMITMENT,
+        committed=cost,
+        enrolment_id=enrolment.pk,
+        description=str(enrolment.title)[:300],
+        created_by=by if getattr(by, "pk", None) else None,
+        created_at=timezone.now(),
+    )
+    entry.pk = _insert_or_nothing(entry)
+    if entry.pk is None:
+        return LedgerEntry.objects.get(enrolment_id=enrolment.pk, kind=EntryKind.COMMITMENT)
+    # Then the balance: one conditional UPDATE takes the row lock, checks what is available and
+    # moves it, so the lock is held only for this statement and the commit.
+    moved = Budget.objects.filter(pk=current.pk, allocated__gte=F("committed") + F("spent") + cost).update(
+        committed=F("committed") + cost
+    )
     _pause()
-    if budget.available < cost:
+    if not moved:
+        budget = Budget.objects.select_related("policy").get(pk=current.pk)
+        # Raising rolls back this function's atomic block, and with it the entry inserted above.
         raise InsufficientBudget(
             missing=cost - budget.available,
             available=budget.available,
             route_to_ld=budget.policy.over_budget == OverBudget.ROUTE_TO_LD,
         )
-    try:
-        with transaction.atomic():
-            return _apply(
-                budget,
-                LedgerEntry(
-                    kind=EntryKind.COMMITMENT,
-                    committed=cost,
-                    enrolment_id=enrolment.pk,
-                    description=str(enrolment.title)[:300],
-                    created_by=by if getattr(by, "pk", None) else None,
-                ),
-            )
-    except IntegrityError:
-        existing = LedgerEntry.objects.filter(enrolment_id=enrolment.pk, kind=EntryKind.COMMITMENT).first()
-        if existing is None:
-            raise
-        return existing
+    return entry
+
+
+def _insert_or_nothing(entry: LedgerEntry) -> int | None:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new entry's id, or None if it exists."""
+    fields = [f for f in LedgerEntry._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
+    placeholders = ", ".join(["%s"] * len(fields))
+    table = connection.ops.quote_name(LedgerEntry._meta.db_table)
+    # Table and column names come from the model; the values are parameters.
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT DO NOTHING RETURNING id"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _commit_without_lock(*, budget_id: int, cost: Decimal, enrolment, by) -> LedgerEntry:
+    """The negative control only (LOCKING = False): read, check in Python, write back a plain value.
+    Under concurrency this loses updates and overspends; the race test shows it does."""
+    budget = Budget.objects.select_related("policy").get(pk=budget_id)
+    _pause()
+    if budget.available < cost:
+        raise InsufficientBudget(missing=cost - budget.available, available=budget.available)
+    return _apply(
+        budget,
+        LedgerEntry(
+            kind=EntryKind.COMMITMENT, committed=cost, enrolment_id=enrolment.pk, description=str(enrolment.title)
+        ),
+    )
 
 
 def _outstanding(enrolment_id: int):

@@ -86,3 +86,31 @@ def test_negative_control_without_the_lock_overspends(tight_budget, monkeypatch)
     # The ledger holds more commitments than the budget allocated, and the check command sees it.
     assert ledger_committed(tight_budget) > tight_budget.allocated
     assert [p["budget_id"] for p in services.budgets_recompute()] == [tight_budget.pk]
+
+
+def test_ten_simultaneous_clicks_on_approve_commit_once(tight_budget):
+    barrier = threading.Barrier(10)
+    outcomes, lock = [], threading.Lock()
+    enrolment = FakeEnrolment(employee=tight_budget.employee, cost=COST, pk=77_777)
+
+    def click():
+        try:
+            barrier.wait()
+            enrolment_approving.send(sender=None, enrolment=enrolment, by=None)
+            with lock:
+                outcomes.append("ok")
+        except Exception as exc:  # any failure must show in the assertion below
+            with lock:
+                outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert outcomes == ["ok"] * 10
+    assert LedgerEntry.objects.filter(enrolment_id=77_777).count() == 1
+    tight_budget.refresh_from_db()
+    assert tight_budget.committed == COST
