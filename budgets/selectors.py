@@ -159,3 +159,16 @@ def never_viewed(on: date | None = None):
         .select_related("employee", "employee__department", "employee__job_group")
         .order_by("employee__last_name", "employee__first_name")
     )
+
+
+def budget_search(q: str, on: date | None = None, limit: int = 50):
+    """Current budgets of employees whose name, e-mail or HRIS key matches every word of `q`."""
+    qs = current_budgets(on).select_related("employee", "employee__department")
+    for word in q.split()[:5]:
+        qs = qs.filter(
+            Q(employee__first_name__icontains=word)
+            | Q(employee__last_name__icontains=word)
+            | Q(employee__email__icontains=word)
+            | Q(employee__external_id__iexact=word)
+        )
+    return qs.order_by("employee__last_name", "employee__first_name")[:limit]

@@ -5,7 +5,7 @@ with that row locked (SELECT ... FOR UPDATE), so concurrent approvals queue on t
 second one sees what the first committed. The balance row's CheckConstraint is the last line.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -67,6 +67,7 @@ class PolicyResolver:
 
     policies: list
     parents: dict
+    cache: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "PolicyResolver":
@@ -95,6 +96,12 @@ class PolicyResolver:
         return depth
 
     def for_employee(self, *, department_id, job_group_id) -> BudgetPolicy | None:
+        key = (department_id, job_group_id)
+        if key not in self.cache:  # few distinct (department, job group) pairs, many employees
+            self.cache[key] = self._resolve(department_id, job_group_id)
+        return self.cache[key]
+
+    def _resolve(self, department_id, job_group_id) -> BudgetPolicy | None:
         best, best_rank = None, None
         for policy in self.policies:
             if policy.job_group_id is not None and policy.job_group_id != job_group_id:
@@ -128,8 +135,16 @@ def entitlement(*, policy: BudgetPolicy, fte: Decimal, hired_on: date | None, st
     amount, hours = _basis(policy, fte)
     if policy.pro_rata and hired_on and hired_on > start:
         share = Decimal(_days(hired_on, end)) / Decimal(_days(start, end))
-        return amount * share, hours * share
-    return amount, hours
+        amount, hours = amount * share, hours * share
+    return exact(amount), exact(hours)
+
+
+EXACT = Decimal("1e-10")
+
+
+def exact(value: Decimal) -> Decimal:
+    """The precision the entitlement is stored with, so what we round to cents is what we store."""
+    return value.quantize(EXACT)
 
 
 # --- allocation ------------------------------------------------------------------------------------
@@ -153,72 +168,131 @@ def budget_allocate(*, on: date | None = None, employee_ids=None) -> dict:
     if not rows or not resolver.policies:
         return {"created": 0, "reallocated": 0}
 
-    wanted = {}
+    wanted, periods = {}, {}
     for pk, department_id, job_group_id, fte, hired_on in rows:
         policy = resolver.for_employee(department_id=department_id, job_group_id=job_group_id)
         if policy is None:
             continue
-        start, end = policy_period(policy, on)
+        if policy.pk not in periods:
+            periods[policy.pk] = policy_period(policy, on)
+        start, end = periods[policy.pk]
         if hired_on and hired_on > end:
             continue
         wanted[pk] = (policy, start, end, fte, hired_on)
 
     # Budgets that already cover `on` for these employees (their own period, whichever policy).
+    existing_qs = Budget.objects.filter(period_start__lte=on, period_end__gte=on)
+    if employee_ids is not None:
+        existing_qs = existing_qs.filter(employee_id__in=list(wanted))
     existing = {
-        b.employee_id: b
-        for b in Budget.objects.filter(employee_id__in=list(wanted), period_start__lte=on, period_end__gte=on)
+        employee_id: (pk, policy_id, basis_amount, basis_hours)
+        for employee_id, pk, policy_id, basis_amount, basis_hours in existing_qs.values_list(
+            "employee_id", "pk", "policy_id", "basis_amount", "basis_hours"
+        )
     }
     new_budgets = []
+    now = timezone.now()
     for pk, (policy, start, end, fte, hired_on) in wanted.items():
         if pk in existing:
             continue
         amount, hours = entitlement(policy=policy, fte=fte, hired_on=hired_on, start=start, end=end)
         basis_amount, basis_hours = _basis(policy, fte)
+        expires = end + timedelta(days=policy.grace_days)
         new_budgets.append(
-            Budget(
-                employee_id=pk,
-                policy=policy,
-                period_start=start,
-                period_end=end,
-                expires_on=end + timedelta(days=policy.grace_days),
-                allocated=cents(amount),
-                hours_allocated=cents(hours),
-                entitlement=amount,
-                hours_entitlement=hours,
-                basis_amount=basis_amount,
-                basis_hours=basis_hours,
+            (
+                pk,
+                policy.pk,
+                start,
+                end,
+                expires,
+                cents(amount),
+                cents(hours),
+                amount,
+                hours,
+                basis_amount,
+                basis_hours,
+                now,
             )
         )
-    created = 0
-    if new_budgets:
-        Budget.objects.bulk_create(new_budgets, batch_size=2000, ignore_conflicts=True)
-        fresh = Budget.objects.filter(
-            employee_id__in=[b.employee_id for b in new_budgets],
-            period_start__in={b.period_start for b in new_budgets},
-        ).values_list("pk", "employee_id", "period_start", "allocated", "hours_allocated")
-        keyed = {(b.employee_id, b.period_start) for b in new_budgets}
-        entries = [
-            LedgerEntry(
-                budget_id=pk,
-                kind=EntryKind.ALLOCATION,
-                allocated=allocated,
-                hours_allocated=hours,
-                key=f"alloc:{pk}:1",
-                description=_("Allocation for the period"),
-            )
-            for pk, employee_id, start, allocated, hours in fresh
-            if (employee_id, start) in keyed
-        ]
-        before = LedgerEntry.objects.filter(key__in=[e.key for e in entries]).count()
-        LedgerEntry.objects.bulk_create(entries, batch_size=5000, ignore_conflicts=True)
-        created = len(entries) - before
+    created = _insert_budgets_with_allocation(new_budgets)
 
-    reallocated = _reallocate(
-        {pk: wanted[pk] for pk, budget in existing.items() if pk in wanted},
-        on=on,
-        budget_ids=[b.pk for b in existing.values()],
-    )
+    # Only budgets whose basis changed are locked and re-allocated (and re-checked under the lock).
+    changed = {}
+    for employee_id, (pk, policy_id, basis_amount, basis_hours) in existing.items():
+        if employee_id not in wanted:
+            continue
+        policy, _start, _end, fte, _hired = wanted[employee_id]
+        if (policy.pk, *_basis(policy, fte)) != (policy_id, basis_amount, basis_hours):
+            changed[employee_id] = pk
+    reallocated = _reallocate({e: wanted[e] for e in changed}, on=on, budget_ids=list(changed.values()))
     return {"created": created, "reallocated": reallocated}
+
+
+NEW_BUDGET_COLUMNS = (
+    "employee_id",
+    "policy_id",
+    "period_start",
+    "period_end",
+    "expires_on",
+    "allocated",
+    "hours_allocated",
+    "entitlement",
+    "hours_entitlement",
+    "basis_amount",
+    "basis_hours",
+    "created_at",
+)
+
+
+def _insert_budgets_with_allocation(rows: list[tuple]) -> int:
+    """Insert new budgets (tuples in NEW_BUDGET_COLUMNS order), skipping any that another run
+    created meanwhile, and one allocation entry for each budget this call inserted, in the same
+    statement on PostgreSQL (INSERT ... RETURNING feeding INSERT ... SELECT). Returns how many."""
+    if not rows:
+        return 0
+    description = str(_("Allocation for the period"))
+    if connection.vendor == "postgresql":
+        from psycopg2.extras import execute_values
+
+        budget_table = connection.ops.quote_name(Budget._meta.db_table)
+        entry_table = connection.ops.quote_name(LedgerEntry._meta.db_table)
+        with connection.cursor() as cursor:
+            label = cursor.cursor.mogrify("%s", [description]).decode()
+            # Names come from the model and a constant list; the description is quoted by the driver.
+            columns = ", ".join(NEW_BUDGET_COLUMNS)
+            sql = (
+                f"WITH new AS (INSERT INTO {budget_table} ({columns}, committed, spent, hours_used)"  # noqa: S608
+                " SELECT *, 0, 0, 0 FROM (VALUES %s) AS v"
+                " ON CONFLICT DO NOTHING RETURNING id, allocated, hours_allocated, created_at)"
+                f" INSERT INTO {entry_table} (budget_id, kind, allocated, committed, spent, hours_allocated,"
+                " hours_used, key, description, reason, created_at)"
+                " SELECT id, 'allocation', allocated, 0, 0, hours_allocated, 0, 'alloc:' || id || ':1',"
+                f" {label}, '', created_at FROM new RETURNING id"
+            )
+            template = "(%s, %s, %s::date, %s::date, %s::date" + ", %s::numeric" * 6 + ", %s::timestamptz)"
+            inserted = execute_values(cursor.cursor, sql, rows, template=template, page_size=5000, fetch=True)
+        return len(inserted)
+    budgets = [Budget(**dict(zip(NEW_BUDGET_COLUMNS, row, strict=True))) for row in rows]
+    Budget.objects.bulk_create(budgets, batch_size=2000, ignore_conflicts=True)
+    keyed = {(b.employee_id, b.period_start) for b in budgets}
+    fresh = Budget.objects.filter(
+        employee_id__in=[b.employee_id for b in budgets], period_start__in={b.period_start for b in budgets}
+    ).values_list("pk", "employee_id", "period_start", "allocated", "hours_allocated")
+    entries = [
+        LedgerEntry(
+            budget_id=pk,
+            kind=EntryKind.ALLOCATION,
+            allocated=a,
+            hours_allocated=h,
+            key=f"alloc:{pk}:1",
+            description=description,
+        )
+        for pk, e, start, a, h in fresh
+        if (e, start) in keyed
+    ]
+    before = LedgerEntry.objects.filter(key__in=[e.key for e in entries]).count()
+    LedgerEntry.objects.bulk_create(entries, batch_size=5000, ignore_conflicts=True)
+    return len(entries) - before
 
 
 def _reallocate(wanted: dict, *, on: date, budget_ids: list) -> int:
@@ -246,8 +320,8 @@ def _reallocate(wanted: dict, *, on: date, budget_ids: list) -> int:
         share = Decimal(_days(max(on, budget.period_start), budget.period_end)) / Decimal(
             _days(budget.period_start, budget.period_end)
         )
-        budget.entitlement += (basis_amount - budget.basis_amount) * share
-        budget.hours_entitlement += (basis_hours - budget.basis_hours) * share
+        budget.entitlement = exact(budget.entitlement + (basis_amount - budget.basis_amount) * share)
+        budget.hours_entitlement = exact(budget.hours_entitlement + (basis_hours - budget.basis_hours) * share)
         budget.basis_amount, budget.basis_hours, budget.policy = basis_amount, basis_hours, policy
         row = totals.get(budget.pk, {})
         delta = cents(budget.entitlement) - (row.get("a") or ZERO)
@@ -305,7 +379,7 @@ def _write_back(budgets: list, fields: list) -> None:
     )
     with connection.cursor() as cursor:
         execute_values(
-            cursor.cursor if hasattr(cursor, "cursor") else cursor,
+            cursor.cursor,
             sql,
             [(b.pk, *(getattr(b, f) for f in fields)) for b in budgets],
             page_size=5000,
@@ -362,6 +436,10 @@ def budget_commit(*, enrolment, by=None) -> LedgerEntry:
     if existing is not None:
         return existing
     current = budget_current(employee_id=enrolment.employee.pk)
+    if current is None and cost > 0:
+        # Perhaps hired through a path that has not allocated yet: allocate now, then look again.
+        budget_allocate(employee_ids=[enrolment.employee.pk])
+        current = budget_current(employee_id=enrolment.employee.pk)
     if current is None:
         if cost <= 0:
             return None

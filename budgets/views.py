@@ -17,7 +17,14 @@ from people.access import access_employee, capability_required, has_capability, 
 
 from .forms import AdjustmentForm, BudgetPolicyForm
 from .models import Budget, BudgetPolicy
-from .selectors import budget_for_employee, budget_history, budget_overview, never_viewed, team_budgets
+from .selectors import (
+    budget_for_employee,
+    budget_history,
+    budget_overview,
+    budget_search,
+    never_viewed,
+    team_budgets,
+)
 from .services import budget_adjust, budget_mark_viewed, budget_policy_save
 
 
@@ -120,7 +127,9 @@ def overview(request):
         response["Content-Disposition"] = 'attachment; filename="budgets.xlsx"'
         return response
     page = Paginator(never_viewed(), 50).get_page(request.GET.get("page"))
-    return render(request, "budgets/overview.html", {"data": data, "never_viewed": page})
+    q = request.GET.get("q", "").strip()[:100]
+    found = list(budget_search(q)) if q else None
+    return render(request, "budgets/overview.html", {"data": data, "never_viewed": page, "q": q, "found": found})
 
 
 @capability_required("budgets.manage")

@@ -56,6 +56,7 @@ ROWS = [
     Row("budgets:team", same(403, anonymous=302, **MANAGERS)),
     Row("budgets:team", same(403, anonymous=302, **MANAGERS), kwargs=budgets_for_everyone),
     Row("budgets:overview", only_hr()),
+    Row("budgets:overview", only_hr(), kwargs=budgets_for_everyone, query="q=vries"),
     Row("budgets:overview", only_hr(), kwargs=budgets_for_everyone, query="export=csv"),
     Row("budgets:overview", only_hr(), kwargs=budgets_for_everyone, query="export=xlsx"),
     Row("budgets:adjust", only_hr(), kwargs=budget_of("employee")),

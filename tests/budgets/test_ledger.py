@@ -76,6 +76,13 @@ def test_no_budget_at_all_refuses_with_the_full_cost(db, enrolment):
     assert "€99.50 is missing" in exc.value.message
 
 
+def test_an_employee_not_yet_allocated_is_allocated_on_first_approval(policy, enrolment):
+    e = EmployeeFactory()  # created without the people services: no employees_changed was sent
+    approve(enrolment(e, "100.00"))
+    budget = Budget.objects.get(employee=e)
+    assert (budget.allocated, budget.committed) == (D(1000), D(100))
+
+
 def test_release_gives_the_commitment_back_once(budget, enrolment):
     enr = enrolment(budget.employee, "300.00")
     approve(enr)

@@ -190,3 +190,13 @@ def test_providers_for_the_catalog_and_comms(personas, budgets):
     nobody = EmployeeFactory(active=True)
     assert registry.get("budget_available")(nobody) is None
     assert registry.get("budget_summary")(nobody) is None
+
+
+def test_ld_finds_any_employees_budget_from_the_overview(client_for, personas, budgets):
+    url = reverse("budgets:overview")
+    page = client_for(personas.hr).get(url, {"q": "zoë vries"}).content.decode()
+    results = page.split('id="search-results"')[1].split("</section>")[0]
+    assert reverse("budgets:employee", args=[personas.employee.pk]) in results
+    assert reverse("budgets:employee", args=[personas.other_employee.pk]) not in results
+    page = client_for(personas.hr).get(url, {"q": "nobody-by-that-name"}).content.decode()
+    assert "No budget found" in page

@@ -44,6 +44,7 @@ PAGES = [
     ("manager", lambda p: reverse("budgets:employee", args=[p.employee.pk]), 8),
     ("manager", lambda p: reverse("budgets:team"), 9),
     ("hr", lambda p: reverse("budgets:overview"), 9),
+    ("hr", lambda p: reverse("budgets:overview") + "?q=a", 10),
     ("hr", lambda p: reverse("budgets:overview") + "?export=csv", 7),
     ("hr", lambda p: reverse("budgets:overview") + "?export=xlsx", 7),
     ("hr", lambda p: reverse("budgets:policy_list"), 5),
