@@ -316,6 +316,8 @@ def _reallocate(wanted: dict, *, on: date, budget_ids: list) -> int:
         .annotate(a=Sum("allocated"), h=Sum("hours_allocated"), n=Count("pk"))
     }
     entries, touched = [], []
+    description = _("Re-allocated pro rata from %(date)s") % {"date": on.isoformat()}
+    now = timezone.now()
     for budget, policy, basis_amount, basis_hours in changes:
         share = Decimal(_days(max(on, budget.period_start), budget.period_end)) / Decimal(
             _days(budget.period_start, budget.period_end)
@@ -332,17 +334,9 @@ def _reallocate(wanted: dict, *, on: date, budget_ids: list) -> int:
         budget.hours_allocated += hours_delta
         touched.append(budget)
         if delta or hours_delta:
-            entries.append(
-                LedgerEntry(
-                    budget=budget,
-                    kind=EntryKind.ALLOCATION,
-                    allocated=delta,
-                    hours_allocated=hours_delta,
-                    key=f"alloc:{budget.pk}:{(row.get('n') or 0) + 1}",
-                    description=_("Re-allocated pro rata from %(date)s") % {"date": on.isoformat()},
-                )
-            )
-    LedgerEntry.objects.bulk_create(entries, batch_size=5000)
+            key = f"alloc:{budget.pk}:{(row.get('n') or 0) + 1}"
+            entries.append((budget.pk, EntryKind.ALLOCATION.value, delta, hours_delta, key, description, now))
+    _insert_allocation_entries(entries)
     _write_back(
         touched,
         [
@@ -356,6 +350,25 @@ def _reallocate(wanted: dict, *, on: date, budget_ids: list) -> int:
         ],
     )
     return len(entries)
+
+
+def _insert_allocation_entries(rows: list[tuple]) -> None:
+    """Insert (budget_id, kind, allocated, hours_allocated, key, description, created_at) rows."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        names = ("budget_id", "kind", "allocated", "hours_allocated", "key", "description", "created_at")
+        LedgerEntry.objects.bulk_create([LedgerEntry(**dict(zip(names, r, strict=True))) for r in rows])
+        return
+    from psycopg2.extras import execute_values
+
+    table = connection.ops.quote_name(LedgerEntry._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (budget_id, kind, allocated, hours_allocated, key, description, created_at,"  # noqa: S608
+        " committed, spent, hours_used, reason) VALUES %s"
+    )
+    with connection.cursor() as cursor:
+        execute_values(cursor.cursor, sql, rows, template="(%s, %s, %s, %s, %s, %s, %s, 0, 0, 0, '')", page_size=5000)
 
 
 def _write_back(budgets: list, fields: list) -> None:

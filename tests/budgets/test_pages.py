@@ -46,6 +46,14 @@ def test_history_links_to_the_enrolment_only_when_the_catalog_has_that_page(clie
     assert "/catalog/" not in page  # no catalog:enrolment_detail yet in this branch: no link, no error
 
 
+@pytest.mark.urls("tests.budgets.catalog_urls")
+def test_history_links_to_the_enrolment_once_the_catalog_has_that_page(client_for, employee, budgets, enrolment):
+    enr = enrolment(employee, "10.00", title="Linked course")
+    enrolment_approving.send(sender=None, enrolment=enr, by=None)
+    page = client_for(employee).get(reverse("budgets:mine")).content.decode()
+    assert f'<a href="/catalog/enrolments/{enr.pk}/">Linked course</a>' in page
+
+
 def test_first_view_per_period_is_recorded_once_and_only_for_the_employee(client_for, employee, manager, budgets):
     budget = budgets[employee.pk]
     client_for(manager).get(reverse("budgets:employee", args=[employee.pk]))
