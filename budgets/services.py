@@ -538,13 +538,30 @@ def budget_release(*, enrolment) -> LedgerEntry | None:
     commitment, _entries, closed = _outstanding(enrolment.pk)
     if closed:
         return None
-    return _apply(
+    entry = _apply(
         budget,
         LedgerEntry(
             kind=EntryKind.RELEASE,
             committed=-commitment.committed,
             enrolment_id=enrolment.pk,
             description=str(enrolment.title)[:300],
+        ),
+    )
+    _expire_freed(budget, entry)
+    return entry
+
+
+def _expire_freed(budget: Budget, entry: LedgerEntry) -> None:
+    """Money freed on a budget that has already expired expires too, instead of lingering."""
+    if budget.expired_at is None or budget.available <= 0:
+        return
+    _apply(
+        budget,
+        LedgerEntry(
+            kind=EntryKind.EXPIRY,
+            allocated=-budget.available,
+            key=f"expiry:{budget.pk}:{entry.kind}:{entry.enrolment_id}",
+            description=_("Expired"),
         ),
     )
 
@@ -575,7 +592,7 @@ def budget_spend(*, enrolment, amount: Decimal | None = None) -> LedgerEntry | N
     description = str(enrolment.title)[:200]
     if covered < wanted:
         description += " · " + _("€%(amount)s not covered by the budget") % {"amount": cents(wanted - covered)}
-    return _apply(
+    entry = _apply(
         budget,
         LedgerEntry(
             kind=EntryKind.SPEND,
@@ -586,6 +603,8 @@ def budget_spend(*, enrolment, amount: Decimal | None = None) -> LedgerEntry | N
             description=description,
         ),
     )
+    _expire_freed(budget, entry)
+    return entry
 
 
 # --- L&D staff ------------------------------------------------------------------------------------------

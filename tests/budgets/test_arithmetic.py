@@ -197,3 +197,23 @@ def test_grace_days_keep_a_budget_usable_after_its_period(policy, enrolment):
         entry = budget_commit(enrolment=enrolment(e, "100"))
     assert entry.budget_id == old.pk
     assert budget_expire(budget_id=old.pk, today=date(2027, 1, 31)) is None  # not yet
+
+
+def test_money_released_after_expiry_expires_too(policy, enrolment):
+    from unittest import mock
+
+    from budgets.services import budget_release
+
+    e = EmployeeFactory()
+    budget_allocate(on=date(2026, 6, 1))
+    old = Budget.objects.get(employee=e)
+    enr = enrolment(e, "400.00")
+    with mock.patch("budgets.services.timezone.localdate", return_value=date(2026, 6, 1)):
+        budget_commit(enrolment=enr)
+    budget_allocate(on=date(2027, 1, 1))
+    budget_expire(budget_id=old.pk, today=date(2027, 1, 1))
+    budget_release(enrolment=enr)  # cancelled after the budget expired
+    old.refresh_from_db()
+    assert (old.committed, old.available) == (D("0.00"), D("0.00"))
+    assert LedgerEntry.objects.filter(budget=old, kind=EntryKind.EXPIRY).count() == 2
+    assert Budget.objects.get(employee=e, period_start=date(2027, 1, 1)).allocated == D("1000.00")
