@@ -53,3 +53,41 @@ def test_worker_allocates_once_even_when_the_task_runs_twice(celery_worker_proce
     assert LedgerEntry.objects.count() == 3
     assert {b.employee_id for b in Budget.objects.all()} == {p.pk for p in people}
     assert all(b.allocated == Decimal("500.00") for b in Budget.objects.all())
+
+
+@pytest.mark.redis
+def test_worker_sends_a_reminder_by_smtp_once_when_run_twice(redis_url, transactional_db, require_postgres, tmp_path):
+    """A real worker, a real SMTP listener: the reminder task run twice delivers one message."""
+    from django.utils import timezone
+
+    from budgets.models import ReminderSent
+    from tests.budgets.smtp_sink import SmtpSink
+    from tests.workers import WorkerProcess
+
+    today = timezone.localdate()
+    policy = BudgetPolicy.objects.create(
+        name="Everyone", amount=Decimal("640.00"), period_start=date(2020, 1, 1), reminder_days="400"
+    )
+    EmployeeFactory(email="zoe@example.test", locale="en")
+    from budgets.services import budget_allocate
+
+    budget_allocate(on=today)
+    budget = Budget.objects.get()
+    assert budget.policy == policy
+    with SmtpSink() as sink:
+        worker = WorkerProcess(redis_url=redis_url, log_path=tmp_path / "worker.log", extra_env={"EMAIL_URL": sink.url})
+        worker.start()
+        try:
+            worker.send("budgets.tasks.budget_reminders_task")
+            worker.send("budgets.tasks.budget_reminders_task")
+            wait_for(lambda: len(sink.messages) >= 1, timeout=60, message="the reminder to reach the SMTP listener")
+            wait_for(
+                lambda: worker.log().count("budget_reminders_task") >= 4, timeout=60, message="both runs to finish"
+            )
+        finally:
+            worker.stop()
+    assert len(sink.messages) == 1
+    message = sink.messages[0]
+    assert message["To"] == "zoe@example.test"
+    assert "You have €640.00 of learning budget left" in message["Subject"]
+    assert ReminderSent.objects.filter(budget=budget).count() == 1
