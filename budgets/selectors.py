@@ -10,7 +10,7 @@ from django.utils import timezone
 from people.access import team_ids
 from people.models import Employee
 
-from .models import ZERO, Budget, LedgerEntry
+from .models import ZERO, Budget, LedgerEntry, cents
 
 
 def current_budgets(on: date | None = None):
@@ -113,6 +113,8 @@ def budget_totals(qs) -> dict:
 
 
 def _finish(row: dict) -> dict:
+    for key in ("allocated", "committed", "spent"):
+        row[key] = cents(row[key] or 0)
     row["available"] = row["allocated"] - row["committed"] - row["spent"]
     used = row["committed"] + row["spent"]
     row["utilisation"] = (

@@ -217,3 +217,32 @@ def test_money_released_after_expiry_expires_too(policy, enrolment):
     assert (old.committed, old.available) == (D("0.00"), D("0.00"))
     assert LedgerEntry.objects.filter(budget=old, kind=EntryKind.EXPIRY).count() == 2
     assert Budget.objects.get(employee=e, period_start=date(2027, 1, 1)).allocated == D("1000.00")
+
+
+def test_moving_to_a_department_with_another_policy_reallocates_the_rest_of_the_period(policy, org, time_machine):
+    BudgetPolicy.objects.create(
+        name="Finance", department=org["finance"], amount=D("2000.00"), hours=D("80"), period_start=date(2026, 1, 1)
+    )
+    time_machine.move_to("2026-01-01 09:00")
+    e = EmployeeFactory(department=org["service"])
+    budget_allocate()
+    time_machine.move_to("2026-07-02 09:00")  # day 183 of 365: 183 days left
+    employee_update(employee=e, department=org["finance"])
+    budget = Budget.objects.get(employee=e)
+    assert budget.policy.name == "Finance"
+    assert budget.allocated == cents(D(1000) + D(1000) * D(183) / D(365))  # 1501.37
+    assert budget.hours_allocated == cents(D(40) + D(40) * D(183) / D(365))  # 60.05
+
+
+def test_a_bulk_change_is_set_based(policy, django_assert_num_queries, require_postgres):
+    """The HRIS sync sends one signal for many people: the same queries for 5 as for 200."""
+    from people.signals import employees_changed
+
+    def run(n):
+        ids = {EmployeeFactory().pk for _ in range(n)}
+        with django_assert_num_queries(6):
+            employees_changed.send(sender=None, created=ids, updated=set(), deactivated=set())
+        assert Budget.objects.filter(employee_id__in=ids).count() == n
+
+    run(5)
+    run(200)
