@@ -150,8 +150,22 @@ def budget_overview(on: date | None = None) -> dict:
 
 
 def team_totals(*, manager: Employee, on: date | None = None) -> dict:
+    """The team's totals, and how many have used nothing although their period is half over."""
     on = on or timezone.localdate()
-    return budget_totals(current_budgets(on).filter(employee_id__in=team_ids(manager), employee__active=True))
+    budgets = list(
+        current_budgets(on)
+        .filter(employee_id__in=team_ids(manager), employee__active=True)
+        .only("period_start", "period_end", "allocated", "committed", "spent", "first_viewed_at")
+    )
+    row = {
+        "allocated": sum((b.allocated for b in budgets), ZERO),
+        "committed": sum((b.committed for b in budgets), ZERO),
+        "spent": sum((b.spent for b in budgets), ZERO),
+        "employees": len(budgets),
+        "never_viewed": sum(1 for b in budgets if b.first_viewed_at is None),
+        "idle": sum(1 for b in budgets if b.used == 0 and mid_period_passed(b, on)),
+    }
+    return _finish(row)
 
 
 def never_viewed(on: date | None = None):

@@ -107,6 +107,8 @@ def test_team_page_signals_who_has_used_nothing_by_mid_period(client_for, person
     page = client_for(personas.manager).get(reverse("budgets:team")).content.decode()
     assert page.count("Nothing used by mid-period") == 2  # team lead and indirect report; the employee did
     assert "2 people in your team have not used any budget" in page
+    home = client_for(personas.manager).get(reverse("home")).content.decode()
+    assert "2 people have not used any budget and the period is more than half over" in home
 
 
 def test_overview_per_department_and_job_group_with_never_viewed(client_for, personas, budgets, enrolment, org):
