@@ -53,8 +53,11 @@ def test_database_refuses_a_second_commitment_for_one_enrolment(budget):
 
 def test_refusal_says_how_much_is_missing_and_commits_nothing(budget, enrolment):
     approve(enrolment(budget.employee, "800.00"))
-    with pytest.raises(ApprovalRefused) as exc:
-        approve(enrolment(budget.employee, "250.00"))
+    refused = enrolment(budget.employee, "250.00")
+    with transaction.atomic():  # as the catalog's approval transaction, which goes on after a refusal
+        with pytest.raises(ApprovalRefused) as exc:
+            approve(refused)
+        assert not LedgerEntry.objects.filter(enrolment_id=refused.pk).exists()
     assert exc.value.code == "insufficient_budget"
     assert "€50.00 is missing" in exc.value.message
     assert exc.value.route_to_ld is False
