@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class BudgetsConfig(AppConfig):
     name = "budgets"
     verbose_name = _("Budgets")
+
+    def ready(self):
+        from people.registry import HomePanel, NavItem, registry
+
+        from . import panels, receivers, rules  # noqa: F401 - registers capabilities and receivers
+        from .demo import seed_budgets
+        from .selectors import budget_available, budget_summary
+
+        registry.provide("budget_available", budget_available)
+        registry.provide("budget_summary", budget_summary)
+        registry.add_nav(NavItem(_("My budget"), "budgets:mine", "budgets.view_own", order=30))
+        registry.add_nav(NavItem(_("Team budgets"), "budgets:team", "budgets.team", order=31))
+        registry.add_nav(NavItem(_("Budgets"), "budgets:overview", "budgets.manage", order=32))
+        registry.add_panel(HomePanel("employee", "budgets/panels/employee.html", panels.employee_panel, order=20))
+        registry.add_panel(HomePanel("manager", "budgets/panels/manager.html", panels.manager_panel, order=20))
+        registry.add_panel(HomePanel("ld", "budgets/panels/ld.html", panels.ld_panel, order=20))
+        registry.add_demo_step(50, seed_budgets)

@@ -26,5 +26,8 @@ app.autodiscover_tasks()
 BEAT_SCHEDULE: dict = {}
 BEAT_SCHEDULE["policy-reminders"] = {"task": "policy.reminders_tick_task", "schedule": 60.0}
 BEAT_SCHEDULE["comms-recover-deliveries"] = {"task": "comms.tasks.deliveries_recover_task", "schedule": 60.0}
-app.conf.beat_schedule = BEAT_SCHEDULE
+BEAT_SCHEDULE["budgets-allocate"] = {"task": "budgets.tasks.budgets_allocate_task", "schedule": 60 * 60 * 6}
+BEAT_SCHEDULE["budgets-expire"] = {"task": "budgets.tasks.budgets_expire_task", "schedule": 60 * 60 * 6}
+BEAT_SCHEDULE["budgets-reminders"] = {"task": "budgets.tasks.budget_reminders_task", "schedule": 60 * 60 * 24}
 BEAT_SCHEDULE["catalog-stats-nightly"] = {"task": "catalog.stats_refresh_all", "schedule": 24 * 60 * 60}
+app.conf.beat_schedule = BEAT_SCHEDULE

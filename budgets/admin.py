@@ -1,0 +1,35 @@
+"""The admin shows budgets and the ledger read-only: every change goes through the services."""
+
+from django.contrib import admin
+
+from .models import Budget, BudgetPolicy, LedgerEntry
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BudgetPolicy)
+class BudgetPolicyAdmin(ReadOnly):
+    list_display = ["name", "department", "job_group", "amount", "hours", "period_start", "period_months", "active"]
+
+
+@admin.register(Budget)
+class BudgetAdmin(ReadOnly):
+    list_display = ["employee", "period_start", "period_end", "allocated", "committed", "spent", "expires_on"]
+    list_select_related = ["employee"]
+    search_fields = ["employee__first_name", "employee__last_name", "employee__external_id"]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnly):
+    list_display = ["created_at", "budget", "kind", "allocated", "committed", "spent", "enrolment_id", "reason"]
+    list_filter = ["kind"]
+    list_select_related = ["budget__employee"]

@@ -1,0 +1,99 @@
+"""Demo budgets: a policy for everyone, more specific ones, allocations, and some history for the
+demo logins. Idempotent: keyed entries and get-or-create policies, so running it again adds nothing."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from people.models import Department, Employee, JobGroup
+
+from .models import Budget, BudgetPolicy, CarryOver, EntryKind, LedgerEntry, OverBudget
+from .services import _apply, _lock, budget_allocate
+
+
+def _policy(name, **fields):
+    policy, _ = BudgetPolicy.objects.get_or_create(name=name, defaults=fields)
+    return policy
+
+
+@transaction.atomic
+def seed_budgets():
+    year_start = date(timezone.localdate().year, 1, 1)
+    _policy(
+        "Everyone: personal learning budget",
+        amount=Decimal("1000.00"),
+        hours=Decimal("40"),
+        period_start=year_start,
+        carry_over=CarryOver.UP_TO,
+        carry_over_limit=Decimal("250.00"),
+        grace_days=31,
+        spend_on="Courses, e-learning, conferences and coaching that fit your work or your next step.",
+    )
+    warehouse = JobGroup.objects.filter(external_id="JG-WH").first()
+    if warehouse:
+        _policy(
+            "Warehouse staff: certificates and safety",
+            job_group=warehouse,
+            amount=Decimal("750.00"),
+            hours=Decimal("24"),
+            period_start=year_start,
+            spend_on="Forklift and safety certificates, Dutch language courses, mbo modules.",
+        )
+    it = Department.objects.filter(external_id="D40").first()
+    if it:
+        _policy(
+            "IT: certifications",
+            department=it,
+            amount=Decimal("2000.00"),
+            hours=Decimal("60"),
+            period_start=year_start,
+            carry_over=CarryOver.ALL,
+            over_budget=OverBudget.ROUTE_TO_LD,
+            spend_on="Cloud and security certifications, conferences.",
+        )
+    budget_allocate()
+    User = get_user_model()
+    hr_user = User.objects.filter(username="hr").first()
+    for username, moves in [
+        (
+            "employee",
+            [
+                ("commitment", "350.00", "Klantgericht schrijven (classroom)"),
+                ("spend", "120.00", "Excel voor gevorderden (e-learning)"),
+            ],
+        ),
+        (
+            "manager",
+            [("spend", "495.00", "Coachend leidinggeven"), ("commitment", "150.00", "Feedback geven (webinar)")],
+        ),
+    ]:
+        employee = Employee.objects.filter(user__username=username).first()
+        budget = employee and Budget.objects.filter(employee=employee).order_by("-period_start").first()
+        if budget is None:
+            continue
+        for n, (kind, amount, title) in enumerate(moves):
+            key = f"demo:{budget.pk}:{n}"
+            if LedgerEntry.objects.filter(key=key).exists():
+                continue
+            locked = _lock(budget.pk)
+            amount = Decimal(amount)
+            if locked.available < amount:
+                continue
+            field = "committed" if kind == "commitment" else "spent"
+            _apply(locked, LedgerEntry(kind=kind, key=key, description=title, **{field: amount}))
+        key = f"demo:{budget.pk}:adjust"
+        if username == "employee" and not LedgerEntry.objects.filter(key=key).exists():
+            _apply(
+                _lock(budget.pk),
+                LedgerEntry(
+                    kind=EntryKind.ADJUSTMENT,
+                    key=key,
+                    allocated=Decimal("150.00"),
+                    reason="Extra budget for the customer-service pilot programme.",
+                    description="Adjustment",
+                    created_by=hr_user,
+                ),
+            )

@@ -1,0 +1,190 @@
+"""Reads that the budget pages, the API, the home panels and other apps share."""
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, Sum
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from people.access import team_ids
+from people.models import Employee
+
+from .models import ZERO, Budget, LedgerEntry, cents
+
+
+def current_budgets(on: date | None = None):
+    """Budgets whose period contains `on` (today by default)."""
+    on = on or timezone.localdate()
+    return Budget.objects.filter(period_start__lte=on, period_end__gte=on)
+
+
+def budget_for_employee(*, employee_id: int, on: date | None = None) -> Budget | None:
+    """The budget shown to an employee: the current period's, else the latest one."""
+    on = on or timezone.localdate()
+    qs = Budget.objects.select_related("policy", "employee").filter(employee_id=employee_id)
+    return (
+        qs.filter(period_start__lte=on, expires_on__gte=on).order_by("-period_start").first()
+        or qs.order_by("-period_start").first()
+    )
+
+
+def budget_available(employee) -> Decimal | None:
+    """For the catalog ("you have €640 left"): what the employee can still spend today."""
+    on = timezone.localdate()
+    budget = (
+        Budget.objects.filter(employee_id=employee.pk, period_start__lte=on, expires_on__gte=on, expired_at=None)
+        .order_by("-period_start")
+        .first()
+    )
+    return budget.available if budget else None
+
+
+def budget_summary(employee) -> dict | None:
+    """For message placeholders and the home panel: the current budget in plain figures."""
+    budget = budget_for_employee(employee_id=employee.pk)
+    if budget is None:
+        return None
+    today = timezone.localdate()
+    return {
+        "budget_id": budget.pk,
+        "allocated": budget.allocated,
+        "committed": budget.committed,
+        "spent": budget.spent,
+        "available": budget.available,
+        "hours_allocated": budget.hours_allocated,
+        "hours_used": budget.hours_used,
+        "period_start": budget.period_start,
+        "period_end": budget.period_end,
+        "expires_on": budget.expires_on,
+        "days_left": max(0, (budget.expires_on - today).days),
+    }
+
+
+def enrolment_url(enrolment_id) -> str:
+    if enrolment_id is None:
+        return ""
+    try:
+        return reverse("catalog:enrolment_detail", args=[enrolment_id])
+    except NoReverseMatch:
+        return ""
+
+
+def budget_history(budget: Budget) -> list[LedgerEntry]:
+    entries = list(budget.entries.select_related("created_by").order_by("created_at", "pk"))
+    for entry in entries:
+        entry.link = enrolment_url(entry.enrolment_id)
+    return entries
+
+
+def mid_period_passed(budget: Budget, on: date | None = None) -> bool:
+    on = on or timezone.localdate()
+    return on >= budget.period_start + (budget.period_end - budget.period_start) / 2
+
+
+def team_budgets(*, manager: Employee, on: date | None = None) -> list[tuple[Employee, Budget | None, bool]]:
+    """(employee, current budget or None, has-not-used-anything-by-mid-period) for the whole team."""
+    on = on or timezone.localdate()
+    team = list(
+        Employee.objects.filter(pk__in=team_ids(manager), active=True)
+        .select_related("department", "job_group")
+        .order_by("last_name", "first_name")
+    )
+    budgets = {b.employee_id: b for b in current_budgets(on).filter(employee_id__in=[e.pk for e in team])}
+    rows = []
+    for e in team:
+        b = budgets.get(e.pk)
+        idle = b is not None and b.used == 0 and mid_period_passed(b, on)
+        rows.append((e, b, idle))
+    return rows
+
+
+def budget_totals(qs) -> dict:
+    row = qs.aggregate(
+        allocated=Sum("allocated"),
+        committed=Sum("committed"),
+        spent=Sum("spent"),
+        employees=Count("pk"),
+        never_viewed=Count("pk", filter=Q(first_viewed_at=None)),
+    )
+    for key in ("allocated", "committed", "spent"):
+        row[key] = row[key] or ZERO
+    return _finish(row)
+
+
+def _finish(row: dict) -> dict:
+    for key in ("allocated", "committed", "spent"):
+        row[key] = cents(row[key] or 0)
+    row["available"] = row["allocated"] - row["committed"] - row["spent"]
+    used = row["committed"] + row["spent"]
+    row["utilisation"] = (
+        (used * 100 / row["allocated"]).quantize(Decimal(1), rounding=ROUND_HALF_UP) if row["allocated"] else None
+    )
+    return row
+
+
+def budget_overview(on: date | None = None) -> dict:
+    """Allocated, committed, spent, available, utilisation and never-viewed, per department and
+    per job group, for the current period (three queries)."""
+    qs = current_budgets(on)
+    fields = {
+        "allocated": Sum("allocated"),
+        "committed": Sum("committed"),
+        "spent": Sum("spent"),
+        "employees": Count("pk"),
+        "never_viewed": Count("pk", filter=Q(first_viewed_at=None)),
+    }
+    departments = [
+        _finish({**row, "name": row["employee__department__name"] or "–"})
+        for row in qs.values("employee__department_id", "employee__department__name")
+        .annotate(**fields)
+        .order_by("employee__department__name")
+    ]
+    job_groups = [
+        _finish({**row, "name": row["employee__job_group__name"] or "–"})
+        for row in qs.values("employee__job_group_id", "employee__job_group__name")
+        .annotate(**fields)
+        .order_by("employee__job_group__name")
+    ]
+    return {"departments": departments, "job_groups": job_groups, "total": budget_totals(qs)}
+
+
+def team_totals(*, manager: Employee, on: date | None = None) -> dict:
+    """The team's totals, and how many have used nothing although their period is half over."""
+    on = on or timezone.localdate()
+    budgets = list(
+        current_budgets(on)
+        .filter(employee_id__in=team_ids(manager), employee__active=True)
+        .only("period_start", "period_end", "allocated", "committed", "spent", "first_viewed_at")
+    )
+    row = {
+        "allocated": sum((b.allocated for b in budgets), ZERO),
+        "committed": sum((b.committed for b in budgets), ZERO),
+        "spent": sum((b.spent for b in budgets), ZERO),
+        "employees": len(budgets),
+        "never_viewed": sum(1 for b in budgets if b.first_viewed_at is None),
+        "idle": sum(1 for b in budgets if b.used == 0 and mid_period_passed(b, on)),
+    }
+    return _finish(row)
+
+
+def never_viewed(on: date | None = None):
+    return (
+        current_budgets(on)
+        .filter(first_viewed_at=None, employee__active=True)
+        .select_related("employee", "employee__department", "employee__job_group")
+        .order_by("employee__last_name", "employee__first_name")
+    )
+
+
+def budget_search(q: str, on: date | None = None, limit: int = 50):
+    """Current budgets of employees whose name, e-mail or HRIS key matches every word of `q`."""
+    qs = current_budgets(on).select_related("employee", "employee__department")
+    for word in q.split()[:5]:
+        qs = qs.filter(
+            Q(employee__first_name__icontains=word)
+            | Q(employee__last_name__icontains=word)
+            | Q(employee__email__icontains=word)
+            | Q(employee__external_id__iexact=word)
+        )
+    return qs.order_by("employee__last_name", "employee__first_name")[:limit]

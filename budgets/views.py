@@ -1,0 +1,168 @@
+"""Budget pages: my budget, an employee's budget, the team's, the L&D overview with exports,
+manual adjustments and budget policies."""
+
+import csv
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from people.access import access_employee, capability_required, has_capability, roles_of
+
+from .forms import AdjustmentForm, BudgetPolicyForm
+from .models import Budget, BudgetPolicy
+from .selectors import (
+    budget_for_employee,
+    budget_history,
+    budget_overview,
+    budget_search,
+    never_viewed,
+    team_budgets,
+)
+from .services import budget_adjust, budget_mark_viewed, budget_policy_save
+
+
+def _budget_page(request, employee, *, own: bool):
+    budget = budget_for_employee(employee_id=employee.pk)
+    today = timezone.localdate()
+    if own and budget is not None and budget.period_start <= today <= budget.period_end:
+        budget_mark_viewed(budget=budget)
+    context = {
+        "employee": employee,
+        "budget": budget,
+        "own": own,
+        "history": budget_history(budget) if budget else [],
+        "days_left": max(0, (budget.expires_on - today).days) if budget else None,
+        "can_adjust": has_capability(request.user, "budgets.manage"),
+    }
+    return render(request, "budgets/budget_detail.html", context)
+
+
+@capability_required("budgets.view_own")
+def my_budget(request):
+    return _budget_page(request, roles_of(request.user).employee, own=True)
+
+
+def employee_budget(request, pk):
+    """One employee's budget: the employee, their managers (direct and indirect) and L&D staff."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    employee = access_employee(request.user, pk)
+    me = roles_of(request.user).employee
+    return _budget_page(request, employee, own=me is not None and me.pk == employee.pk)
+
+
+@capability_required("budgets.team")
+def team(request):
+    rows = team_budgets(manager=roles_of(request.user).employee)
+    return render(
+        request,
+        "budgets/team.html",
+        {"rows": rows, "idle_count": sum(1 for _e, _b, idle in rows if idle)},
+    )
+
+
+def _export_rows(data):
+    for label, rows in ((_("Department"), data["departments"]), (_("Job group"), data["job_groups"])):
+        for row in rows:
+            yield [
+                label,
+                row["name"],
+                row["employees"],
+                row["allocated"],
+                row["committed"],
+                row["spent"],
+                row["available"],
+                "" if row["utilisation"] is None else row["utilisation"],
+                row["never_viewed"],
+            ]
+
+
+def _headers():
+    return [
+        _("Grouped by"),
+        _("Name"),
+        _("Employees"),
+        _("Allocated"),
+        _("Committed"),
+        _("Spent"),
+        _("Available"),
+        _("Utilisation %"),
+        _("Never opened their budget"),
+    ]
+
+
+@capability_required("budgets.manage")
+def overview(request):
+    data = budget_overview()
+    export = request.GET.get("export")
+    if export == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="budgets.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(_headers())
+        writer.writerows(_export_rows(data))
+        return response
+    if export == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = _("Budgets")[:31]
+        sheet.append(_headers())
+        for row in _export_rows(data):
+            sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+        out = BytesIO()
+        book.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = 'attachment; filename="budgets.xlsx"'
+        return response
+    page = Paginator(never_viewed(), 50).get_page(request.GET.get("page"))
+    q = request.GET.get("q", "").strip()[:100]
+    found = list(budget_search(q)) if q else None
+    return render(request, "budgets/overview.html", {"data": data, "never_viewed": page, "q": q, "found": found})
+
+
+@capability_required("budgets.manage")
+def adjust(request, pk):
+    budget = get_object_or_404(Budget.objects.select_related("employee", "policy"), pk=pk)
+    form = AdjustmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            budget_adjust(
+                budget=budget, amount=form.cleaned_data["amount"], reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("The adjustment has been recorded."))
+            return redirect("budgets:employee", pk=budget.employee_id)
+    return render(request, "budgets/adjust.html", {"budget": budget, "form": form})
+
+
+@capability_required("budgets.manage")
+def policy_list(request):
+    policies = BudgetPolicy.objects.select_related("department", "job_group").order_by("-active", "name")
+    return render(request, "budgets/policy_list.html", {"policies": policies})
+
+
+@capability_required("budgets.manage")
+def policy_edit(request, pk=None):
+    policy = get_object_or_404(BudgetPolicy, pk=pk) if pk else None
+    form = BudgetPolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        saved = budget_policy_save(policy=form.save(commit=False))
+        messages.success(request, _("%(name)s has been saved.") % {"name": saved.name})
+        return redirect("budgets:policy_list")
+    return render(request, "budgets/policy_form.html", {"form": form, "policy": policy})
