@@ -21,4 +21,4 @@ class BudgetsConfig(AppConfig):
         registry.add_panel(HomePanel("employee", "budgets/panels/employee.html", panels.employee_panel, order=20))
         registry.add_panel(HomePanel("manager", "budgets/panels/manager.html", panels.manager_panel, order=20))
         registry.add_panel(HomePanel("ld", "budgets/panels/ld.html", panels.ld_panel, order=20))
-        registry.add_demo_step(50, seed_budgets)
+        registry.add_demo_step(20, seed_budgets)  # before the catalog's enrolments

@@ -55,37 +55,14 @@ def seed_budgets():
             spend_on="Cloud and security certifications, conferences.",
         )
     budget_allocate()
-    User = get_user_model()
-    hr_user = User.objects.filter(username="hr").first()
-    for username, moves in [
-        (
-            "employee",
-            [
-                ("commitment", "350.00", "Klantgericht schrijven (classroom)"),
-                ("spend", "120.00", "Excel voor gevorderden (e-learning)"),
-            ],
-        ),
-        (
-            "manager",
-            [("spend", "495.00", "Coachend leidinggeven"), ("commitment", "150.00", "Feedback geven (webinar)")],
-        ),
-    ]:
-        employee = Employee.objects.filter(user__username=username).first()
-        budget = employee and Budget.objects.filter(employee=employee).order_by("-period_start").first()
-        if budget is None:
-            continue
-        for n, (kind, amount, title) in enumerate(moves):
-            key = f"demo:{budget.pk}:{n}"
-            if LedgerEntry.objects.filter(key=key).exists():
-                continue
-            locked = _lock(budget.pk)
-            amount = Decimal(amount)
-            if locked.available < amount:
-                continue
-            field = "committed" if kind == "commitment" else "spent"
-            _apply(locked, LedgerEntry(kind=kind, key=key, description=title, **{field: amount}))
+    # The demo's enrolments (the catalog's demo step, after this one) commit and spend through the
+    # real approval flow; here only an adjustment by L&D staff is added for the demo employee.
+    hr_user = get_user_model().objects.filter(username="hr").first()
+    employee = Employee.objects.filter(user__username="employee").first()
+    budget = employee and Budget.objects.filter(employee=employee).order_by("-period_start").first()
+    if budget is not None:
         key = f"demo:{budget.pk}:adjust"
-        if username == "employee" and not LedgerEntry.objects.filter(key=key).exists():
+        if not LedgerEntry.objects.filter(key=key).exists():
             _apply(
                 _lock(budget.pk),
                 LedgerEntry(

@@ -454,9 +454,9 @@ def budget_commit(*, enrolment, by=None) -> LedgerEntry:
         budget_allocate(employee_ids=[enrolment.employee.pk])
         current = budget_current(employee_id=enrolment.employee.pk)
     if current is None:
-        if cost <= 0:
-            return None
-        raise InsufficientBudget(missing=cost, available=ZERO)
+        # No budget policy covers this employee: the organisation does not run budgets for them,
+        # and the manager's approval is the only control. Nothing to commit.
+        return None
     if not LOCKING:
         return _commit_without_lock(budget_id=current.pk, cost=cost, enrolment=enrolment, by=by)
     # The entry first (outside the budget's lock); the unique index makes a second click for the

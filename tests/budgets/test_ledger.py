@@ -73,10 +73,11 @@ def test_policy_can_route_an_uncovered_approval_to_ld(budget, enrolment):
     assert "€0.01 is missing" in exc.value.message
 
 
-def test_no_budget_at_all_refuses_with_the_full_cost(db, enrolment):
-    with pytest.raises(ApprovalRefused) as exc:
-        approve(enrolment(EmployeeFactory(), "99.50"))
-    assert "€99.50 is missing" in exc.value.message
+def test_without_a_policy_for_the_employee_approval_commits_nothing(db, enrolment):
+    """Budgets apply to the people a policy covers; for others the manager's approval decides."""
+    approve(enrolment(EmployeeFactory(), "99.50"))
+    assert LedgerEntry.objects.count() == 0
+    assert Budget.objects.count() == 0
 
 
 def test_an_employee_not_yet_allocated_is_allocated_on_first_approval(policy, enrolment):

@@ -39,11 +39,11 @@ def test_my_budget_shows_the_figures_history_and_what_it_may_be_spent_on(client_
     assert "Dec. 31, 2026" in page
 
 
-def test_history_links_to_the_enrolment_only_when_the_catalog_has_that_page(client_for, employee, budgets, enrolment):
-    enrolment_approving.send(sender=None, enrolment=enrolment(employee, "10.00", title="Linked course"), by=None)
+def test_history_links_to_the_catalog_enrolment_page(client_for, employee, budgets, enrolment):
+    enr = enrolment(employee, "10.00", title="Linked course")
+    enrolment_approving.send(sender=None, enrolment=enr, by=None)
     page = client_for(employee).get(reverse("budgets:mine")).content.decode()
-    assert "Linked course" in page
-    assert "/catalog/" not in page  # no catalog:enrolment_detail yet in this branch: no link, no error
+    assert f'href="{reverse("catalog:enrolment_detail", args=[enr.pk])}"' in page
 
 
 @pytest.mark.urls("tests.budgets.catalog_urls")
