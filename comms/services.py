@@ -170,18 +170,19 @@ def _claimable(now, claim_timeout: timedelta) -> Q:
     return Q(status=Delivery.Status.QUEUED) & (Q(claimed_at=None) | Q(claimed_at__lt=now - claim_timeout))
 
 
-def deliveries_claim(*, ids: list[int], claim_timeout: timedelta | None = None) -> uuid.UUID:
-    """Claim these deliveries for one sender with a conditional update; returns the claim token.
+def deliveries_claim(*, ids: list[int], claim_timeout: timedelta | None = None) -> tuple[uuid.UUID, int]:
+    """Claim these deliveries for one sender with a conditional update; returns (token, rows claimed).
 
     Under READ COMMITTED a concurrent claimer's UPDATE waits for ours and re-checks the condition,
     so each row ends up with exactly one token.
     """
     now = timezone.now()
     token = uuid.uuid4()
-    Delivery.objects.filter(Q(id__in=ids) & _claimable(now, claim_timeout or conf.claim_timeout())).update(
+    timeout = claim_timeout if claim_timeout is not None else conf.claim_timeout()
+    claimed = Delivery.objects.filter(Q(id__in=ids) & _claimable(now, timeout)).update(
         claimed_at=now, claim_token=token, attempts=F("attempts") + 1
     )
-    return token
+    return token, claimed
 
 
 def deliveries_send(
@@ -203,7 +204,7 @@ def deliveries_send(
     ids = list(candidates.values_list("id", flat=True)[: max(conf.send_batch() * 4, 2000)])
     if not ids:
         return _waiting_for_retry(message_id=message_id, channel=channel, lo=lo, hi=hi, now=now)
-    token = deliveries_claim(ids=ids, claim_timeout=timeout)
+    token, _claimed = deliveries_claim(ids=ids, claim_timeout=timeout)
     rows = list(
         Delivery.objects.filter(claim_token=token, status=Delivery.Status.QUEUED)
         .select_related("employee", "message__plan")
