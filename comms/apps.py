@@ -7,8 +7,9 @@ class CommsConfig(AppConfig):
     verbose_name = _("Communication")
 
     def ready(self):
-        from people.registry import registry
+        from people.registry import NavItem, registry
 
-        from . import rules, services  # noqa: F401 - rules registers the capabilities
+        from . import rules, services, triggers  # noqa: F401 - capabilities and event receivers
 
         registry.provide("notify", services.notify)
+        registry.add_nav(NavItem(label=_("Communication"), url_name="comms:plans", capability="comms.manage", order=70))

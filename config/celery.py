@@ -24,5 +24,6 @@ app.autodiscover_tasks()
 
 # Periodic work, in one place. Later apps add their entries here.
 BEAT_SCHEDULE: dict = {}
+BEAT_SCHEDULE["comms-plan-messages-due"] = {"task": "comms.tasks.plan_messages_send_due_task", "schedule": 60.0}
 BEAT_SCHEDULE["comms-recover-deliveries"] = {"task": "comms.tasks.deliveries_recover_task", "schedule": 60.0}
 app.conf.beat_schedule = BEAT_SCHEDULE
