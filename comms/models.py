@@ -160,7 +160,7 @@ class Message(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def occurrences(self, start, end) -> list:
+    def send_times(self, start, end) -> list:
         """Send times of a dated or recurring message in [start, end)."""
         from dateutil.relativedelta import relativedelta
 

@@ -126,7 +126,7 @@ def plan_timeline(*, plan, start, weeks: int):
         if message.when == When.TRIGGER:
             triggered.append(message)
             continue
-        for at in message.occurrences(first, end):
+        for at in message.send_times(first, end):
             index = (timezone.localtime(at).date() - monday).days // 7
             if 0 <= index < weeks:
                 calendar[index]["items"].append((at, message))
@@ -162,7 +162,7 @@ def coverage(*, start, weeks: int) -> list[dict]:
     group_counts: dict = {}
     everyone = managers = 0
     for message in active:
-        n = len(message.occurrences(start, end))
+        n = len(message.send_times(start, end))
         if not n:
             continue
         if message.audience == Audience.EVERYONE:

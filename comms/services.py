@@ -459,9 +459,11 @@ def plan_message_save(*, plan: CommunicationPlan, message: Message | None = None
     if Channel.WEBHOOK in (message.channels or []) and not plan.webhook_url:
         raise ValidationError({"channels": _("Add a chat webhook URL to the plan before choosing the chat channel.")})
     message.save()
-    if plan.status == CommunicationPlan.Status.ACTIVE and message.missing_ws():
+    if message.missing_ws():
         # An active plan never holds an incomplete message: it goes back to draft, visibly.
-        CommunicationPlan.objects.filter(pk=plan.pk).update(status=CommunicationPlan.Status.DRAFT)
+        CommunicationPlan.objects.filter(pk=plan.pk, status=CommunicationPlan.Status.ACTIVE).update(
+            status=CommunicationPlan.Status.DRAFT
+        )
         plan.status = CommunicationPlan.Status.DRAFT
     return message
 
@@ -535,7 +537,7 @@ def plan_message_send_now(*, message: Message, occurrence_key: str | None = None
 
 
 def occurrences_between(message: Message, start, end) -> list:
-    return message.occurrences(start, end)
+    return message.send_times(start, end)
 
 
 def plan_messages_send_due(*, now=None) -> int:
