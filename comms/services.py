@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -284,7 +285,30 @@ def email_for(delivery: Delivery) -> EmailMultiAlternatives:
     return email
 
 
+@contextmanager
+def _fast_commits():
+    """Each 'sent' mark commits on its own (so a crashed worker redoes at most the message in
+    flight) without waiting for the WAL flush: that wait was 2.5 ms per row, more than the send.
+    A PostgreSQL crash may forget the last marks; those e-mails go out again with the same
+    Message-ID: a rare resend, never a loss."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO DEFAULT")
+
+
 def _send_emails(rows: list[Delivery], token) -> SendResult:
+    with _fast_commits():
+        return _send_emails_now(rows, token)
+
+
+def _send_emails_now(rows: list[Delivery], token) -> SendResult:
     result = SendResult()
     if not rows:
         return result
