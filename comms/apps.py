@@ -12,4 +12,7 @@ class CommsConfig(AppConfig):
         from . import rules, services, triggers  # noqa: F401 - capabilities and event receivers
 
         registry.provide("notify", services.notify)
+        from .demo import demo_step
+
+        registry.add_demo_step(60, demo_step)
         registry.add_nav(NavItem(label=_("Communication"), url_name="comms:plans", capability="comms.manage", order=70))

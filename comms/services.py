@@ -647,4 +647,5 @@ def message_test_send(*, message: Message, employee: Employee) -> None:
     subject, body, link = rendering.render_message(message, employee)
     if link:
         body += f"\n\n{rendering.absolute(link)}"
-    send_mail(subject=f"[{_('Test')}] {subject}", message=body, from_email=None, recipient_list=[employee.email])
+    prefix = _("Test")
+    send_mail(subject=f"[{prefix}] {subject}", message=body, from_email=None, recipient_list=[employee.email])
