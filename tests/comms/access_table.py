@@ -71,3 +71,8 @@ ROWS += [
     Row("comms:message_test_send", only_hr() | {"hr": 302}, method="post", kwargs=lambda p: {"pk": _message(p).pk}),
     Row("comms:message_reach", only_hr(), kwargs=lambda p: {"pk": _message(p).pk}),
 ]
+
+ROWS += [
+    Row("api:notifications", same(200, anonymous=403)),
+    Row("api:notifications_read", same(200, anonymous=403), method="post", json=True, data={}),
+]

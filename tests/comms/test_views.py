@@ -232,3 +232,27 @@ def test_test_send_from_the_preview_page(client_for, hr, plan_message):
     response = client_for(hr).post(reverse("comms:message_test_send", args=[plan_message.pk]))
     assert response.status_code == 302
     assert mail.outbox[0].to == [hr.email]
+
+
+# --- API ------------------------------------------------------------------------------------------
+
+
+def test_api_lists_my_notifications_with_constant_queries(client_for, employee, other_employee):
+    _notify([employee.pk, other_employee.pk], n=2)
+    client = client_for(employee)
+    data = client.get("/api/v1/notifications/").json()
+    assert data["unread"] == 2
+    assert {n["subject"] for n in data["results"]} == {"Note 0", "Note 1"}
+    _constant(client, "/api/v1/notifications/", lambda: _notify([employee.pk], n=20, key="more"))
+
+
+def test_api_marks_read_and_refuses_bad_input(client_for, employee):
+    _notify([employee.pk], n=2)
+    client = client_for(employee)
+    first = Delivery.objects.filter(employee=employee, channel="in_app").first()
+    response = client.post("/api/v1/notifications/read/", {"id": first.pk}, content_type="application/json")
+    assert response.json() == {"marked": 1}
+    response = client.post("/api/v1/notifications/read/", {"id": "abc"}, content_type="application/json")
+    assert response.status_code == 400
+    assert "id" in response.json()
+    assert client.post("/api/v1/notifications/read/", {}, content_type="application/json").json() == {"marked": 1}
