@@ -319,6 +319,16 @@ def _send_emails_now(rows: list[Delivery], token) -> SendResult:
         for d in rows:
             _mark_failed_attempt(d, token, f"{type(exc).__name__}: {exc}", result)
         return result
+    every = conf.mark_every()
+    sent: list[int] = []
+
+    def mark():
+        if sent:
+            Delivery.objects.filter(pk__in=sent, claim_token=token).update(
+                status=Delivery.Status.SENT, sent_at=timezone.now(), claimed_at=None, error=""
+            )
+            sent.clear()
+
     try:
         for d in rows:
             try:
@@ -326,9 +336,12 @@ def _send_emails_now(rows: list[Delivery], token) -> SendResult:
             except Exception as exc:
                 _mark_failed_attempt(d, token, f"{type(exc).__name__}: {exc}", result)
                 continue
-            _mark_sent(d, token)
+            sent.append(d.pk)
             result.sent += 1
+            if len(sent) >= every:
+                mark()
     finally:
+        mark()
         mail.close()
     return result
 

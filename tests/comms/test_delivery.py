@@ -136,3 +136,15 @@ def test_failed_smtp_is_retried_then_failed_with_reason(db, recipients, settings
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("failed", 2)
     assert "refused" in delivery.error
+
+
+def test_sent_marks_in_groups_still_mark_every_row_once(db, recipients, monkeypatch):
+    monkeypatch.setenv("COMMS_MARK_EVERY", "3")
+    ids = recipients(7)
+    message = services.system_message_upsert(key="k", subject="S", body="B")
+    services.message_send(message=message, employee_ids=ids)
+    result = services.deliveries_send(message_id=message.pk, channel="email")
+    assert result.sent == 7
+    assert Delivery.objects.filter(channel="email", status="sent").count() == 7
+    assert len(mail.outbox) == 7
+    assert services.deliveries_send(message_id=message.pk, channel="email").sent == 0
