@@ -184,6 +184,7 @@ def main() -> None:
         "emails_received": sum(received.values()),
         "workers": args.workers,
         "sink": args.sink,
+        "mark_every": int(os.environ.get("COMMS_MARK_EVERY", "1")),
         "load_avg_1m": round(os.getloadavg()[0], 2),
     }
     print(json.dumps(out))

@@ -7,14 +7,14 @@ from rest_framework.views import APIView
 
 from people.access import roles_of
 
-from . import selectors, services
+from . import rendering, selectors, services
 from .models import Delivery
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    subject = serializers.CharField(source="message.subject")
-    body = serializers.CharField(source="message.body")
-    link = serializers.CharField(source="message.link")
+    subject = serializers.CharField()
+    body = serializers.CharField()
+    link = serializers.CharField()
     category = serializers.CharField(source="message.category")
 
     class Meta:
@@ -43,7 +43,7 @@ class NotificationsView(APIView):
     @extend_schema(responses=NotificationListSerializer)
     def get(self, request):
         employee = roles_of(request.user).employee
-        items = selectors.notifications_of(employee=employee)[:50]
+        items = rendering.render_for(employee, selectors.notifications_of(employee=employee)[:50])
         return Response(
             {
                 "unread": selectors.unread_count(employee=employee),

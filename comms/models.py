@@ -160,6 +160,9 @@ class Message(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def channel_labels(self) -> str:
+        return ", ".join(str(Channel(c).label) for c in self.channels or [] if c in Channel.values)
+
     def send_times(self, start, end) -> list:
         """Send times of a dated or recurring message in [start, end)."""
         from dateutil.relativedelta import relativedelta

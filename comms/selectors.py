@@ -183,3 +183,14 @@ def coverage(*, start, weeks: int) -> list[dict]:
     ]
     rows.append({"kind": _("Role"), "name": _("Managers"), "count": everyone + managers})
     return rows
+
+
+def ld_attention() -> dict:
+    """For the L&D home: plans with messages that miss a W, and deliveries that failed (2 queries)."""
+    incomplete_plans = {
+        m.plan for m in Message.objects.filter(plan__isnull=False, parent=None).select_related("plan") if m.missing_ws()
+    }
+    return {
+        "comms_incomplete_plans": sorted(incomplete_plans, key=lambda p: p.name),
+        "comms_failed_count": Delivery.objects.filter(status=Delivery.Status.FAILED).count(),
+    }

@@ -32,6 +32,7 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 def notifications(request):
     employee = roles_of(request.user).employee
     page = Paginator(selectors.notifications_of(employee=employee), 25).get_page(request.GET.get("page"))
+    page.object_list = rendering.render_for(employee, page.object_list)
     return render(
         request,
         "comms/notification_list.html",
@@ -55,6 +56,7 @@ def notification_read(request, pk):
         delivery = selectors.notifications_of(employee=employee).filter(pk=pk).first()
         if delivery is None:
             raise Http404
+        rendering.render_for(employee, [delivery])
         response = render(request, "comms/partials/notification.html", {"d": delivery})
         response["HX-Trigger"] = "comms-read"
         return response
@@ -104,9 +106,7 @@ def click(request, token):
     services.delivery_record_click(delivery_id=delivery.pk)
     _subject, _body, link = rendering.render_message(delivery.message, delivery.employee)
     # Only the message's own link, and only to our site or http(s): never an open redirect.
-    if not link.startswith(("/", "http://", "https://")) or link.startswith("//"):
-        link = "/"
-    return redirect(link)
+    return redirect(rendering.safe_link(link) or "/")
 
 
 @csrf_exempt  # the one-click unsubscribe POST (RFC 8058) comes from a mail client: the token is the proof

@@ -256,3 +256,33 @@ def test_api_marks_read_and_refuses_bad_input(client_for, employee):
     assert response.status_code == 400
     assert "id" in response.json()
     assert client.post("/api/v1/notifications/read/", {}, content_type="application/json").json() == {"marked": 1}
+
+
+def test_ld_home_shows_plans_missing_a_w_and_failed_deliveries(client_for, hr, plan, employee):
+    services.plan_message_save(plan=plan, subject="Half")
+    message = services.system_message_upsert(key="k", subject="S", body="B")
+    services.message_send(message=message, employee_ids=[employee.pk])
+    Delivery.objects.filter(channel="email").update(status="failed", error="HTTP 500")
+    client = client_for(hr)
+    text = client.get(reverse("home")).content.decode()
+    assert plan.name in text
+    assert "1 delivery failed after every retry." in text
+    _constant(
+        client, reverse("home"), lambda: [services.plan_message_save(plan=plan, subject=f"M{i}") for i in range(5)]
+    )
+
+
+def test_notifications_show_the_placeholders_filled_in_for_the_reader(client_for, employee):
+    message = services.system_message_upsert(key="k", subject="Hi {{ first_name }}", body="See {{ catalog_link }}")
+    services.message_send(message=message, employee_ids=[employee.pk])
+    text = client_for(employee).get(reverse("comms:notifications")).content.decode()
+    assert "Hi Zoë" in text
+    assert "{{" not in text
+    data = client_for(employee).get("/api/v1/notifications/").json()
+    assert data["results"][0]["subject"] == "Hi Zoë"
+
+
+def test_a_javascript_link_is_never_shown(client_for, employee):
+    message = Message.objects.create(key="k", subject="S", body="B", link="javascript:alert(1)", channels=["in_app"])
+    services.message_send(message=message, employee_ids=[employee.pk])
+    assert "javascript:" not in client_for(employee).get(reverse("comms:notifications")).content.decode()
