@@ -396,16 +396,26 @@ def deliveries_recover(*, grace: timedelta | None = None, claim_timeout: timedel
     waiting = Q(claimed_at=None, created_at__lte=now - grace) & (
         Q(next_attempt_at=None) | Q(next_attempt_at__lte=now - grace)
     )
+    # A large fan-out drains for minutes; while its e-mails keep going out, its waiting rows are
+    # not stuck, only behind in the queue (re-enqueueing them would only pile up empty tasks).
+    progressing = set(
+        Delivery.objects.filter(sent_at__gte=now - grace, status=Delivery.Status.SENT)
+        .exclude(channel=Channel.IN_APP)
+        .values_list("message_id", flat=True)
+        .distinct()
+    )
     stuck = (
         Delivery.objects.filter(status=Delivery.Status.QUEUED)
         .exclude(channel=Channel.IN_APP)
         .filter(waiting | Q(claimed_at__lt=now - timeout))
         .order_by("message_id", "channel", "employee_id")
-        .values_list("message_id", "channel", "employee_id")[:100_000]
+        .values_list("message_id", "channel", "employee_id", "claimed_at")[:100_000]
     )
     groups: dict[tuple[int, str], list] = {}
     total = 0
-    for message_id, channel, employee_id in stuck:
+    for message_id, channel, employee_id, claimed_at in stuck:
+        if claimed_at is None and message_id in progressing:
+            continue
         groups.setdefault((message_id, channel), []).append(employee_id)
         total += 1
     timeout_s = timeout.total_seconds() if claim_timeout is not None else None
