@@ -1,5 +1,6 @@
 """Reads shared by the comms pages and API."""
 
+import inspect
 from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Min, Q
@@ -55,9 +56,9 @@ def reach_of(*, messages_q: Q) -> dict:
     if fn is not None and totals["first"] is not None:
         ids = list(deliveries.exclude(employee=None).values_list("employee_id", flat=True).distinct())
         since = totals["first"]
-        try:
+        if "until" in inspect.signature(fn).parameters:
             totals["enrolments"] = fn(ids, since, until=since + ENROLMENT_WINDOW)
-        except TypeError:  # a provider without an end: counts from `since` on
+        else:  # the documented two-argument provider counts from `since` on
             totals["enrolments"] = fn(ids, since)
     return totals
 

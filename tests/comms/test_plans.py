@@ -200,3 +200,10 @@ def test_timeline_places_occurrences_in_their_week(plan, plan_message):
     weeks, triggered = selectors.plan_timeline(plan=plan, start=timezone.now(), weeks=4)
     assert [len(w["items"]) for w in weeks] == [1, 1, 1, 1]
     assert triggered == []
+
+
+def test_reach_calls_a_two_argument_enrolment_provider_as_documented(personas, plan, plan_message, monkeypatch):
+    services.plan_activate(plan=plan)
+    services.plan_messages_send_due()
+    monkeypatch.setitem(registry.providers, "enrolments_since", lambda employee_ids, since: len(employee_ids))
+    assert selectors.plan_reach(plan=plan)["enrolments"] == len(selectors.audience_ids(plan_message))
