@@ -7,8 +7,21 @@ class CommsConfig(AppConfig):
     verbose_name = _("Communication")
 
     def ready(self):
-        from people.registry import registry
+        from people.registry import HomePanel, NavItem, registry
 
-        from . import rules, services  # noqa: F401 - rules registers the capabilities
+        from . import rules, services, triggers  # noqa: F401 - capabilities and event receivers
+        from .demo import demo_step
 
         registry.provide("notify", services.notify)
+        registry.add_nav(NavItem(label=_("Communication"), url_name="comms:plans", capability="comms.manage", order=70))
+        registry.add_panel(
+            HomePanel(role="ld", template="comms/partials/home_ld.html", context=_ld_panel_context, order=60)
+        )
+        registry.add_demo_step(60, demo_step)
+
+
+def _ld_panel_context(request, roles):
+    """Plans missing a W and failed deliveries, for the L&D home (two queries)."""
+    from .selectors import ld_attention
+
+    return ld_attention()

@@ -22,6 +22,13 @@ def insert_chunk() -> int:
     return _int("COMMS_INSERT_CHUNK", 5000)
 
 
+def mark_every() -> int:
+    """E-mails sent before their 'sent' marks are written (in one UPDATE). 1, the default, means a
+    crashed worker resends at most the one e-mail in flight; N trades up to N resends after a
+    crash for N times fewer database round trips (see docs/performance.md)."""
+    return max(_int("COMMS_MARK_EVERY", 1), 1)
+
+
 def max_attempts() -> int:
     return _int("COMMS_MAX_ATTEMPTS", 5)
 

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Channel, OptOut
+from .models import PLACEHOLDERS, Category, Channel, CommunicationPlan, Message, OptOut
 
 PREFERENCE_CHANNELS = (Channel.EMAIL, Channel.IN_APP)
 
@@ -39,3 +39,62 @@ class PreferencesForm(forms.Form):
         for channel in PREFERENCE_CHANNELS:
             result[(channel.value, "")] = True
         return result
+
+
+class PlanForm(forms.ModelForm):
+    webhook_url = forms.URLField(
+        label=_("chat webhook URL"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("A Teams or Slack incoming-webhook URL, used by messages sent to the chat channel."),
+    )
+
+    class Meta:
+        model = CommunicationPlan
+        fields = ["name", "description", "webhook_url"]
+
+
+class MessageForm(forms.ModelForm):
+    channels = forms.MultipleChoiceField(
+        label=_("Where: channels"),
+        choices=Channel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Message
+        fields = [
+            "audience",
+            "department",
+            "job_group",
+            "subject",
+            "body",
+            "link",
+            "channels",
+            "reason",
+            "when",
+            "send_at",
+            "recurrence",
+            "trigger",
+            "category",
+            "mandatory",
+        ]
+        widgets = {
+            "send_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "body": forms.Textarea(attrs={"rows": 5}),
+            "reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = ", ".join("{{ %s }}" % p for p in PLACEHOLDERS)  # noqa: UP031
+        self.fields["body"].help_text = _("Placeholders you may use: %(allowed)s") % {"allowed": allowed}
+        self.fields["subject"].help_text = self.fields["body"].help_text
+        self.fields["category"].choices = [c for c in Category.choices if c[0] != Category.SYSTEM]
+        self.fields["send_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        self.fields["reason"].help_text = _("Why this message matters to the people who get it. Required.")
+
+
+class PreviewForm(forms.Form):
+    q = forms.CharField(label=_("Find a recipient"), required=False, max_length=100)

@@ -98,6 +98,15 @@ class Message(models.Model):
         on_delete=models.CASCADE,
         related_name="messages",
     )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("occurrence of"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="occurrences",
+        help_text=_("Set on each sending of a recurring or triggered plan message."),
+    )
     key = models.CharField(_("key"), max_length=200, unique=True, null=True, blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.PLAN)
     mandatory = models.BooleanField(
@@ -150,6 +159,32 @@ class Message(models.Model):
             errors["channels"] = _("Unknown channel(s): %(bad)s.") % {"bad": ", ".join(map(str, bad))}
         if errors:
             raise ValidationError(errors)
+
+    def channel_labels(self) -> str:
+        return ", ".join(str(Channel(c).label) for c in self.channels or [] if c in Channel.values)
+
+    def send_times(self, start, end) -> list:
+        """Send times of a dated or recurring message in [start, end)."""
+        from dateutil.relativedelta import relativedelta
+
+        if not self.send_at or self.when not in (When.AT, When.RECURRING):
+            return []
+        if self.when == When.AT:
+            return [self.send_at] if start <= self.send_at < end else []
+        step = {
+            Recurrence.WEEKLY: relativedelta(weeks=1),
+            Recurrence.MONTHLY: relativedelta(months=1),
+            Recurrence.QUARTERLY: relativedelta(months=3),
+        }.get(self.recurrence)
+        if step is None:
+            return []
+        found, n, current = [], 0, self.send_at
+        while current < end and n < 2000:
+            if current >= start:
+                found.append(current)
+            n += 1
+            current = self.send_at + step * n
+        return found
 
     def missing_ws(self) -> list[str]:
         """The W's this message does not answer yet (empty when complete)."""

@@ -105,3 +105,23 @@ def unsign_unsubscribe(token: str) -> tuple[int, str] | None:
         return int(employee_id), category
     except (signing.BadSignature, ValueError):
         return None
+
+
+def render_for(employee, deliveries) -> list:
+    """Fill in each in-app notification for its (one) reader: the placeholder values are computed
+    once for the whole list, so a page of notifications costs the same whatever it holds."""
+    deliveries = list(deliveries)
+    names = used_placeholders(*(t for d in deliveries for t in (d.message.subject, d.message.body, d.message.link)))
+    values = placeholder_values(employee, names)
+    for d in deliveries:
+        d.subject = render(d.message.subject, values)
+        d.body = render(d.message.body, values)
+        d.link = safe_link(render(d.message.link, values))
+    return deliveries
+
+
+def safe_link(link: str) -> str:
+    """Our own paths and http(s) only: never `javascript:` or a protocol-relative `//host`."""
+    if link.startswith("/") and not link.startswith("//"):
+        return link
+    return link if link.startswith(("http://", "https://")) else ""

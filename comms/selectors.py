@@ -1,8 +1,16 @@
 """Reads shared by the comms pages and API."""
 
-from django.db.models import Count, Q
+import inspect
+from datetime import datetime, time, timedelta
 
-from .models import Channel, CommunicationPlan, Delivery, Message
+from django.db.models import Count, Min, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from people.registry import registry
+
+from .models import Audience, Channel, CommunicationPlan, Delivery, Message, When
 
 
 def notifications_of(*, employee):
@@ -18,24 +26,59 @@ def unread_count(*, employee) -> int:
 
 
 REACH = {
-    "recipients": Count("deliveries__employee", distinct=True),
-    "queued": Count("deliveries", filter=Q(deliveries__status=Delivery.Status.QUEUED)),
-    "delivered": Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
-    "failed": Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
-    "opened": Count("deliveries", filter=Q(deliveries__opened_at__isnull=False) | Q(deliveries__read_at__isnull=False)),
-    "clicked": Count("deliveries", filter=Q(deliveries__clicked_at__isnull=False)),
+    "recipients": Count("employee", distinct=True),
+    "queued": Count("id", filter=Q(status=Delivery.Status.QUEUED)),
+    "delivered": Count("id", filter=Q(status=Delivery.Status.SENT)),
+    "failed": Count("id", filter=Q(status=Delivery.Status.FAILED)),
+    "opened": Count("id", filter=Q(opened_at__isnull=False) | Q(read_at__isnull=False)),
+    "clicked": Count("id", filter=Q(clicked_at__isnull=False)),
 }
+ENROLMENT_WINDOW = timedelta(days=14)
+
+
+def reach_by_message(*, plan) -> dict[int, dict]:
+    """Delivery counts per plan message (its occurrences included), from one query."""
+    rows = (
+        Delivery.objects.filter(message__plan=plan)
+        .annotate(root=Coalesce("message__parent_id", "message_id"))
+        .values("root")
+        .annotate(**REACH)
+    )
+    return {row.pop("root"): row for row in rows}
+
+
+def reach_of(*, messages_q: Q) -> dict:
+    """Totals for a set of messages, plus enrolments by their recipients within 14 days after."""
+    deliveries = Delivery.objects.filter(messages_q)
+    totals = deliveries.aggregate(**REACH, first=Min("created_at"))
+    totals["enrolments"] = None
+    fn = registry.get("enrolments_since")
+    if fn is not None and totals["first"] is not None:
+        ids = list(deliveries.exclude(employee=None).values_list("employee_id", flat=True).distinct())
+        since = totals["first"]
+        if "until" in inspect.signature(fn).parameters:
+            totals["enrolments"] = fn(ids, since, until=since + ENROLMENT_WINDOW)
+        else:  # the documented two-argument provider counts from `since` on
+            totals["enrolments"] = fn(ids, since)
+    return totals
+
+
+def message_reach(*, message) -> dict:
+    return reach_of(messages_q=Q(message=message) | Q(message__parent=message))
+
+
+def plan_reach(*, plan) -> dict:
+    return reach_of(messages_q=Q(message__plan=plan))
 
 
 def plans_with_counts():
     return CommunicationPlan.objects.annotate(message_count=Count("messages")).order_by("name")
 
 
-def plan_messages_with_reach(*, plan):
+def plan_messages(*, plan):
     return (
-        Message.objects.filter(plan=plan)
+        Message.objects.filter(plan=plan, parent=None)
         .select_related("department", "job_group")
-        .annotate(**REACH)
         .order_by("send_at", "id")
     )
 
@@ -45,3 +88,110 @@ def failed_deliveries(*, plan=None, limit=50):
     if plan is not None:
         qs = qs.filter(message__plan=plan)
     return qs.order_by("-created_at")[:limit]
+
+
+def audience_queryset(message):
+    """Who a plan message reaches, resolved now: active employees in its audience."""
+    from django.db.models import Exists, OuterRef
+
+    from people.models import Employee
+    from people.selectors import department_subtree_ids
+
+    people = Employee.objects.filter(active=True)
+    if message.audience == Audience.DEPARTMENT:
+        if not message.department_id:
+            return people.none()
+        return people.filter(department_id__in=department_subtree_ids(message.department_id))
+    if message.audience == Audience.JOB_GROUP:
+        return people.filter(job_group_id=message.job_group_id) if message.job_group_id else people.none()
+    if message.audience == Audience.MANAGERS:
+        return people.filter(Exists(Employee.objects.filter(manager=OuterRef("pk"), active=True)))
+    if message.audience == Audience.EVERYONE:
+        return people
+    return people.none()
+
+
+def audience_ids(message) -> list[int]:
+    return list(audience_queryset(message).order_by("pk").values_list("pk", flat=True))
+
+
+def plan_timeline(*, plan, start, weeks: int):
+    """The plan's sendings week by week from `start` (a Monday-based calendar), and its triggers."""
+    start_day = timezone.localtime(start).date()
+    monday = start_day - timedelta(days=start_day.weekday())
+    first = timezone.make_aware(datetime.combine(monday, time.min))
+    end = first + timedelta(weeks=weeks)
+    calendar = [{"start": monday + timedelta(weeks=i), "items": []} for i in range(weeks)]
+    triggered = []
+    for message in plan_messages(plan=plan):
+        if message.when == When.TRIGGER:
+            triggered.append(message)
+            continue
+        for at in message.send_times(first, end):
+            index = (timezone.localtime(at).date() - monday).days // 7
+            if 0 <= index < weeks:
+                calendar[index]["items"].append((at, message))
+    for week in calendar:
+        week["items"].sort(key=lambda item: item[0])
+    return calendar, triggered
+
+
+def coverage(*, start, weeks: int) -> list[dict]:
+    """Per department, job group and 'managers': how many sendings of active plans reach them in
+    the coming weeks (triggered messages are listed apart: nobody knows when they fire)."""
+    from people.models import Department, JobGroup
+
+    end = start + timedelta(weeks=weeks)
+    departments = list(Department.objects.order_by("name"))
+    children: dict = {}
+    for d in departments:
+        children.setdefault(d.parent_id, []).append(d.pk)
+
+    def subtree(pk):
+        found, stack = set(), [pk]
+        while stack:
+            current = stack.pop()
+            if current not in found:
+                found.add(current)
+                stack.extend(children.get(current, []))
+        return found
+
+    active = Message.objects.filter(
+        parent=None, plan__status=CommunicationPlan.Status.ACTIVE, when__in=[When.AT, When.RECURRING]
+    )
+    dept_counts: dict = {}
+    group_counts: dict = {}
+    everyone = managers = 0
+    for message in active:
+        n = len(message.send_times(start, end))
+        if not n:
+            continue
+        if message.audience == Audience.EVERYONE:
+            everyone += n
+        elif message.audience == Audience.MANAGERS:
+            managers += n
+        elif message.audience == Audience.DEPARTMENT and message.department_id:
+            for pk in subtree(message.department_id):
+                dept_counts[pk] = dept_counts.get(pk, 0) + n
+        elif message.audience == Audience.JOB_GROUP and message.job_group_id:
+            group_counts[message.job_group_id] = group_counts.get(message.job_group_id, 0) + n
+    rows = [
+        {"kind": _("Department"), "name": d.name, "count": everyone + dept_counts.get(d.pk, 0)} for d in departments
+    ]
+    rows += [
+        {"kind": _("Job group"), "name": g.name, "count": everyone + group_counts.get(g.pk, 0)}
+        for g in JobGroup.objects.order_by("name")
+    ]
+    rows.append({"kind": _("Role"), "name": _("Managers"), "count": everyone + managers})
+    return rows
+
+
+def ld_attention() -> dict:
+    """For the L&D home: plans with messages that miss a W, and deliveries that failed (2 queries)."""
+    incomplete_plans = {
+        m.plan for m in Message.objects.filter(plan__isnull=False, parent=None).select_related("plan") if m.missing_ws()
+    }
+    return {
+        "comms_incomplete_plans": sorted(incomplete_plans, key=lambda p: p.name),
+        "comms_failed_count": Delivery.objects.filter(status=Delivery.Status.FAILED).count(),
+    }

@@ -35,3 +35,9 @@ def message_send_task(message_id: int, employee_ids: list[int]):
     if message is None:
         return 0
     return services.message_send(message=message, employee_ids=employee_ids)
+
+
+@shared_task(acks_late=True)
+def plan_messages_send_due_task():
+    """Beat: dated and recurring messages of active plans whose time has come."""
+    return services.plan_messages_send_due()

@@ -13,3 +13,20 @@ urlpatterns = [
     path("c/<str:token>/", views.click, name="click"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]
+
+urlpatterns += [
+    path("plans/", views.plans, name="plans"),
+    path("plans/new/", views.plan_edit, name="plan_create"),
+    path("plans/coverage/", views.coverage, name="coverage"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/activate/", views.plan_activate, name="plan_activate"),
+    path("plans/<int:pk>/deactivate/", views.plan_deactivate, name="plan_deactivate"),
+    path("plans/<int:pk>/timeline/", views.plan_timeline, name="plan_timeline"),
+    path("plans/<int:pk>/reach/", views.plan_reach, name="plan_reach"),
+    path("plans/<int:plan_pk>/messages/new/", views.message_edit, name="message_create"),
+    path("plans/<int:plan_pk>/messages/<int:pk>/edit/", views.message_edit, name="message_edit"),
+    path("messages/<int:pk>/preview/", views.message_preview, name="message_preview"),
+    path("messages/<int:pk>/test/", views.message_test_send, name="message_test_send"),
+    path("messages/<int:pk>/reach/", views.message_reach, name="message_reach"),
+]

@@ -2,11 +2,15 @@
 (for L&D staff) communication plans."""
 
 import base64
+from datetime import timedelta
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -15,8 +19,8 @@ from django.views.decorators.http import require_POST
 from people.access import capability_required, roles_of
 
 from . import rendering, selectors, services
-from .forms import PreferencesForm
-from .models import Channel, Delivery
+from .forms import MessageForm, PlanForm, PreferencesForm, PreviewForm
+from .models import Channel, CommunicationPlan, Delivery, Message
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
@@ -28,6 +32,7 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 def notifications(request):
     employee = roles_of(request.user).employee
     page = Paginator(selectors.notifications_of(employee=employee), 25).get_page(request.GET.get("page"))
+    page.object_list = rendering.render_for(employee, page.object_list)
     return render(
         request,
         "comms/notification_list.html",
@@ -51,6 +56,7 @@ def notification_read(request, pk):
         delivery = selectors.notifications_of(employee=employee).filter(pk=pk).first()
         if delivery is None:
             raise Http404
+        rendering.render_for(employee, [delivery])
         response = render(request, "comms/partials/notification.html", {"d": delivery})
         response["HX-Trigger"] = "comms-read"
         return response
@@ -100,9 +106,7 @@ def click(request, token):
     services.delivery_record_click(delivery_id=delivery.pk)
     _subject, _body, link = rendering.render_message(delivery.message, delivery.employee)
     # Only the message's own link, and only to our site or http(s): never an open redirect.
-    if not link.startswith(("/", "http://", "https://")) or link.startswith("//"):
-        link = "/"
-    return redirect(link)
+    return redirect(rendering.safe_link(link) or "/")
 
 
 @csrf_exempt  # the one-click unsubscribe POST (RFC 8058) comes from a mail client: the token is the proof
@@ -128,3 +132,176 @@ def _category_label(category: str) -> str:
     from .models import Category
 
     return str(Category(category).label) if category in Category.values else _("all messages")
+
+
+# --- plans (L&D staff) -------------------------------------------------------------------------------
+
+
+def _form_errors_from(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@capability_required("comms.manage")
+def plans(request):
+    return render(
+        request,
+        "comms/plan_list.html",
+        {"plans": selectors.plans_with_counts(), "failed": selectors.failed_deliveries(limit=20)},
+    )
+
+
+@capability_required("comms.manage")
+def plan_edit(request, pk=None):
+    plan = get_object_or_404(CommunicationPlan, pk=pk) if pk else None
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        plan = services.plan_save(plan=plan, **form.cleaned_data)
+        messages.success(request, _("The plan is saved."))
+        return redirect("comms:plan_detail", plan.pk)
+    return render(request, "comms/plan_edit.html", {"form": form, "plan": plan})
+
+
+@capability_required("comms.manage")
+def plan_detail(request, pk):
+    plan = get_object_or_404(CommunicationPlan, pk=pk)
+    plan_messages = list(selectors.plan_messages(plan=plan))
+    reach = selectors.reach_by_message(plan=plan)
+    rows = [(m, m.missing_ws(), reach.get(m.pk, {})) for m in plan_messages]
+    return render(
+        request,
+        "comms/plan_detail.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "incomplete": [r for r in rows if r[1]],
+            "w_labels": services.W_LABELS,
+            "failed": selectors.failed_deliveries(plan=plan, limit=20),
+        },
+    )
+
+
+@require_POST
+@capability_required("comms.manage")
+def plan_activate(request, pk):
+    plan = get_object_or_404(CommunicationPlan, pk=pk)
+    try:
+        services.plan_activate(plan=plan)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+        messages.error(request, _("The plan stays a draft until every message answers all five W's."))
+    else:
+        messages.success(request, _("The plan is active."))
+    return redirect("comms:plan_detail", plan.pk)
+
+
+@require_POST
+@capability_required("comms.manage")
+def plan_deactivate(request, pk):
+    plan = get_object_or_404(CommunicationPlan, pk=pk)
+    services.plan_deactivate(plan=plan)
+    messages.success(request, _("The plan is back to draft: nothing more is sent from it."))
+    return redirect("comms:plan_detail", plan.pk)
+
+
+@capability_required("comms.manage")
+def message_edit(request, plan_pk, pk=None):
+    plan = get_object_or_404(CommunicationPlan, pk=plan_pk)
+    message = get_object_or_404(Message, pk=pk, plan=plan, parent=None) if pk else None
+    form = MessageForm(request.POST or None, instance=message)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                fields = {f: form.cleaned_data[f] for f in MessageForm.Meta.fields}
+                message = services.plan_message_save(plan=plan, message=message, **fields)
+            except ValidationError as exc:
+                _form_errors_from(form, exc)
+            else:
+                messages.success(request, _("The message is saved."))
+                return redirect("comms:plan_detail", plan.pk)
+        status = 400
+    return render(request, "comms/message_edit.html", {"form": form, "plan": plan, "message": message}, status=status)
+
+
+@capability_required("comms.manage")
+def message_preview(request, pk):
+    message = get_object_or_404(Message.objects.select_related("plan"), pk=pk)
+    audience = selectors.audience_queryset(message).select_related("department")
+    form = PreviewForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    matches = audience
+    if q:
+        matches = matches.filter(Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(email__icontains=q))
+    matches = list(matches.order_by("last_name", "first_name", "pk")[:20])
+    recipient = None
+    employee_id = request.GET.get("employee")
+    if employee_id and employee_id.isdigit():
+        recipient = audience.filter(pk=int(employee_id)).first()
+    recipient = recipient or (matches[0] if matches else None)
+    rendered = rendering.render_message(message, recipient) if recipient else None
+    return render(
+        request,
+        "comms/message_preview.html",
+        {
+            "message": message,
+            "form": form,
+            "matches": matches,
+            "recipient": recipient,
+            "rendered": rendered,
+            "audience_size": audience.count(),
+        },
+    )
+
+
+@require_POST
+@capability_required("comms.manage")
+def message_test_send(request, pk):
+    message = get_object_or_404(Message, pk=pk)
+    me = roles_of(request.user).employee
+    if me is None:
+        messages.error(request, _("You need an employee record with an e-mail address to test a message."))
+    else:
+        services.message_test_send(message=message, employee=me)
+        messages.success(request, _("A test was sent to %(email)s.") % {"email": me.email})
+    return redirect("comms:message_preview", message.pk)
+
+
+@capability_required("comms.manage")
+def message_reach(request, pk):
+    message = get_object_or_404(Message.objects.select_related("plan"), pk=pk, parent=None)
+    return render(
+        request,
+        "comms/reach.html",
+        {"subject": message, "plan": message.plan, "reach": selectors.message_reach(message=message)},
+    )
+
+
+@capability_required("comms.manage")
+def plan_reach(request, pk):
+    plan = get_object_or_404(CommunicationPlan, pk=pk)
+    return render(
+        request, "comms/reach.html", {"subject": plan, "plan": plan, "reach": selectors.plan_reach(plan=plan)}
+    )
+
+
+@capability_required("comms.manage")
+def plan_timeline(request, pk):
+    plan = get_object_or_404(CommunicationPlan, pk=pk)
+    weeks, triggered = selectors.plan_timeline(plan=plan, start=timezone.now() - timedelta(days=14), weeks=14)
+    return render(request, "comms/plan_timeline.html", {"plan": plan, "weeks": weeks, "triggered": triggered})
+
+
+@capability_required("comms.manage")
+def coverage(request):
+    weeks = 4
+    rows = selectors.coverage(start=timezone.now(), weeks=weeks)
+    return render(
+        request,
+        "comms/coverage.html",
+        {"rows": rows, "weeks": weeks, "uncovered": sum(1 for r in rows if not r["count"])},
+    )

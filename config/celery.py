@@ -25,6 +25,7 @@ app.autodiscover_tasks()
 # Periodic work, in one place. Later apps add their entries here.
 BEAT_SCHEDULE: dict = {}
 BEAT_SCHEDULE["policy-reminders"] = {"task": "policy.reminders_tick_task", "schedule": 60.0}
+BEAT_SCHEDULE["comms-plan-messages-due"] = {"task": "comms.tasks.plan_messages_send_due_task", "schedule": 60.0}
 BEAT_SCHEDULE["comms-recover-deliveries"] = {"task": "comms.tasks.deliveries_recover_task", "schedule": 60.0}
 BEAT_SCHEDULE["budgets-allocate"] = {"task": "budgets.tasks.budgets_allocate_task", "schedule": 60 * 60 * 6}
 BEAT_SCHEDULE["budgets-expire"] = {"task": "budgets.tasks.budgets_expire_task", "schedule": 60 * 60 * 6}

@@ -3,7 +3,7 @@
 from django.core import signing
 
 from comms import rendering
-from tests.access import Row, same
+from tests.access import Row, only_hr, same
 
 
 def _in_app_of(person):
@@ -39,4 +39,40 @@ ROWS = [
         same(200),
         kwargs=lambda p: {"token": rendering.unsubscribe_token(p.employee.pk, "plan")},
     ),
+]
+
+
+def _plan(p):
+    from comms.models import CommunicationPlan
+
+    return CommunicationPlan.objects.get_or_create(name="Access plan")[0]
+
+
+def _message(p):
+    from comms.models import Message
+
+    return Message.objects.get_or_create(plan=_plan(p), subject="Access message")[0]
+
+
+ROWS += [
+    Row("comms:plans", only_hr()),
+    Row("comms:plan_create", only_hr()),
+    Row("comms:coverage", only_hr()),
+    Row("comms:plan_detail", only_hr(), kwargs=lambda p: {"pk": _plan(p).pk}),
+    Row("comms:plan_edit", only_hr(), kwargs=lambda p: {"pk": _plan(p).pk}),
+    Row("comms:plan_timeline", only_hr(), kwargs=lambda p: {"pk": _plan(p).pk}),
+    Row("comms:plan_reach", only_hr(), kwargs=lambda p: {"pk": _plan(p).pk}),
+    # the access message misses W's: activation is refused, and the page says why
+    Row("comms:plan_activate", only_hr(denied=403) | {"hr": 302}, method="post", kwargs=lambda p: {"pk": _plan(p).pk}),
+    Row("comms:plan_deactivate", only_hr() | {"hr": 302}, method="post", kwargs=lambda p: {"pk": _plan(p).pk}),
+    Row("comms:message_create", only_hr(), kwargs=lambda p: {"plan_pk": _plan(p).pk}),
+    Row("comms:message_edit", only_hr(), kwargs=lambda p: {"plan_pk": _plan(p).pk, "pk": _message(p).pk}),
+    Row("comms:message_preview", only_hr(), kwargs=lambda p: {"pk": _message(p).pk}),
+    Row("comms:message_test_send", only_hr() | {"hr": 302}, method="post", kwargs=lambda p: {"pk": _message(p).pk}),
+    Row("comms:message_reach", only_hr(), kwargs=lambda p: {"pk": _message(p).pk}),
+]
+
+ROWS += [
+    Row("api:notifications", same(200, anonymous=403)),
+    Row("api:notifications_read", same(200, anonymous=403), method="post", json=True, data={}),
 ]

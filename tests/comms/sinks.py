@@ -36,6 +36,9 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
                     chunks.append(data[1:] if data.startswith(b"..") else data)
                 if sink.delay:
                     time.sleep(sink.delay)
+                if sink.refuse_now():
+                    self.reply("451 try again later")
+                    continue
                 sink.add(b"".join(chunks))
                 self.reply("250 queued")
             elif verb == b"QUIT":
@@ -53,8 +56,17 @@ class _Server(socketserver.ThreadingTCPServer):
 class SmtpSink:
     """A tiny SMTP server; `messages` holds every message received (headers parsed)."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, delay: float = 0.0, keep_bodies: bool = True):
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        delay: float = 0.0,
+        keep_bodies: bool = True,
+        refuse_attempts: frozenset = frozenset(),
+    ):
         self.delay = delay
+        self.refuse_attempts = refuse_attempts  # 1-based numbers of DATA attempts answered 451
+        self.attempts = 0
         self.keep_bodies = keep_bodies
         self.lock = threading.Lock()
         self.messages: list = []
@@ -67,6 +79,11 @@ class SmtpSink:
     def url(self) -> str:
         host, port = self.server.server_address
         return f"smtp://{host}:{port}"
+
+    def refuse_now(self) -> bool:
+        with self.lock:
+            self.attempts += 1
+            return self.attempts in self.refuse_attempts
 
     def add(self, raw: bytes):
         if self.keep_bodies:

@@ -136,3 +136,40 @@ def test_failed_smtp_is_retried_then_failed_with_reason(db, recipients, settings
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("failed", 2)
     assert "refused" in delivery.error
+
+
+def test_sent_marks_in_groups_still_mark_every_row_once(db, recipients, monkeypatch):
+    monkeypatch.setenv("COMMS_MARK_EVERY", "3")
+    ids = recipients(7)
+    message = services.system_message_upsert(key="k", subject="S", body="B")
+    services.message_send(message=message, employee_ids=ids)
+    result = services.deliveries_send(message_id=message.pk, channel="email")
+    assert result.sent == 7
+    assert Delivery.objects.filter(channel="email", status="sent").count() == 7
+    assert len(mail.outbox) == 7
+    assert services.deliveries_send(message_id=message.pk, channel="email").sent == 0
+
+
+def test_sweep_finds_lost_and_dead_claims_but_leaves_a_fanout_that_is_progressing(db, recipients, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    enqueued = []
+    monkeypatch.setattr(services, "_enqueue_send", lambda *args: enqueued.append(args))
+    ids = recipients(4)
+    hour_ago = timezone.now() - timedelta(hours=1)
+    lost = services.system_message_upsert(key="lost", subject="S", body="B")
+    draining = services.system_message_upsert(key="draining", subject="S", body="B")
+    services.message_send(message=lost, employee_ids=ids)
+    services.message_send(message=draining, employee_ids=ids)
+    enqueued.clear()
+    Delivery.objects.update(created_at=hour_ago)
+    # one row of the draining message went out a moment ago: its queue is moving
+    Delivery.objects.filter(message=draining, channel="email", employee_id=ids[0]).update(
+        status="sent", sent_at=timezone.now()
+    )
+    # a row of it claimed an hour ago by a worker that died
+    Delivery.objects.filter(message=draining, channel="email", employee_id=ids[1]).update(claimed_at=hour_ago)
+    assert services.deliveries_recover() == 4 + 1
+    assert {(a[0], a[2], a[3]) for a in enqueued} == {(lost.pk, ids[0], ids[3]), (draining.pk, ids[1], ids[1])}

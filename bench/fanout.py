@@ -1,0 +1,194 @@
+"""Fan-out of one message to N recipients through a real Celery worker and Redis, against a bare
+bulk insert of the same delivery rows measured in the same run.
+
+    python -m bench.fanout --scale 100000 [--workers 2] [--sink smtp|dummy]
+
+"ours" runs from `message_send` (in-app and e-mail rows, committed, tasks enqueued) until every
+e-mail delivery is marked sent by the worker, with e-mail going over SMTP to a local sink on
+127.0.0.1 (`--sink dummy`: Django's dummy backend, to see the cost of our own machinery without
+the mail transport). "bulk_insert" is `bulk_create` of the same 2×N rows, nothing else. The last line is
+JSON: recipients, ours_s, bulk_insert_s, ratio, duplicates, lost, and a breakdown.
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DB_NAME = "lb_bench_comms"
+
+
+def _setup(redis_url: str):
+    base = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
+    os.environ["DATABASE_URL"] = base
+    os.environ["CELERY_BROKER_URL"] = redis_url
+    os.environ["REDIS_URL"] = redis_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+    _create_database(base)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _create_database(url: str):
+    import environ
+    import psycopg2
+
+    cfg = environ.Env.db_url_config(url)
+    conn = psycopg2.connect(
+        dbname="postgres",
+        user=cfg["USER"],
+        password=cfg.get("PASSWORD") or None,
+        host=cfg["HOST"],
+        port=cfg["PORT"] or 5432,
+    )
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
+        if not cur.fetchone():
+            cur.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+    conn.close()
+
+
+def _people(n: int) -> list[int]:
+    from people.models import Employee
+
+    have = Employee.objects.filter(external_id__startswith="BENCH-").count()
+    if have < n:
+        Employee.objects.bulk_create(
+            [
+                Employee(
+                    external_id=f"BENCH-{i}", first_name=f"P{i}", last_name="Bench", email=f"bench{i}@example.test"
+                )
+                for i in range(have, n)
+            ],
+            batch_size=5000,
+        )
+    return list(
+        Employee.objects.filter(external_id__startswith="BENCH-", active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:n]
+    )
+
+
+def _reset():
+    from comms.models import Delivery, Message
+
+    Delivery.objects.all().delete()
+    Message.objects.filter(key__startswith="bench-").delete()
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE comms_delivery")
+
+
+def _bulk_insert(ids: list[int]) -> float:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from comms.models import Delivery, Message
+
+    message = Message.objects.create(key="bench-bulk", subject="S", body="B", channels=["in_app", "email"])
+    now = timezone.now()
+    started = time.perf_counter()
+    with transaction.atomic():
+        Delivery.objects.bulk_create(
+            [
+                Delivery(message=message, employee_id=i, channel=c, status="queued", created_at=now)
+                for i in ids
+                for c in ("in_app", "email")
+            ],
+            batch_size=5000,
+        )
+    return time.perf_counter() - started
+
+
+def _ours(ids, sink_url, redis_url, workers, log_dir) -> dict:
+    from django.db import transaction
+
+    from comms import services
+    from comms.models import Delivery, Message
+    from tests.workers import WorkerProcess, wait_for
+
+    env = {"EMAIL_URL": sink_url, "COMMS_SEND_BATCH": os.environ.get("COMMS_SEND_BATCH", "500")}
+    worker = WorkerProcess(
+        redis_url=redis_url, log_path=Path(log_dir) / "worker.log", concurrency=workers, extra_env=env
+    )
+    worker.start()
+    try:
+        message = Message.objects.create(
+            key="bench-ours", subject="Hello {{ first_name }}", body="New courses are waiting.", link="/catalog/"
+        )
+        message.channels = ["in_app", "email"]
+        message.save()
+        started = time.perf_counter()
+        with transaction.atomic():
+            created = services.message_send(message=message, employee_ids=ids)
+        enqueued = time.perf_counter() - started
+        sent = Delivery.objects.filter(message=message, channel="email", status="sent")
+        wait_for(lambda: sent.count() >= len(ids), timeout=3600, interval=0.5, message="every e-mail sent")
+        total = time.perf_counter() - started
+    finally:
+        worker.stop()
+    return {"created": created, "enqueue_s": round(enqueued, 3), "ours_s": round(total, 3), "message": message}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=2, help="worker pool processes")
+    parser.add_argument("--sink", choices=["smtp", "dummy"], default="smtp")
+    args = parser.parse_args()
+    redis_url = os.environ.get("BENCH_REDIS_URL", os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/4"))
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    _setup(redis_url)
+
+    from comms.models import Delivery
+    from tests.comms.sinks import SmtpSink
+
+    ids = _people(args.scale)
+    _reset()
+    bulk_s = _bulk_insert(ids)
+    _reset()
+    with SmtpSink(keep_bodies=False) as sink, tempfile.TemporaryDirectory() as log_dir:
+        url = sink.url if args.sink == "smtp" else "dummymail://"
+        result = _ours(ids, url, redis_url, args.workers, log_dir)
+        time.sleep(1.0)  # anything doubled would arrive now
+        received = dict(sink.message_ids)
+    message = result.pop("message")
+    rows = Delivery.objects.filter(message=message)
+    if args.sink == "dummy":  # nothing reaches a server: count the rows marked sent instead
+        received = dict.fromkeys(rows.filter(channel="email", status="sent").values_list("pk", flat=True), 1)
+    # Doubles at the mail server (same Message-ID twice) plus doubled rows (the constraint forbids them).
+    db_dupes = rows.count() - rows.values("employee_id", "channel").distinct().count()
+    duplicates = sum(c - 1 for c in received.values() if c > 1) + db_dupes
+    lost = len(ids) - len(received)
+    out = {
+        "recipients": len(ids),
+        "ours_s": result["ours_s"],
+        "bulk_insert_s": round(bulk_s, 3),
+        "ratio": round(result["ours_s"] / bulk_s, 2),
+        "duplicates": duplicates,
+        "lost": lost,
+        "delivery_rows": rows.count(),
+        "enqueue_s": result["enqueue_s"],
+        "enqueue_vs_bulk_insert": round(result["enqueue_s"] / bulk_s, 2),
+        "emails_per_s": round(len(ids) / max(result["ours_s"] - result["enqueue_s"], 1e-9), 1),
+        "emails_received": sum(received.values()),
+        "workers": args.workers,
+        "sink": args.sink,
+        "mark_every": int(os.environ.get("COMMS_MARK_EVERY", "1")),
+        "load_avg_1m": round(os.getloadavg()[0], 2),
+    }
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
