@@ -41,6 +41,14 @@ class IdCursorPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
 
+    def get_page_size(self, request):
+        raw = request.query_params.getlist(self.page_size_query_param)
+        if not raw:
+            return self.page_size
+        if len(raw) > 1 or not raw[0].isdigit() or not 1 <= int(raw[0]) <= self.max_page_size:
+            raise ValidationError({self.page_size_query_param: [f"An integer from 1 to {self.max_page_size}."]})
+        return int(raw[0])
+
 
 class EmployeeFilter(django_filters.FilterSet):
     department = django_filters.NumberFilter(field_name="department_id")
@@ -110,6 +118,26 @@ class PeopleResourceViewSet(GenericViewSet):
         )
 
     def list(self, request):
+        empty = sorted(
+            name
+            for name in self.filterset_class.base_filters
+            if name in request.query_params and not request.query_params[name]
+        )
+        if empty:
+            raise ValidationError({name: ["This value may not be empty."] for name in empty})
+        problems = {}
+        for name in self.filterset_class.base_filters:
+            values = request.query_params.getlist(name)
+            if len(values) > 1:
+                problems[name] = ["Give this filter once."]
+            elif (
+                isinstance(self.filterset_class.base_filters[name], django_filters.BooleanFilter)
+                and values
+                and values[0] not in ("true", "false")
+            ):
+                problems[name] = ["Either true or false."]
+        if problems:
+            raise ValidationError(problems)
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -9,7 +9,7 @@ class HrisConfig(AppConfig):
     def ready(self):
         from people.registry import NavItem, registry
 
-        from . import rules  # noqa: F401
+        from . import rules, schema  # noqa: F401
         from .demo import seed_api_client
 
         registry.add_nav(NavItem(_("HRIS import"), "hris:csv_upload", "hris.import", order=60))

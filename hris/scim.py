@@ -275,7 +275,7 @@ def user_resource(view, employee) -> dict:
         out["externalId"] = identity.external_id
     out["userName"] = identity.user_name if identity else employee.email
     out["name"] = {"givenName": employee.first_name, "familyName": employee.last_name}
-    out["emails"] = [{"value": employee.email, "primary": True}]
+    out["emails"] = [{"value": employee.email}]
     out["active"] = employee.active
     ext = {}
     if employee.external_id:
@@ -286,7 +286,6 @@ def user_resource(view, employee) -> dict:
         ext["manager"] = {
             "value": str(employee.manager_id),
             "$ref": view.location(f"/Users/{employee.manager_id}"),
-            "displayName": employee.manager.full_name,
         }
     if ext:
         out[ENTERPRISE] = ext
@@ -301,10 +300,7 @@ def group_resource(view, department) -> dict:
     if department.external_id:
         out["externalId"] = department.external_id
     out["displayName"] = department.name
-    members = [
-        {"value": str(e.pk), "$ref": view.location(f"/Users/{e.pk}"), "display": e.full_name}
-        for e in department.employees.all()
-    ]
+    members = [{"value": str(e.pk), "$ref": view.location(f"/Users/{e.pk}")} for e in department.employees.all()]
     if members:
         out["members"] = members
     out["meta"] = _meta(view, "Group", department, f"/Groups/{department.pk}")
@@ -538,6 +534,10 @@ def _apply_one(doc, op, path, value, core):
                 return
             raise ScimError(400, f"No values match {path!r}.", "noTarget")
         hits = [item for item in items if scim_filter.matches(node, item)]
+        if not hits and op != "remove" and key.lower() == "emails" and items:
+            # We keep one address and no type or primary flag: Entra ID's
+            # `emails[type eq "work"].value` means that one address.
+            hits = items[:1]
         if not hits and op != "add":
             if op == "remove":
                 return
@@ -816,12 +816,21 @@ class RootSearchView(ScimView):
         users.request = request
         groups = GroupsView()
         groups.request = request
-        first = users.search({**data, "startIndex": 1, "count": MAX_RESULTS}).data
-        second = groups.search({**data, "startIndex": 1, "count": MAX_RESULTS}).data
         start, count = self.paging(data)
-        everything = first["Resources"] + second["Resources"]
-        page = everything[start - 1 : start - 1 + count]
-        return _list(self, page, first["totalResults"] + second["totalResults"], start)
+        everything, total, understood = [], 0, 0
+        for view in (users, groups):
+            try:
+                found = view.search({**data, "startIndex": 1, "count": MAX_RESULTS}).data
+            except ScimError as exc:
+                if exc.scim_type != "invalidFilter":
+                    raise
+                continue  # the filter names attributes of the other resource type
+            understood += 1
+            everything += found["Resources"]
+            total += found["totalResults"]
+        if not understood:
+            raise _bad("The filter fits neither Users nor Groups.", "invalidFilter")
+        return _list(self, everything[start - 1 : start - 1 + count], total, start)
 
 
 class NotFoundView(ScimView):

@@ -39,17 +39,19 @@ SCHEMAS = {
             attr(
                 "name",
                 "complex",
-                subAttributes=[attr("givenName"), attr("familyName")],
+                required=True,
+                subAttributes=[attr("givenName", required=True), attr("familyName", required=True)],
                 description="First and last name",
             ),
             attr(
                 "emails",
                 "complex",
                 multi=True,
-                subAttributes=[attr("value"), attr("primary", "boolean")],
-                description="The work e-mail address (one)",
+                required=True,
+                subAttributes=[attr("value", required=True)],
+                description="The work e-mail address (one; every employee needs one)",
             ),
-            attr("active", "boolean", description="Active employees appear in Leerborg"),
+            attr("active", "boolean", required=True, description="Active employees appear in Leerborg"),
         ],
     },
     ENTERPRISE: {
@@ -65,7 +67,6 @@ SCHEMAS = {
                 subAttributes=[
                     attr("value", description="The manager's id"),
                     attr("$ref", "reference", referenceTypes=["User"]),
-                    attr("displayName", mutability="readOnly"),
                 ],
                 description="The manager",
             ),
@@ -84,7 +85,6 @@ SCHEMAS = {
                 subAttributes=[
                     attr("value", mutability="immutable"),
                     attr("$ref", "reference", mutability="immutable", referenceTypes=["User"]),
-                    attr("display", mutability="readOnly"),
                 ],
                 description="Employees of the department",
             ),

@@ -44,7 +44,7 @@ class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
-@extend_schema_field({"type": "number", "exclusiveMinimum": 0, "maximum": 1.5, "multipleOf": 0.01})
+@extend_schema_field({"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 1.5})
 class FteField(serializers.Field):
     """FTE as a JSON number (above 0, at most 1.5, two decimals)."""
 
