@@ -23,7 +23,7 @@ def hash_token(token: str) -> str:
 
 class ApiClient(models.Model):
     name = models.CharField(_("name"), max_length=100)
-    scopes = models.JSONField(_("scopes"), default=list)
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     token_prefix = models.CharField(_("token starts with"), max_length=12, editable=False)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
