@@ -99,10 +99,7 @@ def test_token_access(row, persona, api):
     objects = _fixture_objects()
     client = _client(persona, api)
     url = reverse(name, kwargs=kwargs(objects) if kwargs else None)
-    if data is None:
-        response = getattr(client, method)(url)
-    else:
-        response = post(client, url, data(objects), method)
+    response = getattr(client, method)(url) if data is None else post(client, url, data(objects), method)
     assert response.status_code == expect[persona], response.content[:300]
     if response.status_code == 401:
         assert response.has_header("WWW-Authenticate")

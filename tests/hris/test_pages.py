@@ -80,10 +80,9 @@ def _upload(hr_client, text, mode="partial"):
 
 
 def _map(hr_client, record):
-    data = {
-        target: ""
-        for target in ("department", "job_group", "job_group_name", "manager", "education_level", "hired_on", "locale")
-    }
+    data = dict.fromkeys(
+        ("department", "job_group", "job_group_name", "manager", "education_level", "hired_on", "locale"), ""
+    )
     data.update(MAPPING)
     response = hr_client.post(f"/hris/import/{record.pk}/", data)
     assert response.status_code == 302
