@@ -7,6 +7,8 @@ duplicates in any letter case, manager and department cycles), and every problem
 with a JSON-pointer path. A PostgreSQL advisory lock keeps two syncs from interleaving.
 """
 
+import csv
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -74,6 +76,9 @@ def _clean_value(kind, max_length, value, path, problems):
             return None
         if kind in ("key", "str", "email") and not value.strip():
             problems.add(path, "required", _("This field may not be blank."))
+            return None
+        if value == "\\N":  # our NULL marker for COPY
+            problems.add(path, "invalid", _("Not a valid value."))
             return None
         if max_length and len(value) > max_length:
             problems.add(path, "too_long", _("At most %(n)d characters.") % {"n": max_length})
@@ -233,6 +238,59 @@ def _new_ids(model, count: int) -> list[int]:
         return list(range(start, start + count))
 
 
+def _copy_text(model, rows: list[dict]) -> tuple[list[str], io.StringIO]:
+    """Rows (attname -> value) as CSV for COPY, NULL written as \\N (validated text never is)."""
+    fields = model._meta.concrete_fields
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    names = [f.attname for f in fields]
+    # str() of dates, datetimes, Decimals and booleans is what COPY reads; only NULL needs care.
+    writer.writerows(["\\N" if v is None else v for v in map(row.get, names)] for row in rows)
+    buffer.seek(0)
+    return [f.column for f in fields], buffer
+
+
+def _insert_rows(model, rows: list[dict]):
+    """Insert many rows: PostgreSQL COPY (ids were reserved, foreign keys are checked at commit),
+    bulk_create elsewhere."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**row) for row in rows], batch_size=BATCH)
+        return
+    columns, buffer = _copy_text(model, rows)
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.cursor.copy_expert(f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+
+
+def _update_rows(model, rows: list[dict], fields: list[str]):
+    """Update many rows by id: COPY into a temporary table and one UPDATE ... FROM on PostgreSQL,
+    bulk_update elsewhere."""
+    if connection.vendor != "postgresql":
+        objs = [model(**row) for row in rows]
+        model.objects.bulk_update(objs, fields, batch_size=500)
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns, buffer = _copy_text(model, rows)
+    by_name = {f.name: f.column for f in model._meta.concrete_fields} | {
+        f.attname: f.column for f in model._meta.concrete_fields
+    }
+    sets = ", ".join(
+        f"{connection.ops.quote_name(by_name[f])} = t.{connection.ops.quote_name(by_name[f])}" for f in fields
+    )
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE hris_sync_rows (LIKE {table}) ON COMMIT DROP")
+        with connection.wrap_database_errors:
+            cursor.cursor.copy_expert(
+                f"COPY hris_sync_rows ({quoted}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
+            )
+        cursor.execute(f"UPDATE {table} AS e SET {sets} FROM hris_sync_rows AS t WHERE e.id = t.id")  # noqa: S608
+        cursor.execute("DROP TABLE hris_sync_rows")
+
+
 def _summary(created=0, updated=0, unchanged=0):
     return {"created": created, "updated": updated, "unchanged": unchanged}
 
@@ -280,6 +338,8 @@ def hris_sync(*, payload, dry_run: bool | None = None) -> dict:
     job_group_ext = {pk: ext for ext, (pk, _name) in db_job_groups.items()}
     columns = (
         "pk",
+        "user_id",
+        "created_at",
         "external_id",
         "first_name",
         "last_name",
@@ -311,12 +371,13 @@ def hris_sync(*, payload, dry_run: bool | None = None) -> dict:
         ref = row.get("parent")
         if ref is not None and ref not in payload_departments and ref not in db_departments:
             problems.add(f"/departments/{index}/parent", "unknown_reference", _("No department %(r)s.") % {"r": ref})
+    references = (
+        ("department", payload_departments, db_departments, _("department")),
+        ("job_group", payload_job_groups, db_job_groups, _("job group")),
+        ("manager", payload_employees, db_employees, _("employee")),
+    )
     for index, row in employees:
-        for name, known_payload, known_db, label in (
-            ("department", payload_departments, db_departments, _("department")),
-            ("job_group", payload_job_groups, db_job_groups, _("job group")),
-            ("manager", payload_employees, db_employees, _("employee")),
-        ):
+        for name, known_payload, known_db, label in references:
             ref = row.get(name)
             if ref is not None and ref not in known_payload and ref not in known_db:
                 problems.add(
@@ -464,23 +525,24 @@ def _apply(
         current = db_employees.get(ext)
         if current is None:
             created.append(
-                Employee(
-                    pk=employee_pk[ext],
-                    external_id=ext,
-                    first_name=row["first_name"],
-                    last_name=row["last_name"],
-                    email=row["email"],
-                    department_id=resolved(row, "department", None),
-                    job_group_id=resolved(row, "job_group", None),
-                    manager_id=resolved(row, "manager", None),
-                    education_level=row.get("education_level") or DEFAULTS["education_level"],
-                    fte=row.get("fte") or DEFAULTS["fte"],
-                    hired_on=row.get("hired_on"),
-                    locale=row.get("locale") or DEFAULTS["locale"],
-                    active=row.get("active", True) if row.get("active") is not None else True,
-                    created_at=now,
-                    updated_at=now,
-                )
+                {
+                    "id": employee_pk[ext],
+                    "user_id": None,
+                    "external_id": ext,
+                    "first_name": row["first_name"],
+                    "last_name": row["last_name"],
+                    "email": row["email"],
+                    "department_id": resolved(row, "department", None),
+                    "job_group_id": resolved(row, "job_group", None),
+                    "manager_id": resolved(row, "manager", None),
+                    "education_level": row.get("education_level") or DEFAULTS["education_level"],
+                    "fte": row.get("fte") or DEFAULTS["fte"],
+                    "hired_on": row.get("hired_on"),
+                    "locale": row.get("locale") or DEFAULTS["locale"],
+                    "active": row.get("active", True) if row.get("active") is not None else True,
+                    "created_at": now,
+                    "updated_at": now,
+                }
             )
             continue
         desired = {
@@ -508,7 +570,7 @@ def _apply(
             relevant.add(pk)
         if "email" in diff and email_owner.get(desired["email"].lower(), ext) != ext:
             email_moves.append(pk)
-        updated.append(Employee(pk=pk, updated_at=now, **desired))
+        updated.append({**current, **desired, "id": pk, "updated_at": now})
 
     absent = []
     if mode == "full":
@@ -517,14 +579,14 @@ def _apply(
     deactivated.update(absent)
     result["employees"] = {
         "created": len(created),
-        "updated": sum(1 for e in updated if e.pk not in deactivated),
+        "updated": sum(1 for e in updated if e["id"] not in deactivated),
         "unchanged": unchanged,
         "deactivated": len(deactivated),
     }
     if dry_run:
         return result
 
-    Employee.objects.bulk_create(created, batch_size=BATCH)
+    _insert_rows(Employee, created)
     if email_moves:
         # Addresses that move between employees: park them first, so the case-insensitive unique
         # index never sees two holders within one UPDATE.
@@ -534,10 +596,10 @@ def _apply(
                 [Employee(pk=pk, email=f"sync-{pk}@moving.invalid") for pk in chunk], ["email"], batch_size=BATCH
             )
     if updated:
-        Employee.objects.bulk_update(updated, sorted(changed_fields | {"updated_at"}), batch_size=500)
+        _update_rows(Employee, updated, sorted(changed_fields | {"updated_at"}))
     for start in range(0, len(absent), BATCH):
         Employee.objects.filter(pk__in=absent[start : start + BATCH]).update(active=False, updated_at=now)
-    created_ids = {e.pk for e in created}
+    created_ids = {e["id"] for e in created}
     relevant |= set(absent)
     if created_ids or relevant or deactivated:
         employees_changed.send(sender=Employee, created=created_ids, updated=relevant, deactivated=deactivated)

@@ -161,3 +161,13 @@ def test_the_preview_runs_a_constant_number_of_queries(hr_client, django_assert_
     record = _upload(hr_client, text)
     with django_assert_num_queries(11):
         assert hr_client.get(f"/hris/import/{record.pk}/").status_code == 200
+
+
+def test_the_demo_adds_one_api_client_and_prints_no_token(capsys):
+    from hris.demo import DEMO_CLIENT_NAME, seed_api_client
+
+    seed_api_client()
+    seed_api_client()
+    client = ApiClient.objects.get(name=DEMO_CLIENT_NAME)
+    assert client.scopes == ["hris:write", "reporting:read"]
+    assert "lb_" not in capsys.readouterr().out

@@ -304,3 +304,7 @@ def _wait(barrier, locking):
     # With the lock only one sync is inside at a time, so nobody waits for a partner.
     if not locking:
         barrier.wait()
+
+
+def test_the_copy_null_marker_is_refused_as_text(writer):
+    _rejected(writer, _with(1, "last_name", "\\N"), ("/employees/1/last_name", "invalid"))
