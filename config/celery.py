@@ -24,4 +24,5 @@ app.autodiscover_tasks()
 
 # Periodic work, in one place. Later apps add their entries here.
 BEAT_SCHEDULE: dict = {}
+BEAT_SCHEDULE["hris-records-prune"] = {"task": "hris.tasks.hris_records_prune_task", "schedule": 24 * 60 * 60}
 app.conf.beat_schedule = BEAT_SCHEDULE

@@ -192,6 +192,8 @@ SPECTACULAR_SETTINGS = {
 # API clients (the HRIS app): requests per client, and the largest bulk-sync body accepted.
 HRIS_API_THROTTLE_RATE = env.str("HRIS_API_THROTTLE_RATE", default="1200/minute")
 HRIS_SYNC_MAX_BYTES = env.int("HRIS_SYNC_MAX_BYTES", default=64 * 1024 * 1024)
+HRIS_IDEMPOTENCY_DAYS = env.int("HRIS_IDEMPOTENCY_DAYS", default=7)
+HRIS_AUDIT_RETENTION_DAYS = env.int("HRIS_AUDIT_RETENTION_DAYS", default=365)
 
 # Celery. Embedded default: a file-based broker in var/, so nothing has to be installed.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")

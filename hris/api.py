@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -46,7 +47,9 @@ class IdCursorPagination(CursorPagination):
         if not raw:
             return self.page_size
         if len(raw) > 1 or not raw[0].isdigit() or not 1 <= int(raw[0]) <= self.max_page_size:
-            raise ValidationError({self.page_size_query_param: [f"An integer from 1 to {self.max_page_size}."]})
+            raise ValidationError(
+                {self.page_size_query_param: [_("An integer from 1 to %(max)d.") % {"max": self.max_page_size}]}
+            )
         return int(raw[0])
 
 
@@ -124,18 +127,18 @@ class PeopleResourceViewSet(GenericViewSet):
             if name in request.query_params and not request.query_params[name]
         )
         if empty:
-            raise ValidationError({name: ["This value may not be empty."] for name in empty})
+            raise ValidationError({name: [_("This value may not be empty.")] for name in empty})
         problems = {}
         for name in self.filterset_class.base_filters:
             values = request.query_params.getlist(name)
             if len(values) > 1:
-                problems[name] = ["Give this filter once."]
+                problems[name] = [_("Give this filter once.")]
             elif (
                 isinstance(self.filterset_class.base_filters[name], django_filters.BooleanFilter)
                 and values
                 and values[0] not in ("true", "false")
             ):
-                problems[name] = ["Either true or false."]
+                problems[name] = [_("Either true or false.")]
         if problems:
             raise ValidationError(problems)
         queryset = self.filter_queryset(self.get_queryset())
@@ -246,14 +249,14 @@ class SyncView(APIView):
         except ValueError:
             length = 0
         if length > limit:
-            return _error(413, "", "too_large", f"The body is larger than {limit} bytes.")
+            return _error(413, "", "too_large", _("The body is larger than %(limit)d bytes.") % {"limit": limit})
         raw = request._request.read(limit + 1)
         if len(raw) > limit:
-            return _error(413, "", "too_large", f"The body is larger than {limit} bytes.")
+            return _error(413, "", "too_large", _("The body is larger than %(limit)d bytes.") % {"limit": limit})
         try:
             payload = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
-            return _error(400, "", "malformed_json", f"Malformed JSON: {exc}")
+            return _error(400, "", "malformed_json", _("Malformed JSON: %(error)s") % {"error": exc})
         key = request.headers.get("Idempotency-Key", "").strip()[:200]
         client = getattr(request.user, "client", None)
         digest = hashlib.sha256(raw).hexdigest()
@@ -264,7 +267,7 @@ class SyncView(APIView):
                 if record is not None:
                     if record.request_hash != digest:
                         return _error(
-                            409, "", "idempotency_key_reused", "This Idempotency-Key was used for another body."
+                            409, "", "idempotency_key_reused", _("This Idempotency-Key was used for another body.")
                         )
                     audit_summary(request, f"replayed idempotency key {key}")
                     response = Response(record.response, status=record.status)

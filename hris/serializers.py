@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -12,35 +13,35 @@ from people.models import MAX_FTE, Department, Employee, JobGroup
 class StrictCharField(serializers.CharField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
-            raise ValidationError("Expected a string.", code="invalid_type")
+            raise ValidationError(_("Expected a string."), code="invalid_type")
         return super().to_internal_value(data)
 
 
 class StrictEmailField(serializers.EmailField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
-            raise ValidationError("Expected a string.", code="invalid_type")
+            raise ValidationError(_("Expected a string."), code="invalid_type")
         return super().to_internal_value(data)
 
 
 class StrictChoiceField(serializers.ChoiceField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
-            raise ValidationError("Expected a string.", code="invalid_type")
+            raise ValidationError(_("Expected a string."), code="invalid_type")
         return super().to_internal_value(data)
 
 
 class StrictBooleanField(serializers.BooleanField):
     def to_internal_value(self, data):
         if not isinstance(data, bool):
-            raise ValidationError("Expected true or false.", code="invalid_type")
+            raise ValidationError(_("Expected true or false."), code="invalid_type")
         return data
 
 
 class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int):
-            raise ValidationError("Expected an integer id.", code="invalid_type")
+            raise ValidationError(_("Expected an integer id."), code="invalid_type")
         return super().to_internal_value(data)
 
 
@@ -50,12 +51,12 @@ class FteField(serializers.Field):
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int | float):
-            raise ValidationError("Expected a number.", code="invalid_type")
+            raise ValidationError(_("Expected a number."), code="invalid_type")
         value = Decimal(str(data))
         if not (0 < value <= MAX_FTE):
-            raise ValidationError("FTE must be above 0 and at most 1.5.", code="out_of_range")
+            raise ValidationError(_("FTE must be above 0 and at most 1.5."), code="out_of_range")
         if value != value.quantize(Decimal("0.01")):
-            raise ValidationError("FTE has at most two decimals.", code="invalid")
+            raise ValidationError(_("FTE has at most two decimals."), code="invalid")
         return value.quantize(Decimal("0.01"))
 
     def to_representation(self, value):

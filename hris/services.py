@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from people import services as people_services
 from people.models import Department, Employee, JobGroup
@@ -41,9 +42,9 @@ def _conflicts(model, instance_pk, *, external_id=None, email=None) -> dict:
     errors = {}
     others = model.objects.exclude(pk=instance_pk) if instance_pk else model.objects.all()
     if external_id and others.filter(external_id=external_id).exists():
-        errors["external_id"] = ["Another record already has this HRIS key."]
+        errors["external_id"] = [_("Another record already has this HRIS key.")]
     if email and others.filter(email__iexact=email.strip()).exists():
-        errors["email"] = ["Another employee already uses this e-mail address."]
+        errors["email"] = [_("Another employee already uses this e-mail address.")]
     return errors
 
 
@@ -53,7 +54,7 @@ def _guarded(write):
         with transaction.atomic():
             return write()
     except IntegrityError as exc:
-        raise Conflict({"detail": ["Conflicts with existing data."]}) from exc
+        raise Conflict({"detail": [_("Conflicts with existing data.")]}) from exc
 
 
 def department_save(*, department: Department | None, data: dict) -> Department:
@@ -95,3 +96,16 @@ def employee_save(*, employee: Employee | None, data: dict) -> Employee:
 def csv_mapping_save(*, columns: dict) -> CsvMapping:
     mapping, _created = CsvMapping.objects.update_or_create(key="default", defaults={"columns": columns})
     return mapping
+
+
+@transaction.atomic
+def hris_records_prune(*, idempotency_days: int = 7, audit_days: int = 365) -> tuple[int, int]:
+    """Forget idempotency keys after a week and audit entries after a year (both configurable)."""
+    from datetime import timedelta
+
+    from .models import ApiAuditEntry, IdempotencyRecord
+
+    now = timezone.now()
+    keys, _ = IdempotencyRecord.objects.filter(created_at__lt=now - timedelta(days=idempotency_days)).delete()
+    audit, _ = ApiAuditEntry.objects.filter(created_at__lt=now - timedelta(days=audit_days)).delete()
+    return keys, audit

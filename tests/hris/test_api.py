@@ -256,3 +256,24 @@ def test_the_schema_documents_every_error_response():
         for method, operation in operations.items():
             missing = {"400", "401", "403", "404", "409", "413", "429"} - set(operation["responses"])
             assert not missing, f"{method} {path} lacks {missing}"
+
+
+def test_old_idempotency_keys_and_audit_entries_are_pruned_and_a_second_run_is_a_no_op(writer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hris.models import IdempotencyRecord
+    from hris.tasks import hris_records_prune_task
+
+    from .conftest import base_payload, sync
+
+    sync(writer, base_payload(1), **{"Idempotency-Key": "old"})
+    sync(writer, base_payload(1), **{"Idempotency-Key": "new"})
+    IdempotencyRecord.objects.filter(key="old").update(created_at=timezone.now() - timedelta(days=8))
+    ApiAuditEntry.objects.filter(pk=ApiAuditEntry.objects.order_by("pk").first().pk).update(
+        created_at=timezone.now() - timedelta(days=400)
+    )
+    assert hris_records_prune_task.delay().get() == (1, 1)
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+    assert hris_records_prune_task.delay().get() == (0, 0)

@@ -171,3 +171,11 @@ def test_the_demo_adds_one_api_client_and_prints_no_token(capsys):
     client = ApiClient.objects.get(name=DEMO_CLIENT_NAME)
     assert client.scopes == ["hris:write", "reporting:read"]
     assert "lb_" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("uploads", [1, 12])
+def test_the_upload_page_runs_a_constant_number_of_queries(hr_client, django_assert_num_queries, uploads):
+    for n in range(uploads):
+        CsvImport.objects.create(filename=f"f{n}.csv", content="a,b\n")
+    with django_assert_num_queries(5):
+        assert hr_client.get("/hris/import/").status_code == 200
