@@ -137,6 +137,40 @@ def _clean_value(kind, max_length, value, path, problems):
 _MISSING = object()
 
 
+_STRINGS = frozenset({"key", "str", "ref"})
+_CHOICES = {"education": EDUCATION, "locale": LOCALES}
+_fte_cache: dict = {}
+_date_cache: dict = {}
+
+
+def _fast(kind, max_length, value):
+    """The cleaned value when it is plainly valid (the common case, no calls), else _MISSING so
+    that _clean_value decides and reports. Must never accept what _clean_value would refuse."""
+    kind_type = type(value)
+    if kind in _STRINGS:
+        if kind_type is str and len(value) <= max_length and value != "\\N" and (kind == "ref" or value.strip()):
+            return value
+    elif kind in _CHOICES:
+        if kind_type is str and value in _CHOICES[kind]:
+            return value
+    elif kind == "bool":
+        if kind_type is bool:
+            return value
+    elif kind == "fte":
+        if kind_type is float or kind_type is int:
+            return _fte_cache.get(value, _MISSING)
+    elif kind == "date" and kind_type is str:
+        return _date_cache.get(value, _MISSING)
+    return _MISSING
+
+
+def _remember(kind, value, cleaned):
+    if kind == "fte" and type(value) in (float, int) and len(_fte_cache) < 1000:
+        _fte_cache[value] = cleaned
+    elif kind == "date" and type(value) is str and len(_date_cache) < 100_000:
+        _date_cache[value] = cleaned
+
+
 def _clean_rows(section, rows, spec, problems):
     """[(index, cleaned dict with only the given fields)] and problems for the rest."""
     cleaned = []
@@ -145,22 +179,41 @@ def _clean_rows(section, rows, spec, problems):
     if not isinstance(rows, list):
         problems.add(f"/{section}", "invalid_type", _("Expected a list."))
         return cleaned
+    fields = [
+        (name, kind, required, max_length, kind in _STRINGS, kind == "ref")
+        for name, (kind, required, max_length) in spec.items()
+    ]
+    known = spec.keys()
     for index, row in enumerate(rows):
-        base = f"/{section}/{index}"
-        if not isinstance(row, dict):
-            problems.add(base, "invalid_type", _("Expected an object."))
+        if type(row) is not dict:
+            problems.add(f"/{section}/{index}", "invalid_type", _("Expected an object."))
             continue
         before = len(problems.errors)
         out = {}
-        for name in row.keys() - spec.keys():
-            problems.add(f"{base}/{_pointer(name)}", "unknown_field", _("Unknown field."))
-        for name, (kind, required, max_length) in spec.items():
+        if not row.keys() <= known:
+            for name in row.keys() - known:
+                problems.add(f"/{section}/{index}/{_pointer(name)}", "unknown_field", _("Unknown field."))
+        for name, kind, required, max_length, is_string, is_ref in fields:
             value = row.get(name, _MISSING)
             if value is _MISSING:
                 if required:
-                    problems.add(f"{base}/{name}", "required", _("This field is required."))
+                    problems.add(f"/{section}/{index}/{name}", "required", _("This field is required."))
                 continue
-            value_clean = _clean_value(kind, max_length, value, f"{base}/{name}", problems)
+            # The plain valid string, inline: most of a payload's values are these.
+            if (
+                is_string
+                and type(value) is str
+                and len(value) <= max_length
+                and value != "\\N"
+                and (is_ref or value.strip())
+            ):
+                out[name] = value
+                continue
+            value_clean = _fast(kind, max_length, value)
+            if value_clean is _MISSING:
+                value_clean = _clean_value(kind, max_length, value, f"/{section}/{index}/{name}", problems)
+                if value_clean is not None:
+                    _remember(kind, value, value_clean)
             if value_clean is not None or value is None:
                 out[name] = value_clean
         if len(problems.errors) == before:
