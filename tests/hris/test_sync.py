@@ -308,3 +308,49 @@ def _wait(barrier, locking):
 
 def test_the_copy_null_marker_is_refused_as_text(writer):
     _rejected(writer, _with(1, "last_name", "\\N"), ("/employees/1/last_name", "invalid"))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("locking", [True, False], ids=["locked", "negative-control-unlocked"])
+def test_two_concurrent_retries_with_one_idempotency_key_have_one_effect(
+    require_postgres, make_token, monkeypatch, locking
+):
+    """A client retries while its first request is still running. With the lock the retry waits and
+    replays the first answer; without it both run the sync and one fails on the duplicate."""
+    from django.db import connections
+    from django.test import Client
+
+    from hris.models import IdempotencyRecord
+
+    token = make_token("hris:write")
+    Department.objects.create(name="Org", external_id="D10")
+    monkeypatch.setattr(sync_module, "LOCKING", locking)
+    barrier = threading.Barrier(2, timeout=10)
+    monkeypatch.setattr(sync_module, "_after_load_hook", lambda: _wait(barrier, locking))
+    payload = {"employees": [employee_row(1, department="D10", job_group=None)]}
+    outcomes = []
+
+    def run():
+        client = Client(headers={"Authorization": f"Bearer {token}"})
+        try:
+            response = sync(client, payload, **{"Idempotency-Key": "retry-1"})
+            outcomes.append((response.status_code, response.json(), response.get("Idempotent-Replayed")))
+        except Exception as exc:
+            outcomes.append(type(exc).__name__)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    if locking:
+        assert [o[0] for o in outcomes] == [200, 200]
+        assert outcomes[0][1] == outcomes[1][1]
+        assert outcomes[0][1]["employees"]["created"] == 1
+        assert sorted(str(o[2]) for o in outcomes) == ["None", "true"]
+        assert IdempotencyRecord.objects.count() == 1
+    else:
+        assert "IntegrityError" in outcomes
+    assert Employee.objects.filter(external_id="E1").count() == 1
