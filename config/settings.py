@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "hris.authentication.ApiAuditMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -164,7 +165,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "hris.authentication.BearerAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["hris.authentication.ClientRateThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["people.access.HasCapability"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -181,7 +186,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "hris.schema.document_error_responses",
+    ],
 }
+# API clients (the HRIS app): requests per client, and the largest bulk-sync body accepted.
+HRIS_API_THROTTLE_RATE = env.str("HRIS_API_THROTTLE_RATE", default="1200/minute")
+HRIS_SYNC_MAX_BYTES = env.int("HRIS_SYNC_MAX_BYTES", default=64 * 1024 * 1024)
+HRIS_IDEMPOTENCY_DAYS = env.int("HRIS_IDEMPOTENCY_DAYS", default=7)
+HRIS_AUDIT_RETENTION_DAYS = env.int("HRIS_AUDIT_RETENTION_DAYS", default=365)
 
 # Celery. Embedded default: a file-based broker in var/, so nothing has to be installed.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")

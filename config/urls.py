@@ -34,4 +34,8 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api_redoc"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("scim/v2/", include("hris.scim_urls")),
 ]
+
+# JSON 404s for /api/ and /scim/ (a non-numeric id, an unknown path); pages keep the HTML one.
+handler404 = "hris.views.api_not_found"

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "hris"
-urlpatterns: list = []
+urlpatterns = [
+    path("clients/", views.clients, name="clients"),
+    path("clients/<int:pk>/revoke/", views.client_revoke, name="client_revoke"),
+    path("import/", views.csv_upload, name="csv_upload"),
+    path("import/<int:pk>/", views.csv_preview, name="csv_preview"),
+    path("import/<int:pk>/apply/", views.csv_apply, name="csv_apply"),
+]

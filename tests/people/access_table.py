@@ -27,7 +27,7 @@ ROWS = [
     Row("password_reset_done", same(200)),
     Row("password_reset_confirm", same(200), kwargs=lambda p: {"uidb64": "MQ", "token": "set-password"}),
     Row("password_reset_complete", same(200)),
-    Row("api:me", same(200, anonymous=403)),
+    Row("api:me", same(200, anonymous=401)),  # 401: the Bearer scheme is the first authenticator
     Row("schema", same(200)),
     Row("api_docs", same(200)),
     Row("api_redoc", same(200)),

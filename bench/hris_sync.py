@@ -1,0 +1,286 @@
+"""Bulk sync of N employees: ours (one POST /api/v1/hris/sync, JSON parsing included) against
+PostgreSQL COPY of the same rows into a bare staging table (the limit) and django-import-export
+importing the same rows as CSV (what people use today). Prints one JSON line last.
+
+    python -m bench.hris_sync --scale 100000 [--import-export-rows 5000]
+
+Uses its own database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/lb_bench_hris),
+created and migrated when missing; the people tables are emptied first.
+"""
+
+import argparse
+import csv
+import io
+import json
+import os
+import resource
+import sys
+import time
+
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/lb_bench_hris"
+
+
+def _setup(db_url: str):
+    os.environ["DATABASE_URL"] = db_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
+    os.environ["SECURE_SSL_REDIRECT"] = "false"
+    os.environ["HRIS_API_THROTTLE_RATE"] = "1000/second"
+    os.environ.pop("REDIS_URL", None)
+    import environ
+    import psycopg2
+
+    cfg = environ.Env.db_url_config(db_url)
+    conn = psycopg2.connect(dbname="postgres", user=cfg["USER"], host=cfg["HOST"], port=cfg.get("PORT") or 5432)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
+        if not cur.fetchone():
+            cur.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+    conn.close()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def _empty_people():
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE people_employee, people_department, people_jobgroup RESTART IDENTITY CASCADE")
+
+
+def _payload(n: int) -> dict:
+    departments = [{"external_id": "D0", "name": "Organisation"}] + [
+        {"external_id": f"D{i}", "name": f"Department {i}", "parent": "D0"} for i in range(1, 60)
+    ]
+    job_groups = [{"external_id": f"JG{i}", "name": f"Job group {i}"} for i in range(12)]
+    levels = ["basic", "secondary", "bachelor", "master"]
+    employees = []
+    for i in range(n):
+        row = {
+            "external_id": f"E{i:07d}",
+            "first_name": f"Voornaam{i}",
+            "last_name": f"Achternaam {i}",
+            "email": f"medewerker{i}@example.nl",
+            "department": f"D{1 + i % 59}",
+            "job_group": f"JG{i % 12}",
+            "education_level": levels[i % 4],
+            "fte": [1.0, 0.8, 0.6, 0.5][i % 4],
+            "hired_on": f"20{10 + i % 15}-0{1 + i % 9}-1{i % 9}",
+            "locale": "nl" if i % 5 else "en",
+            "active": True,
+        }
+        if i:
+            row["manager"] = f"E{(i - 1) // 10:07d}"  # a ten-wide tree, managers listed first
+        employees.append(row)
+    return {"mode": "partial", "departments": departments, "job_groups": job_groups, "employees": employees}
+
+
+COLUMNS = [
+    "external_id",
+    "first_name",
+    "last_name",
+    "email",
+    "department",
+    "job_group",
+    "manager",
+    "education_level",
+    "fte",
+    "hired_on",
+    "locale",
+    "active",
+]
+
+
+def _csv(rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in COLUMNS])
+    return out.getvalue()
+
+
+def _ours(body: bytes, token: str) -> tuple[float, dict]:
+    from django.test import Client
+
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    start = time.perf_counter()
+    response = client.post("/api/v1/hris/sync", data=body, content_type="application/json")
+    elapsed = time.perf_counter() - start
+    if response.status_code != 200:
+        sys.exit(f"sync failed: {response.status_code} {response.content[:1000]!r}")
+    return elapsed, response.json()
+
+
+def _copy(text: str) -> float:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_staging")
+        cur.execute(
+            "CREATE UNLOGGED TABLE bench_staging (external_id text, first_name text, last_name text, email text,"
+            " department text, job_group text, manager text, education_level text, fte numeric, hired_on date,"
+            " locale text, active boolean)"
+        )
+        raw = cur.cursor
+        start = time.perf_counter()
+        raw.copy_expert("COPY bench_staging FROM STDIN WITH (FORMAT csv, HEADER true)", io.StringIO(text))
+        elapsed = time.perf_counter() - start
+        cur.execute("DROP TABLE bench_staging")
+    return elapsed
+
+
+def _copy_into_people(payload: dict) -> float:
+    """The floor for writing into the real table: COPY the same rows into people_employee (its
+    indexes, unique constraints and foreign-key checks made immediate), then roll back."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from hris.sync import _copy_text
+    from people.models import Department, Employee, JobGroup
+
+    _empty_people()
+    Department.objects.bulk_create(
+        [Department(external_id=d["external_id"], name=d["name"]) for d in payload["departments"]]
+    )
+    JobGroup.objects.bulk_create(
+        [JobGroup(external_id=g["external_id"], name=g["name"]) for g in payload["job_groups"]]
+    )
+    departments = dict(Department.objects.values_list("external_id", "pk"))
+    groups = dict(JobGroup.objects.values_list("external_id", "pk"))
+    now = timezone.now()
+    rows = []
+    for i, e in enumerate(payload["employees"]):
+        rows.append(
+            {
+                "id": i + 1,
+                "user_id": None,
+                "external_id": e["external_id"],
+                "first_name": e["first_name"],
+                "last_name": e["last_name"],
+                "email": e["email"],
+                "department_id": departments[e["department"]],
+                "job_group_id": groups[e["job_group"]],
+                "manager_id": (i - 1) // 10 + 1 if i else None,
+                "education_level": e["education_level"],
+                "fte": e["fte"],
+                "hired_on": e["hired_on"],
+                "locale": e["locale"],
+                "active": True,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    columns, buffer = _copy_text(Employee, rows)
+    table = connection.ops.quote_name(Employee._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        start = time.perf_counter()
+        cur.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+        elapsed = time.perf_counter() - start
+        transaction.set_rollback(True)
+    return elapsed
+
+
+def _import_export(payload: dict, rows: int) -> float:
+    import tablib
+    from import_export import fields, resources, widgets
+
+    from people.models import Department, Employee, JobGroup
+
+    class EmployeeResource(resources.ModelResource):
+        department = fields.Field("department", "department", widgets.ForeignKeyWidget(Department, "external_id"))
+        job_group = fields.Field("job_group", "job_group", widgets.ForeignKeyWidget(JobGroup, "external_id"))
+        manager = fields.Field("manager", "manager", widgets.ForeignKeyWidget(Employee, "external_id"))
+
+        class Meta:
+            model = Employee
+            import_id_fields = ["external_id"]
+            fields = COLUMNS
+            skip_unchanged = True
+
+    _empty_people()
+    Department.objects.bulk_create(
+        [Department(external_id=d["external_id"], name=d["name"]) for d in payload["departments"]]
+    )
+    JobGroup.objects.bulk_create(
+        [JobGroup(external_id=g["external_id"], name=g["name"]) for g in payload["job_groups"]]
+    )
+    dataset = tablib.Dataset().load(_csv(payload["employees"][:rows]), format="csv")
+    start = time.perf_counter()
+    result = EmployeeResource().import_data(dataset, dry_run=False, raise_errors=True, use_transactions=True)
+    elapsed = time.perf_counter() - start
+    if result.has_errors() or result.has_validation_errors():
+        sys.exit("django-import-export reported errors")
+    return elapsed
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=int, default=100_000)
+    parser.add_argument(
+        "--import-export-rows",
+        type=int,
+        default=5_000,
+        help="rows for django-import-export (it is measured on this subset and extrapolated linearly)",
+    )
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
+    args = parser.parse_args(argv)
+    _setup(args.database_url)
+
+    from hris.services import api_client_create
+
+    n = args.scale
+    payload = _payload(n)
+    body = json.dumps(payload).encode()
+    text = _csv(payload["employees"])
+    print(f"rows={n} body={len(body) / 2**20:.1f} MiB", flush=True)
+
+    _empty_people()
+    _client, token = api_client_create(name="bench", scopes=["hris:write"])
+    ours_s, summary = _ours(body, token)
+    assert summary["employees"]["created"] == n, summary
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"ours (create {n}): {ours_s:.2f} s, peak RSS {peak_rss_mb:.0f} MB", flush=True)
+    again_s, summary = _ours(body, token)
+    assert summary["employees"]["unchanged"] == n, summary
+    print(f"ours (same payload again, all unchanged): {again_s:.2f} s", flush=True)
+
+    copy_s = _copy(text)
+    print(f"COPY into a bare staging table: {copy_s:.2f} s", flush=True)
+
+    copy_people_s = _copy_into_people(payload)
+    print(f"COPY into people_employee (indexes and constraints, rolled back): {copy_people_s:.2f} s", flush=True)
+
+    ie_rows = min(n, args.import_export_rows)
+    ie_measured = _import_export(payload, ie_rows)
+    import_export_s = ie_measured * n / ie_rows
+    print(
+        f"django-import-export: {ie_measured:.2f} s for {ie_rows} rows"
+        f"{f', {import_export_s:.1f} s extrapolated to {n}' if ie_rows < n else ''}",
+        flush=True,
+    )
+    _empty_people()
+    result = {
+        "rows": n,
+        "ours_s": round(ours_s, 3),
+        "ours_unchanged_s": round(again_s, 3),
+        "copy_s": round(copy_s, 3),
+        "copy_into_people_table_s": round(copy_people_s, 3),
+        "import_export_s": round(import_export_s, 3),
+        "import_export_rows": ie_rows,
+        "import_export_extrapolated": ie_rows < n,
+        "ratio_vs_copy": round(ours_s / copy_s, 2),
+        "speedup_vs_import_export": round(import_export_s / ours_s, 1),
+        "peak_rss_mb": round(peak_rss_mb, 1),
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

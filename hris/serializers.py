@@ -1,0 +1,174 @@
+"""Strict serializer fields (a number is no string, "1" is no integer) and the people serializers."""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+from people.models import MAX_FTE, Department, Employee, JobGroup
+
+
+class StrictCharField(serializers.CharField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise ValidationError(_("Expected a string."), code="invalid_type")
+        return super().to_internal_value(data)
+
+
+class StrictEmailField(serializers.EmailField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise ValidationError(_("Expected a string."), code="invalid_type")
+        return super().to_internal_value(data)
+
+
+class StrictChoiceField(serializers.ChoiceField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise ValidationError(_("Expected a string."), code="invalid_type")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            raise ValidationError(_("Expected true or false."), code="invalid_type")
+        return data
+
+
+class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            raise ValidationError(_("Expected an integer id."), code="invalid_type")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 1.5})
+class FteField(serializers.Field):
+    """FTE as a JSON number (above 0, at most 1.5, two decimals)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            raise ValidationError(_("Expected a number."), code="invalid_type")
+        value = Decimal(str(data))
+        if not (0 < value <= MAX_FTE):
+            raise ValidationError(_("FTE must be above 0 and at most 1.5."), code="out_of_range")
+        if value != value.quantize(Decimal("0.01")):
+            raise ValidationError(_("FTE has at most two decimals."), code="invalid")
+        return value.quantize(Decimal("0.01"))
+
+    def to_representation(self, value):
+        return float(value)
+
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    serializer_related_field = StrictPrimaryKeyRelatedField
+    serializer_choice_field = StrictChoiceField
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        mapping = {
+            serializers.CharField: StrictCharField,
+            serializers.EmailField: StrictEmailField,
+            serializers.BooleanField: StrictBooleanField,
+        }
+        return mapping.get(field_class, field_class), kwargs
+
+
+class DepartmentSerializer(StrictModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "external_id", "name", "parent", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"external_id": {"validators": []}}
+
+
+class JobGroupSerializer(StrictModelSerializer):
+    class Meta:
+        model = JobGroup
+        fields = ["id", "external_id", "name", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"external_id": {"validators": []}}
+
+
+class EmployeeSerializer(StrictModelSerializer):
+    fte = FteField(required=False)
+
+    class Meta:
+        model = Employee
+        fields = [
+            "id",
+            "external_id",
+            "first_name",
+            "last_name",
+            "email",
+            "department",
+            "job_group",
+            "manager",
+            "education_level",
+            "fte",
+            "hired_on",
+            "locale",
+            "active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"external_id": {"validators": []}}
+
+
+# --- bulk sync (documentation of the body; the sync service validates it itself) -------------
+
+
+class SyncDepartmentSerializer(serializers.Serializer):
+    external_id = StrictCharField(max_length=100)
+    name = StrictCharField(max_length=200)
+    parent = StrictCharField(max_length=100, required=False, allow_null=True)
+
+
+class SyncJobGroupSerializer(serializers.Serializer):
+    external_id = StrictCharField(max_length=100)
+    name = StrictCharField(max_length=200)
+
+
+class SyncEmployeeSerializer(serializers.Serializer):
+    external_id = StrictCharField(max_length=100)
+    first_name = StrictCharField(max_length=150)
+    last_name = StrictCharField(max_length=150)
+    email = StrictEmailField(max_length=254)
+    department = StrictCharField(max_length=100, required=False, allow_null=True)
+    job_group = StrictCharField(max_length=100, required=False, allow_null=True)
+    manager = StrictCharField(max_length=100, required=False, allow_null=True)
+    education_level = StrictChoiceField(choices=["basic", "secondary", "bachelor", "master"], required=False)
+    fte = FteField(required=False)
+    hired_on = serializers.DateField(required=False, allow_null=True)
+    locale = StrictChoiceField(choices=["en", "nl"], required=False)
+    active = StrictBooleanField(required=False)
+
+
+class SyncRequestSerializer(serializers.Serializer):
+    mode = StrictChoiceField(choices=["partial", "full"], required=False)
+    dry_run = StrictBooleanField(required=False)
+    departments = SyncDepartmentSerializer(many=True, required=False)
+    job_groups = SyncJobGroupSerializer(many=True, required=False)
+    employees = SyncEmployeeSerializer(many=True, required=False)
+
+
+class SyncCountsSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
+class SyncEmployeeCountsSerializer(SyncCountsSerializer):
+    deactivated = serializers.IntegerField()
+
+
+class SyncResultSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    mode = serializers.CharField()
+    departments = SyncCountsSerializer()
+    job_groups = SyncCountsSerializer()
+    employees = SyncEmployeeCountsSerializer()
