@@ -42,7 +42,7 @@ bench: install
 	$(BIN)/python -m scripts.benchall
 
 messages: install
-	$(BIN)/python manage.py makemessages -l nl --no-location --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l nl --no-location --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests --ignore=bench --ignore=scripts --ignore=var --ignore=artifacts
 	$(BIN)/python manage.py compilemessages -l nl --ignore=.venv
 
 clean:

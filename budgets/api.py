@@ -94,7 +94,7 @@ class BudgetListView(generics.ListAPIView):
             "employee", "employee__department", "employee__job_group"
         )
         on = self.request.query_params.get("on")
-        if on:
+        if on is not None:  # present but empty is a bad date too, not "no filter"
             try:
                 day = serializers.DateField().to_internal_value(on)
             except serializers.ValidationError as exc:

@@ -804,7 +804,7 @@ def budget_reminders_send(*, today: date | None = None) -> int:
                     subject=subject,
                     body=body,
                     link=link,
-                    category="budget",
+                    category="budgets",
                 )
             else:
                 send_mail(subject, f"{body}\n\n{link}", None, [budget.employee.email])

@@ -45,9 +45,9 @@ def _demo():
 def register():
     registry.add_nav(NavItem(_("Catalog"), "catalog:home", "catalog.browse", order=20))
     registry.add_nav(NavItem(_("My learning"), "catalog:my_enrolments", "catalog.request", order=21))
-    registry.add_nav(NavItem(_("Approvals"), "catalog:approvals", "catalog.decide", order=22))
-    registry.add_nav(NavItem(_("Team learning"), "catalog:team", "catalog.team", order=23))
-    registry.add_nav(NavItem(_("Offer diversity"), "catalog:diversity", "catalog.manage", order=24))
+    registry.add_nav(NavItem(_("Approvals"), "catalog:approvals", "catalog.decide", order=22, group="team"))
+    registry.add_nav(NavItem(_("Team learning"), "catalog:team", "catalog.team", order=23, group="team"))
+    registry.add_nav(NavItem(_("Offer diversity"), "catalog:diversity", "catalog.manage", order=24, group="manage"))
     registry.add_panel(HomePanel("employee", "catalog/panels/employee.html", _employee_panel, order=20))
     registry.add_panel(HomePanel("manager", "catalog/panels/manager.html", _manager_panel, order=20))
     registry.add_panel(HomePanel("ld", "catalog/panels/ld.html", _ld_panel, order=20))

@@ -13,7 +13,11 @@ class CommsConfig(AppConfig):
         from .demo import demo_step
 
         registry.provide("notify", services.notify)
-        registry.add_nav(NavItem(label=_("Communication"), url_name="comms:plans", capability="comms.manage", order=70))
+        registry.add_nav(
+            NavItem(
+                label=_("Communication"), url_name="comms:plans", capability="comms.manage", order=70, group="manage"
+            )
+        )
         registry.add_panel(
             HomePanel(role="ld", template="comms/partials/home_ld.html", context=_ld_panel_context, order=60)
         )

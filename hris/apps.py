@@ -12,6 +12,6 @@ class HrisConfig(AppConfig):
         from . import rules, schema  # noqa: F401
         from .demo import seed_api_client
 
-        registry.add_nav(NavItem(_("HRIS import"), "hris:csv_upload", "hris.import", order=60))
-        registry.add_nav(NavItem(_("API clients"), "hris:clients", "hris.clients", order=61))
+        registry.add_nav(NavItem(_("HRIS import"), "hris:csv_upload", "hris.import", order=60, group="manage"))
+        registry.add_nav(NavItem(_("API clients"), "hris:clients", "hris.clients", order=61, group="manage"))
         registry.add_demo_step(30, seed_api_client)

@@ -10,5 +10,7 @@ def roles(request):
     return {
         "roles": roles_of(user),
         "caps": caps,
-        "nav_items": [item for item in registry.nav if item.capability in caps],
+        "nav_items": [item for item in registry.nav if item.capability in caps and item.group == "mine"],
+        "nav_team": [item for item in registry.nav if item.capability in caps and item.group == "team"],
+        "nav_manage": [item for item in registry.nav if item.capability in caps and item.group == "manage"],
     }

@@ -4,6 +4,10 @@ never imports them: navigation links, home-page panels and demo-data steps."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+# Navigation groups: "mine" links stand in the bar itself; "team" and "manage" links are gathered
+# in a "My team" and a "Manage" menu, so the bar fits however many apps add links.
+NAV_GROUPS = ("mine", "team", "manage")
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -11,6 +15,11 @@ class NavItem:
     url_name: str
     capability: str
     order: int = 50
+    group: str = "mine"
+
+    def __post_init__(self):
+        if self.group not in NAV_GROUPS:
+            raise ValueError(f"unknown navigation group {self.group!r}")
 
 
 @dataclass(frozen=True)

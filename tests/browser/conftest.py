@@ -7,39 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import _missing
+from tests.conftest import axe_violations
 
 # Playwright's sync API runs an event loop in this thread; the live server's ORM use is still
 # synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-AXE = ROOT / "node_modules/axe-core/axe.min.js"
 SCREENSHOTS = ROOT / "artifacts/screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PASSWORD = "secret-pass-123"  # tests/factories.py
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path):
-    if not AXE.exists():
-        _missing("needs axe-core (npm ci)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 class Journey:
@@ -71,13 +47,7 @@ class Journey:
         self.step += 1
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SCREENSHOTS / f"{self.name}-{self.step:02d}-{label}.png"), full_page=True)
-        self.page.add_script_tag(path=str(AXE))
-        result = self.page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags},"
-            " resultTypes: ['violations']})",
-            WCAG_AA,
-        )
-        violations = result["violations"]
+        violations = axe_violations(self.page)
         self.audits.append({"page": label, "url": self.page.url, "violations": violations})
         blocking = [
             {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}

@@ -21,7 +21,8 @@ def test_employee_journey(journey, personas):
     page = journey.page
     expect(page.get_by_role("heading", name=re.compile("Welcome, Zoë"))).to_be_visible()
     journey.audit("home")
-    page.get_by_role("link", name="My profile").first.click()
+    page.get_by_role("button", name="Zoë de Vries").click()
+    page.get_by_role("link", name="My profile", exact=True).click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", name="Zoë de Vries")).to_be_visible()
     journey.audit("profile")
@@ -60,6 +61,7 @@ def test_ld_staff_journey(journey, personas):
     page = journey.page
     expect(page.get_by_role("heading", name="The organisation")).to_be_visible()
     journey.audit("home")
+    page.get_by_role("button", name="Manage").click()
     page.get_by_role("link", name="People", exact=True).click()
     page.wait_for_load_state()
     journey.audit("directory")

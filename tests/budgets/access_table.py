@@ -91,8 +91,8 @@ ROWS = [
     ),
     Row("budgets:policy_edit", only_hr(), kwargs=a_policy),
     Row("budgets:policy_edit", only_hr(), method="post", kwargs=a_policy, data={"name": ""}),
-    Row("api:budget-list", same(403, hr=200)),
-    Row("api:budget-list", same(403, hr=200), kwargs=budgets_for_everyone),
-    Row("api:budget-me", same(404, anonymous=403)),
-    Row("api:budget-me", same(200, anonymous=403), kwargs=budgets_for_everyone),
+    Row("api:budget-list", same(403, anonymous=401, hr=200)),
+    Row("api:budget-list", same(403, anonymous=401, hr=200), kwargs=budgets_for_everyone),
+    Row("api:budget-me", same(404, anonymous=401)),
+    Row("api:budget-me", same(200, anonymous=401), kwargs=budgets_for_everyone),
 ]

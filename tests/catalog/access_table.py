@@ -78,11 +78,11 @@ ROWS = [
     ),
     Row("catalog:diversity", only_hr()),
     Row("catalog:import_items", only_hr()),
-    Row("api:learning-item-list", same(200, anonymous=403)),
-    Row("api:learning-item-detail", same(200, anonymous=403), kwargs=lambda p: {"pk": _item(p).pk}),
+    Row("api:learning-item-list", same(200, anonymous=401)),
+    Row("api:learning-item-detail", same(200, anonymous=401), kwargs=lambda p: {"pk": _item(p).pk}),
     Row(
         "api:learning-item-list",
-        same(403, hr=200),
+        same(403, anonymous=401, hr=200),
         method="post",
         json=True,
         data={
@@ -98,15 +98,15 @@ ROWS = [
             ]
         },
     ),
-    Row("api:enrolment-list", same(200, anonymous=403)),
+    Row("api:enrolment-list", same(200, anonymous=401)),
     Row(
         "api:enrolment-detail",
-        {"anonymous": 403, "employee": 200, "other_employee": 404, "manager": 200, "outsider_manager": 404, "hr": 200},
+        {"anonymous": 401, "employee": 200, "other_employee": 404, "manager": 200, "outsider_manager": 404, "hr": 200},
         kwargs=_enrolment("approved"),
     ),
     Row(
         "api:enrolment-list",
-        same(403, hr=201),
+        same(403, anonymous=401, hr=201),
         method="post",
         json=True,
         data=lambda p: {"employee_external_id": p.employee.external_id, "item_id": _item(p).pk},

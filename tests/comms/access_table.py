@@ -73,6 +73,6 @@ ROWS += [
 ]
 
 ROWS += [
-    Row("api:notifications", same(200, anonymous=403)),
-    Row("api:notifications_read", same(200, anonymous=403), method="post", json=True, data={}),
+    Row("api:notifications", same(200, anonymous=401)),
+    Row("api:notifications_read", same(200, anonymous=401), method="post", json=True, data={}),
 ]

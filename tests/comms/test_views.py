@@ -160,6 +160,7 @@ def _grow_plan(plan, n=15):
 
 @pytest.mark.parametrize("name", ["plan_detail", "plan_timeline", "plan_reach"])
 def test_plan_pages_have_constant_queries(client_for, hr, plan, plan_message, name):
+    _grow_plan(plan, n=1)  # the small case has deliveries too, so both take the same code paths
     count = _constant(client_for(hr), reverse(f"comms:{name}", args=[plan.pk]), lambda: _grow_plan(plan))
     assert count <= 15
 

@@ -79,5 +79,5 @@ ROWS = [
     Row("policy:policy_create", only_hr()),
     Row("policy:policy_edit", only_hr(), kwargs=_policy),
     Row("policy:policy_delete", only_hr(denied=403) | {"hr": 302}, method="post", kwargs=_policy),
-    Row("api:my_moments", same(200, anonymous=403)),
+    Row("api:my_moments", same(200, anonymous=401)),
 ]
