@@ -6,12 +6,12 @@ from people.access import Roles, rule
 @rule("catalog.browse")
 def _browse(roles: Roles) -> bool:
     # People browse the catalog; an API client reads items through `catalog.read_items`.
-    return roles.authenticated and not roles.scopes
+    return roles.authenticated and not roles.is_api_client
 
 
 @rule("catalog.request")
 def _request(roles: Roles) -> bool:
-    return roles.is_employee and not roles.scopes
+    return roles.is_employee and not roles.is_api_client
 
 
 @rule("catalog.decide")
@@ -31,6 +31,9 @@ def _manage(roles: Roles) -> bool:
 
 @rule("catalog.read_items")
 def _read_items(roles: Roles) -> bool:
+    # Every signed-in person; an API client only with a scope that works with the catalog.
+    if roles.is_api_client:
+        return bool(roles.scopes & {"hris:write", "catalog:write", "lms:write", "reporting:read"})
     return roles.authenticated
 
 

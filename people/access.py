@@ -31,6 +31,7 @@ class Roles:
     is_manager: bool
     # API clients carry scopes (`hris:write`, `reporting:read`, ...); people carry none.
     scopes: frozenset = frozenset()
+    is_api_client: bool = False
 
     @property
     def is_employee(self) -> bool:
@@ -47,7 +48,12 @@ def roles_of(user) -> Roles:
     api_scopes = getattr(user, "api_scopes", None)
     if api_scopes is not None:  # an API client's principal (see the HRIS app's authentication)
         return Roles(
-            authenticated=True, employee=None, is_ld_staff=False, is_manager=False, scopes=frozenset(api_scopes)
+            authenticated=True,
+            employee=None,
+            is_ld_staff=False,
+            is_manager=False,
+            scopes=frozenset(api_scopes),
+            is_api_client=True,
         )
     cached = getattr(user, "_leerborg_roles", None)
     if cached is not None:
@@ -98,7 +104,7 @@ def capabilities_of(user) -> set[str]:
 
 @rule("home.view")
 def _home_view(roles: Roles) -> bool:
-    return roles.authenticated and not roles.scopes
+    return roles.authenticated and not roles.is_api_client
 
 
 @rule("people.directory")
