@@ -86,6 +86,9 @@ def _django_errors(exc: DjangoValidationError):
     return exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
 
 
+EXTERNAL_ID = OpenApiParameter("external_id", OpenApiTypes.STR, OpenApiParameter.PATH, description="The HRIS key.")
+
+
 class PeopleResourceViewSet(GenericViewSet):
     """List, retrieve, create and update, by id or by HRIS key; reads need `hris.read`, writes
     `hris:write`. Every write goes through people.services (employees_changed is sent there)."""
@@ -157,14 +160,14 @@ class PeopleResourceViewSet(GenericViewSet):
     def partial_update(self, request, pk=None):
         return self._write(self.get_object(), request.data, partial=True)
 
-    def _by_external_id(self, request, external_id):
+    @extend_schema(parameters=[EXTERNAL_ID])
+    @action(detail=False, methods=["get", "put", "patch"], url_path="by-external-id/(?P<external_id>[^/]+)")
+    def by_external_id(self, request, external_id=None):
+        """Address a department, job group or employee by its HRIS key."""
         instance = get_object_or_404(self.get_queryset(), external_id=external_id)
         if request.method == "GET":
             return Response(self.get_serializer(instance).data)
         return self._write(instance, request.data, partial=request.method == "PATCH")
-
-
-EXTERNAL_ID = OpenApiParameter("external_id", OpenApiTypes.STR, OpenApiParameter.PATH, description="The HRIS key.")
 
 
 class DepartmentViewSet(PeopleResourceViewSet):
@@ -176,11 +179,6 @@ class DepartmentViewSet(PeopleResourceViewSet):
     def save(instance, data):
         return services.department_save(department=instance, data=data)
 
-    @extend_schema(parameters=[EXTERNAL_ID])
-    @action(detail=False, methods=["get", "put", "patch"], url_path="by-external-id/(?P<external_id>[^/]+)")
-    def by_external_id(self, request, external_id=None):
-        return self._by_external_id(request, external_id)
-
 
 class JobGroupViewSet(PeopleResourceViewSet):
     queryset = JobGroup.objects.all()
@@ -191,11 +189,6 @@ class JobGroupViewSet(PeopleResourceViewSet):
     def save(instance, data):
         return services.job_group_save(job_group=instance, data=data)
 
-    @extend_schema(parameters=[EXTERNAL_ID])
-    @action(detail=False, methods=["get", "put", "patch"], url_path="by-external-id/(?P<external_id>[^/]+)")
-    def by_external_id(self, request, external_id=None):
-        return self._by_external_id(request, external_id)
-
 
 class EmployeeViewSet(PeopleResourceViewSet):
     queryset = Employee.objects.all()
@@ -205,11 +198,6 @@ class EmployeeViewSet(PeopleResourceViewSet):
     @staticmethod
     def save(instance, data):
         return services.employee_save(employee=instance, data=data)
-
-    @extend_schema(parameters=[EXTERNAL_ID])
-    @action(detail=False, methods=["get", "put", "patch"], url_path="by-external-id/(?P<external_id>[^/]+)")
-    def by_external_id(self, request, external_id=None):
-        return self._by_external_id(request, external_id)
 
     @extend_schema(request=None, responses=EmployeeSerializer)
     @action(detail=True, methods=["post"])
