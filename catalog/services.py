@@ -682,11 +682,16 @@ def session_booked(session: Session) -> int:
 def session_update(*, session: Session, starts_at: datetime, ends_at: datetime, seats: int, place: str = "") -> Session:
     """Change a session. The row is locked like a seat reservation, so a request cannot slip in
     between counting the bookings and lowering the seats: never fewer seats than booked."""
-    locked = Session.objects.select_for_update().select_related("item").get(pk=session.pk)
+    qs = Session.objects.select_related("item")
+    if SEAT_LOCKING:
+        qs = qs.select_for_update(of=("self",))
+    locked = qs.get(pk=session.pk)
     errors = _session_errors(item=locked.item, starts_at=starts_at, ends_at=ends_at, seats=seats, place=place)
     if locked.cancelled_at is not None:
         errors[NON_FIELD] = _("This session has been cancelled.")
     booked = session_booked(locked)
+    if SEAT_RACE_PAUSE:
+        time.sleep(SEAT_RACE_PAUSE)
     if seats is not None and "seats" not in errors and seats < booked:
         errors["seats"] = _("%(booked)d people have booked this session: it needs at least %(booked)d seats.") % {
             "booked": booked
