@@ -266,3 +266,14 @@ def test_every_management_page_keeps_its_query_count_as_the_data_grows(ld, perso
     _grow(personas, 30, item, rule_item)
     large = {url: _count(ld, url) for url in pages}
     assert large == small
+
+
+def test_the_management_pages_speak_dutch(ld, personas, settings):
+    ld.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    item = ItemFactory(format="classroom")
+    assert "Aanbod beheren" in ld.get(reverse("catalog:manage_items")).text
+    page = ld.get(reverse("catalog:manage_sessions", kwargs={"pk": item.pk})).text
+    assert f"Sessies van {item.title}" in page
+    assert "Sessie toevoegen" in page
+    response = ld.post(reverse("catalog:manage_item_create"), _item_post(levels=[], title="x"))
+    assert "Opleidingsniveaus waarbij het past" in response.text
