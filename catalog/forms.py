@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import EducationLevel
 
-from .models import LEVELS, Format, Language, Skill
+from .models import LEVELS, Delivery, Format, Language, MandatoryScope, Skill
 
 
 class SearchForm(forms.Form):
@@ -111,4 +111,166 @@ class ProfileForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file from the provider"), help_text=_("UTF-8, comma or semicolon separated, with a header row.")
+    )
+
+
+# --- managing the offer (L&D staff) ------------------------------------------------------------
+
+
+class TagsField(forms.CharField):
+    """Skills as tags: comma-separated names in, a list of names out."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return [name.strip() for name in value.replace(";", ",").split(",") if name.strip()]
+
+
+class ManageSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title, provider or key")}),
+    )
+    format = forms.ChoiceField(label=_("Format"), required=False, choices=[("", _("All formats")), *Format.choices])
+    level = forms.ChoiceField(
+        label=_("Education level"), required=False, choices=[("", _("All levels")), *EducationLevel.choices]
+    )
+    active = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Active and inactive")), ("yes", _("Active only")), ("no", _("Inactive only"))],
+    )
+    provider = forms.ChoiceField(label=_("Provider"), required=False)
+
+    def __init__(self, *args, providers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [("", _("All providers")), *((p, p) for p in providers)]
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "q": data.get("q", ""),
+            "format": data.get("format", ""),
+            "level": data.get("level") if data.get("level") in LEVELS else "",
+            "active": {"yes": True, "no": False}.get(data.get("active", "")),
+            "provider": data.get("provider", ""),
+        }
+
+
+class ItemForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    provider = forms.CharField(label=_("Provider"), max_length=120, required=False)
+    provider_key = forms.CharField(
+        label=_("Provider's key"),
+        max_length=100,
+        required=False,
+        help_text=_("The provider's own id, used by imports."),
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=Format.choices)
+    levels = forms.MultipleChoiceField(
+        label=_("Education levels it suits"), choices=EducationLevel.choices, widget=forms.CheckboxSelectMultiple
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    duration_hours = forms.DecimalField(label=_("Duration (hours)"), min_value=0.1, max_digits=6, decimal_places=1)
+    cost = forms.DecimalField(label=_("Cost (EUR)"), min_value=0, max_digits=9, decimal_places=2, initial=0)
+    skills = TagsField(
+        label=_("Skills"),
+        required=False,
+        max_length=2000,
+        help_text=_("Separate skills with commas; new ones are added to the list of skills."),
+    )
+    delivery = forms.ChoiceField(label=_("Online or on site"), choices=Delivery.choices)
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+    active = forms.BooleanField(label=_("Active (offered in the catalog)"), required=False, initial=True)
+
+    @staticmethod
+    def initial_for(item) -> dict:
+        return {
+            "title": item.title,
+            "description": item.description,
+            "provider": item.provider,
+            "provider_key": item.provider_key,
+            "format": item.format,
+            "levels": item.levels,
+            "language": item.language,
+            "duration_hours": item.duration_hours,
+            "cost": item.cost,
+            "skills": ", ".join(s.name for s in item.skills.all()),
+            "delivery": item.delivery,
+            "url": item.url,
+            "active": item.active,
+        }
+
+
+class _LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class SessionForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=_LocalDateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=_LocalDateTimeInput())
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    seats = forms.IntegerField(label=_("Seats"), min_value=1, max_value=100000)
+
+    def __init__(self, *args, prefix_id="new", **kwargs):
+        super().__init__(*args, **kwargs)
+        # Unique ids per row, so several inline forms on one page keep their labels apart.
+        self.auto_id = f"id_session_{prefix_id}_%s"
+
+
+class MandatoryRuleForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("Learning item"), queryset=None)
+    scope = forms.ChoiceField(label=_("Required for"), choices=MandatoryScope.choices)
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=None,
+        required=False,
+        help_text=_("For a department rule; its sub-departments are included."),
+    )
+    job_group = forms.ModelChoiceField(
+        label=_("Job group"), queryset=None, required=False, help_text=_("For a job-group rule.")
+    )
+    starts_on = forms.DateField(label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_days = forms.IntegerField(
+        label=_("Due within (days)"),
+        min_value=0,
+        max_value=3650,
+        help_text=_("Days after the rule comes into force, or after someone is hired."),
+    )
+    renewal_months = forms.IntegerField(
+        label=_("Renew every (months)"),
+        min_value=1,
+        max_value=240,
+        required=False,
+        help_text=_("Leave empty for a one-off requirement."),
+    )
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, items, departments, job_groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items
+        self.fields["department"].queryset = departments
+        self.fields["job_group"].queryset = job_groups
+
+
+class JobGroupSkillsForm(forms.Form):
+    skills = TagsField(
+        label=_("Skills this job group needs"),
+        required=False,
+        max_length=4000,
+        help_text=_("Separate skills with commas; new ones are added to the list of skills."),
+    )
+
+
+class CatalogSettingsForm(forms.Form):
+    approval_threshold = forms.DecimalField(
+        label=_("Automatic approval below (EUR)"),
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        help_text=_("Requests that cost less than this are approved without a manager. 0 means never."),
     )

@@ -143,6 +143,8 @@ class Session(TimestampedModel):
     ends_at = models.DateTimeField(_("ends at"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     seats = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
+    # Cancelled sessions stay (bookings point at them) but are no longer offered.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("session")

@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from people.access import can_view_employee, roles_of, team_ids
@@ -38,6 +39,7 @@ from .models import (
     LEVEL_SHORT,
     LEVELS,
     OPEN_STATUSES,
+    SEAT_STATUSES,
     Enrolment,
     Format,
     ItemDepartmentStat,
@@ -46,6 +48,7 @@ from .models import (
     LearningProfile,
     MandatoryRule,
     MandatoryScope,
+    Session,
     Skill,
     Status,
     add_months,
@@ -498,6 +501,12 @@ class Diversity:
     job_groups: list  # [(job group, [skill names], {format label: count}, {level: people})]
     gaps: list[str]
     level_labels: list
+    # For each gap, the query that starts "add an item" filled in for it (format, levels, skills).
+    gap_queries: list[str] = field(default_factory=list)
+
+    @property
+    def gap_items(self) -> list[tuple[str, str]]:
+        return list(zip(self.gaps, self.gap_queries, strict=False))
 
 
 def offer_diversity() -> Diversity:
@@ -509,11 +518,13 @@ def offer_diversity() -> Diversity:
     }
     format_levels = []
     gaps = []
+    gap_queries = []
     for value, label in Format.choices:
         row = by_format.get(value)
         format_levels.append((label, {lv: (row or {}).get(f"n_{lv}", 0) for lv in LEVELS}, (row or {}).get("total", 0)))
         if row is None:
             gaps.append(_("No %(format)s in the offer.") % {"format": str(label).lower()})
+            gap_queries.append(urlencode({"format": value}))
 
     skill_rows = Skill.objects.annotate(
         total=Count("items", filter=Q(items__active=True), distinct=True),
@@ -560,13 +571,16 @@ def offer_diversity() -> Diversity:
                 {level_label[lv]: people[jg.pk].get(lv, 0) for lv in LEVELS},
             )
         )
+        skill_names = ", ".join(skill_by_id[sid][0].name for sid in skill_ids if sid in skill_by_id)
         if not formats:
             gaps.append(_("Nothing on offer for the skills %(group)s need.") % {"group": jg.name})
+            gap_queries.append(urlencode({"skills": skill_names}))
         elif len(formats) == 1:
             only = next(iter(formats))
             gaps.append(
                 _("Only %(format)s for %(group)s.") % {"format": str(format_label[only]).lower(), "group": jg.name}
             )
+            gap_queries.append(urlencode({"skills": skill_names}))
         for sid in skill_ids:
             skill, levels = skill_by_id[sid]
             for lv in LEVELS:
@@ -580,12 +594,14 @@ def offer_diversity() -> Diversity:
             _("No item on %(skill)s suits the %(level)s level (needed by %(groups)s).")
             % {"skill": skill.name, "level": LEVEL_SHORT[lv], "groups": ", ".join(groups)}
         )
+        gap_queries.append(urlencode({"skills": skill.name, "levels": lv}))
     return Diversity(
         format_levels=format_levels,
         skills=skills,
         job_groups=job_groups,
         gaps=gaps,
         level_labels=[level_label[lv] for lv in LEVELS],
+        gap_queries=gap_queries,
     )
 
 
@@ -595,3 +611,60 @@ def offer_gap_count() -> int:
 
 def item_department_stats(item: LearningItem):
     return ItemDepartmentStat.objects.filter(item=item).select_related("department").order_by("-completions")
+
+
+# --- managing the offer (L&D staff) ------------------------------------------------------------
+
+
+def items_for_management(*, q: str = "", format: str = "", level: str = "", active=None, provider: str = ""):
+    """Every item, active or not, for L&D staff: search and filters; upcoming sessions counted."""
+    qs = LearningItem.objects.all()
+    for word in (q or "").split():
+        qs = qs.filter(Q(title__icontains=word) | Q(provider__icontains=word) | Q(provider_key__icontains=word))
+    if format:
+        qs = qs.filter(format=format)
+    if level in LEVELS:
+        qs = qs.filter(**{f"level_{level}": True})
+    if active is not None:
+        qs = qs.filter(active=active)
+    if provider:
+        qs = qs.filter(provider=provider)
+    upcoming = Q(sessions__starts_at__gt=timezone.now(), sessions__cancelled_at__isnull=True)
+    return (
+        qs.annotate(upcoming_sessions=Count("sessions", filter=upcoming))
+        .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))
+        .order_by("title", "pk")
+    )
+
+
+def item_providers() -> list[str]:
+    return list(
+        LearningItem.objects.exclude(provider="").values_list("provider", flat=True).distinct().order_by("provider")
+    )
+
+
+def sessions_for_management(item: LearningItem):
+    """An item's sessions in date order, with the seats booked (one query)."""
+    return item.sessions.annotate(
+        booked=Count("enrolments", filter=Q(enrolments__status__in=list(SEAT_STATUSES)))
+    ).order_by("starts_at", "pk")
+
+
+def session_with_bookings(pk) -> Session:
+    return (
+        Session.objects.select_related("item")
+        .annotate(booked=Count("enrolments", filter=Q(enrolments__status__in=list(SEAT_STATUSES))))
+        .get(pk=pk)
+    )
+
+
+def mandatory_rules_for_management():
+    return MandatoryRule.objects.select_related("item", "department", "job_group").order_by(
+        "item__title", "scope", "pk"
+    )
+
+
+def job_groups_with_skills():
+    return JobGroup.objects.prefetch_related(
+        Prefetch("needed_skills", queryset=JobGroupSkill.objects.select_related("skill").order_by("skill__name"))
+    ).order_by("name")

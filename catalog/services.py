@@ -87,6 +87,8 @@ def _reserve_seat(session_id: int) -> Session:
     taken = Enrolment.objects.filter(session_id=session.pk, status__in=SEAT_STATUSES).count()
     if SEAT_RACE_PAUSE:
         time.sleep(SEAT_RACE_PAUSE)
+    if session.cancelled_at is not None:
+        raise ValidationError({"session": _("This session has been cancelled. Choose another date.")})
     if taken >= session.seats:
         raise SessionFull(_("This session is full. Choose another date."), code="session_full")
     return session
@@ -117,9 +119,11 @@ def enrolment_request(
     if session is not None:
         if session.item_id != item.pk:
             errors["session"] = _("This session belongs to another item.")
+        elif session.cancelled_at is not None:
+            errors["session"] = _("This session has been cancelled. Choose another date.")
         elif session.starts_at <= timezone.now():
             errors["session"] = _("This session has already started.")
-    elif item.sessions.filter(starts_at__gt=timezone.now()).exists():
+    elif item.sessions.filter(starts_at__gt=timezone.now(), cancelled_at__isnull=True).exists():
         errors["session"] = _("Choose a session.")
     if errors:
         raise ValidationError(errors)
@@ -498,3 +502,348 @@ def skill_get_or_create(*, name: str) -> Skill:
         raise ValidationError({"skills": _("A skill needs a name.")})
     found = Skill.objects.filter(name__iexact=name).first()
     return found or Skill.objects.create(name=name)
+
+
+# --- managing the offer (L&D staff) ------------------------------------------------------------
+# Every write of the management pages goes through these. Errors are ValidationErrors keyed by the
+# form's field names, raised before anything is written, so bad input changes nothing. Creating an
+# item still announces `catalog.item_added` and bumps the ranking cache's version through the
+# model signals in handlers.py.
+
+
+def _tag_names(skills) -> list[str]:
+    names = []
+    for raw in skills or ():
+        name = " ".join(str(raw).split())
+        if name and name.lower() not in {n.lower() for n in names}:
+            names.append(name)
+    return names
+
+
+def _skills_for(names: list[str]) -> list[Skill]:
+    for name in names:
+        if len(name) > Skill._meta.get_field("name").max_length:
+            raise ValidationError(
+                {"skills": _("A skill name can be at most 100 characters: %(name)s") % {"name": name}}
+            )
+    return [skill_get_or_create(name=name) for name in names]
+
+
+def _item_apply(item: LearningItem, *, levels, skills, **fields) -> LearningItem:
+    from .models import LEVELS
+
+    errors = {}
+    unknown = sorted(set(levels or ()) - set(LEVELS))
+    if unknown:
+        errors["levels"] = _("Unknown education levels: %(levels)s") % {"levels": ", ".join(unknown)}
+    elif not levels:
+        errors["levels"] = _("Choose at least one education level the item suits.")
+    for name, value in fields.items():
+        setattr(item, name, value.strip() if isinstance(value, str) else value)
+    for level in LEVELS:
+        setattr(item, f"level_{level}", level in (levels or ()))
+    if not item.title:
+        errors["title"] = _("Give the item a title.")
+    if item.provider_key:
+        clash = LearningItem.objects.filter(provider=item.provider, provider_key=item.provider_key).exclude(pk=item.pk)
+        if clash.exists():
+            errors["provider_key"] = _("This provider already has an item with this key.")
+    try:
+        item.full_clean(exclude=["skills"], validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, messages)
+    if errors:
+        raise ValidationError(errors)
+    names = _tag_names(skills)
+    skill_objects = _skills_for(names)
+    item.save()
+    item.skills.set(skill_objects)
+    return item
+
+
+@transaction.atomic
+def item_create(
+    *,
+    title: str,
+    format: str,
+    levels: list[str],
+    duration_hours: Decimal,
+    description: str = "",
+    provider: str = "",
+    provider_key: str = "",
+    language: str = "nl",
+    cost: Decimal = Decimal("0"),
+    skills: list[str] = (),
+    delivery: str = "online",
+    url: str = "",
+    active: bool = True,
+) -> LearningItem:
+    """A new item in the offer; skills are tags (created when new). Announces `catalog.item_added`."""
+    return _item_apply(
+        LearningItem(),
+        levels=levels,
+        skills=skills,
+        title=title,
+        format=format,
+        duration_hours=duration_hours,
+        description=description,
+        provider=provider,
+        provider_key=provider_key,
+        language=language,
+        cost=cost,
+        delivery=delivery,
+        url=url,
+        active=active,
+    )
+
+
+@transaction.atomic
+def item_update(
+    *,
+    item: LearningItem,
+    title: str,
+    format: str,
+    levels: list[str],
+    duration_hours: Decimal,
+    description: str = "",
+    provider: str = "",
+    provider_key: str = "",
+    language: str = "nl",
+    cost: Decimal = Decimal("0"),
+    skills: list[str] = (),
+    delivery: str = "online",
+    url: str = "",
+    active: bool = True,
+) -> LearningItem:
+    locked = LearningItem.objects.select_for_update().get(pk=item.pk)
+    _item_apply(
+        locked,
+        levels=levels,
+        skills=skills,
+        title=title,
+        format=format,
+        duration_hours=duration_hours,
+        description=description,
+        provider=provider,
+        provider_key=provider_key,
+        language=language,
+        cost=cost,
+        delivery=delivery,
+        url=url,
+        active=active,
+    )
+    for field in LearningItem._meta.concrete_fields:
+        setattr(item, field.attname, getattr(locked, field.attname))
+    return item
+
+
+@transaction.atomic
+def item_deactivate(*, item: LearningItem) -> LearningItem:
+    """Items are never deleted (enrolments point at them): they leave the offer. Open enrolments stay."""
+    LearningItem.objects.filter(pk=item.pk).select_for_update().get()
+    item.active = False
+    item.save(update_fields=["active", "updated_at"])
+    return item
+
+
+def _session_errors(*, item: LearningItem, starts_at, ends_at, seats, place) -> dict:
+    errors = {}
+    if not item.is_dated:
+        errors["starts_at"] = _("Only dated formats (classroom, webinar, conference) have sessions.")
+    if starts_at is None:
+        errors["starts_at"] = _("Give the start.")
+    if ends_at is None:
+        errors["ends_at"] = _("Give the end.")
+    elif starts_at is not None and ends_at < starts_at:
+        errors["ends_at"] = _("A session cannot end before it starts.")
+    if seats is None or seats < 1:
+        errors["seats"] = _("A session needs at least one seat.")
+    if len(place or "") > 200:
+        errors["place"] = _("Keep the place under 200 characters.")
+    return errors
+
+
+@transaction.atomic
+def session_create(
+    *, item: LearningItem, starts_at: datetime, ends_at: datetime, seats: int, place: str = ""
+) -> Session:
+    errors = _session_errors(item=item, starts_at=starts_at, ends_at=ends_at, seats=seats, place=place)
+    if errors:
+        raise ValidationError(errors)
+    return Session.objects.create(item=item, starts_at=starts_at, ends_at=ends_at, seats=seats, place=place.strip())
+
+
+def session_booked(session: Session) -> int:
+    return Enrolment.objects.filter(session_id=session.pk, status__in=SEAT_STATUSES).count()
+
+
+@transaction.atomic
+def session_update(*, session: Session, starts_at: datetime, ends_at: datetime, seats: int, place: str = "") -> Session:
+    """Change a session. The row is locked like a seat reservation, so a request cannot slip in
+    between counting the bookings and lowering the seats: never fewer seats than booked."""
+    qs = Session.objects.select_related("item")
+    if SEAT_LOCKING:
+        qs = qs.select_for_update(of=("self",))
+    locked = qs.get(pk=session.pk)
+    errors = _session_errors(item=locked.item, starts_at=starts_at, ends_at=ends_at, seats=seats, place=place)
+    if locked.cancelled_at is not None:
+        errors[NON_FIELD] = _("This session has been cancelled.")
+    booked = session_booked(locked)
+    if SEAT_RACE_PAUSE:
+        time.sleep(SEAT_RACE_PAUSE)
+    if seats is not None and "seats" not in errors and seats < booked:
+        errors["seats"] = _("%(booked)d people have booked this session: it needs at least %(booked)d seats.") % {
+            "booked": booked
+        }
+    if errors:
+        raise ValidationError(errors)
+    locked.starts_at, locked.ends_at, locked.seats, locked.place = starts_at, ends_at, seats, place.strip()
+    locked.save(update_fields=["starts_at", "ends_at", "seats", "place", "updated_at"])
+    for field in Session._meta.concrete_fields:
+        setattr(session, field.attname, getattr(locked, field.attname))
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, session: Session) -> int:
+    """Cancel a session: it is no longer offered and its open bookings are cancelled (approved ones
+    release their budget commitment through `enrolment_cancel`). Returns the bookings cancelled."""
+    locked = Session.objects.select_for_update().get(pk=session.pk)
+    if locked.cancelled_at is not None:
+        raise ValidationError(_("This session has already been cancelled."), code="invalid_transition")
+    locked.cancelled_at = timezone.now()
+    locked.save(update_fields=["cancelled_at", "updated_at"])
+    session.cancelled_at = locked.cancelled_at
+    cancelled = 0
+    for enrolment in Enrolment.objects.filter(session_id=locked.pk, status__in=OPEN_STATUSES):
+        enrolment_cancel(enrolment=enrolment, by=None)
+        cancelled += 1
+    return cancelled
+
+
+NON_FIELD = "__all__"
+
+
+def _rule_apply(rule, *, item, scope, department, job_group, starts_on, due_days, renewal_months, active):
+    from .models import MandatoryScope
+
+    errors = {}
+    if item is None:
+        errors["item"] = _("Choose the item that is required.")
+    if scope not in MandatoryScope.values:
+        errors["scope"] = _("Choose who it is required for.")
+    elif scope == MandatoryScope.DEPARTMENT and department is None:
+        errors["department"] = _("Choose the department (its sub-departments are included).")
+    elif scope == MandatoryScope.JOB_GROUP and job_group is None:
+        errors["job_group"] = _("Choose the job group.")
+    if starts_on is None:
+        errors["starts_on"] = _("Give the date the rule comes into force.")
+    if due_days is None or due_days < 0:
+        errors["due_days"] = _("Give the number of days (0 or more).")
+    if renewal_months is not None and renewal_months < 1:
+        errors["renewal_months"] = _("Renew after at least one month, or leave it empty.")
+    if errors:
+        raise ValidationError(errors)
+    rule.item = item
+    rule.scope = scope
+    rule.department = department if scope == MandatoryScope.DEPARTMENT else None
+    rule.job_group = job_group if scope == MandatoryScope.JOB_GROUP else None
+    rule.starts_on, rule.due_days, rule.renewal_months, rule.active = starts_on, due_days, renewal_months, active
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def mandatory_rule_create(
+    *,
+    item: LearningItem,
+    scope: str,
+    starts_on: date,
+    due_days: int,
+    department=None,
+    job_group=None,
+    renewal_months: int | None = None,
+    active: bool = True,
+):
+    from .models import MandatoryRule
+
+    return _rule_apply(
+        MandatoryRule(),
+        item=item,
+        scope=scope,
+        department=department,
+        job_group=job_group,
+        starts_on=starts_on,
+        due_days=due_days,
+        renewal_months=renewal_months,
+        active=active,
+    )
+
+
+@transaction.atomic
+def mandatory_rule_update(
+    *,
+    rule,
+    item: LearningItem,
+    scope: str,
+    starts_on: date,
+    due_days: int,
+    department=None,
+    job_group=None,
+    renewal_months: int | None = None,
+    active: bool = True,
+):
+    from .models import MandatoryRule
+
+    locked = MandatoryRule.objects.select_for_update().get(pk=rule.pk)
+    _rule_apply(
+        locked,
+        item=item,
+        scope=scope,
+        department=department,
+        job_group=job_group,
+        starts_on=starts_on,
+        due_days=due_days,
+        renewal_months=renewal_months,
+        active=active,
+    )
+    for field in MandatoryRule._meta.concrete_fields:
+        setattr(rule, field.attname, getattr(locked, field.attname))
+    return rule
+
+
+@transaction.atomic
+def mandatory_rule_delete(*, rule) -> None:
+    rule.delete()
+
+
+@transaction.atomic
+def job_group_skills_set(*, job_group, skills: list[str]) -> list[Skill]:
+    """Replace the set of skills a job group needs (skills as tags, created when new)."""
+    from .models import JobGroupSkill
+    from .selectors import catalog_changed
+
+    wanted = _skills_for(_tag_names(skills))
+    wanted_ids = {s.pk for s in wanted}
+    current = set(JobGroupSkill.objects.filter(job_group=job_group).values_list("skill_id", flat=True))
+    JobGroupSkill.objects.filter(job_group=job_group).exclude(skill_id__in=wanted_ids).delete()
+    JobGroupSkill.objects.bulk_create(
+        [JobGroupSkill(job_group=job_group, skill_id=pk) for pk in wanted_ids - current], ignore_conflicts=True
+    )
+    # bulk_create sends no post_save: the rankings' version is bumped here.
+    transaction.on_commit(catalog_changed)
+    return wanted
+
+
+@transaction.atomic
+def catalog_settings_update(*, approval_threshold: Decimal) -> CatalogSettings:
+    if approval_threshold is None or approval_threshold < 0:
+        raise ValidationError({"approval_threshold": _("Enter an amount in euros (0 or more).")})
+    if approval_threshold >= Decimal("10000000"):
+        raise ValidationError({"approval_threshold": _("Enter an amount below 10,000,000 euros.")})
+    current = CatalogSettings.current()
+    settings = CatalogSettings.objects.select_for_update().get(pk=current.pk)
+    settings.approval_threshold = approval_threshold
+    settings.save(update_fields=["approval_threshold"])
+    return settings

@@ -12,18 +12,46 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
 
 from people.access import capability_required, roles_of
+from people.models import Department, JobGroup
 from people.registry import registry
 
 from . import services
 from .exceptions import ApprovalRefused
-from .forms import CompleteForm, DecisionForm, ExternalRequestForm, ImportForm, ProfileForm, RequestForm, SearchForm
+from .forms import (
+    CatalogSettingsForm,
+    CompleteForm,
+    DecisionForm,
+    ExternalRequestForm,
+    ImportForm,
+    ItemForm,
+    JobGroupSkillsForm,
+    ManageSearchForm,
+    MandatoryRuleForm,
+    ProfileForm,
+    RequestForm,
+    SearchForm,
+    SessionForm,
+)
 from .imports import items_import, parse_csv
-from .models import OPEN_STATUSES, SEAT_STATUSES, LearningItem, LearningProfile, Status
+from .models import (
+    LEVELS,
+    OPEN_STATUSES,
+    SEAT_STATUSES,
+    CatalogSettings,
+    Format,
+    JobGroupSkill,
+    LearningItem,
+    LearningProfile,
+    MandatoryRule,
+    Session,
+    Status,
+)
 from .selectors import (
     RANKING_TTL,
     access_enrolment,
@@ -31,9 +59,15 @@ from .selectors import (
     enrolments_visible_to,
     for_you,
     for_you_key,
+    item_providers,
+    items_for_management,
     items_search,
+    job_groups_with_skills,
     mandatory_due,
+    mandatory_rules_for_management,
     offer_diversity,
+    session_with_bookings,
+    sessions_for_management,
     team_learning,
 )
 
@@ -101,7 +135,7 @@ def browse(request):
 def item_detail(request, pk):
     item = get_object_or_404(LearningItem.objects.prefetch_related("skills"), pk=pk, active=True)
     employee = roles_of(request.user).employee
-    sessions = item.sessions.filter(starts_at__gt=timezone.now()).order_by("starts_at")
+    sessions = item.sessions.filter(starts_at__gt=timezone.now(), cancelled_at__isnull=True).order_by("starts_at")
     form = None
     mine = None
     if employee is not None:
@@ -127,7 +161,7 @@ def item_detail(request, pk):
 def item_request(request, pk):
     item = get_object_or_404(LearningItem, pk=pk, active=True)
     employee = _employee_or_404(request)
-    sessions = item.sessions.filter(starts_at__gt=timezone.now()).order_by("starts_at")
+    sessions = item.sessions.filter(starts_at__gt=timezone.now(), cancelled_at__isnull=True).order_by("starts_at")
     form = RequestForm(request.POST or None, sessions=sessions)
     if request.method == "POST" and form.is_valid():
         try:
@@ -388,3 +422,262 @@ def import_items(request):
             )
             return redirect("catalog:import_items")
     return render(request, "catalog/import.html", {"form": form, "errors": errors}, status=400 if errors else 200)
+
+
+# --- managing the offer (L&D staff) ------------------------------------------------------------
+# Forms collect the input; every write is a service call whose ValidationErrors become form errors.
+
+
+def _item_kwargs(data) -> dict:
+    return {name: data[name] for name in ItemForm.base_fields}
+
+
+@capability_required("catalog.manage")
+def manage_items(request):
+    form = ManageSearchForm(request.GET or None, providers=item_providers())
+    page = Paginator(items_for_management(**form.filters()), 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "catalog/manage/partials/item_results.html" if request.htmx else "catalog/manage/item_list.html"
+    return render(request, template, context)
+
+
+def _item_prefill(request) -> dict:
+    """Starting values from a gap in the diversity view (format, levels, skills)."""
+    initial = {"active": True, "cost": 0}
+    if request.GET.get("format") in dict(Format.choices):
+        initial["format"] = request.GET["format"]
+    levels = [lv for lv in request.GET.getlist("levels") if lv in LEVELS]
+    if levels:
+        initial["levels"] = levels
+    if request.GET.get("skills"):
+        initial["skills"] = request.GET["skills"][:2000]
+    return initial
+
+
+@capability_required("catalog.manage")
+def manage_item_create(request):
+    form = ItemForm(request.POST or None, initial=_item_prefill(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.item_create(**_item_kwargs(form.cleaned_data))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("%(title)s has been added to the offer.") % {"title": item.title})
+            target = "catalog:manage_sessions" if item.is_dated else "catalog:manage_item_edit"
+            return redirect(target, pk=item.pk)
+    return render(request, "catalog/manage/item_form.html", {"form": form, "item": None})
+
+
+@capability_required("catalog.manage")
+def manage_item_edit(request, pk):
+    item = get_object_or_404(LearningItem.objects.prefetch_related("skills"), pk=pk)
+    form = ItemForm(request.POST or None, initial=ItemForm.initial_for(item))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.item_update(item=item, **_item_kwargs(form.cleaned_data))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("%(title)s has been saved.") % {"title": item.title})
+            return redirect("catalog:manage_item_edit", pk=item.pk)
+    return render(request, "catalog/manage/item_form.html", {"form": form, "item": item})
+
+
+@require_POST
+@capability_required("catalog.manage")
+def manage_item_deactivate(request, pk):
+    item = get_object_or_404(LearningItem, pk=pk)
+    services.item_deactivate(item=item)
+    messages.success(
+        request, _("%(title)s is no longer offered. Open enrolments stay as they are.") % {"title": item.title}
+    )
+    return redirect("catalog:manage_item_edit", pk=item.pk)
+
+
+@capability_required("catalog.manage")
+def manage_sessions(request, pk):
+    """An item's sessions in a table; add one below it (htmx appends the new row in place)."""
+    item = get_object_or_404(LearningItem, pk=pk)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(item=item, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if request.htmx:
+                # The new row goes at the end of the table (the form's hx-target).
+                return render(
+                    request, "catalog/manage/partials/session_row.html", {"s": session_with_bookings(session.pk)}
+                )
+            messages.success(request, _("The session has been added."))
+            return redirect("catalog:manage_sessions", pk=item.pk)
+    if request.htmx and request.method == "POST":
+        # The errors belong in the form, not in the table.
+        response = render(request, "catalog/manage/partials/session_add_form.html", {"item": item, "form": form})
+        return reswap(retarget(response, "#session-add"), "outerHTML")
+    return render(
+        request,
+        "catalog/manage/sessions.html",
+        {"item": item, "sessions": sessions_for_management(item), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@capability_required("catalog.manage")
+def manage_session_edit(request, pk):
+    """Edit a session in its row (htmx), or on a page of its own without JavaScript."""
+    session = get_object_or_404(Session.objects.select_related("item"), pk=pk)
+    initial = {
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "place": session.place,
+        "seats": session.seats,
+    }
+    form = SessionForm(request.POST or None, initial=initial, prefix_id=session.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(session=session, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if request.htmx:
+                return render(
+                    request, "catalog/manage/partials/session_row.html", {"s": session_with_bookings(pk), "saved": True}
+                )
+            messages.success(request, _("The session has been saved."))
+            return redirect("catalog:manage_sessions", pk=session.item_id)
+    context = {"s": session_with_bookings(pk), "form": form, "item": session.item}
+    if request.htmx:
+        return render(request, "catalog/manage/partials/session_edit_row.html", context)
+    return render(request, "catalog/manage/session_edit.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@capability_required("catalog.manage")
+def manage_session_cancel(request, pk):
+    session = get_object_or_404(Session, pk=pk)
+    error = None
+    try:
+        cancelled = services.session_cancel(session=session)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    else:
+        note = ngettext(
+            "The session has been cancelled; %(count)d booking was cancelled.",
+            "The session has been cancelled; %(count)d bookings were cancelled.",
+            cancelled,
+        ) % {"count": cancelled}
+    if request.htmx:
+        return render(
+            request,
+            "catalog/manage/partials/session_row.html",
+            {"s": session_with_bookings(pk), "error": error, "note": None if error else note},
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, note)
+    return redirect("catalog:manage_sessions", pk=session.item_id)
+
+
+def _rule_form(request, initial=None):
+    return MandatoryRuleForm(
+        request.POST or None,
+        initial=initial,
+        items=LearningItem.objects.order_by("title", "pk"),
+        departments=Department.objects.order_by("name"),
+        job_groups=JobGroup.objects.order_by("name"),
+    )
+
+
+@capability_required("catalog.manage")
+def manage_rules(request):
+    return render(request, "catalog/manage/rules.html", {"rules": mandatory_rules_for_management()})
+
+
+@capability_required("catalog.manage")
+def manage_rule_create(request):
+    initial = {"starts_on": timezone.localdate(), "due_days": 30, "active": True, "scope": "everyone"}
+    if request.GET.get("item", "").isdigit():
+        initial["item"] = int(request.GET["item"])
+    form = _rule_form(request, initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mandatory_rule_create(**form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The mandatory rule has been saved."))
+            return redirect("catalog:manage_rules")
+    return render(request, "catalog/manage/rule_form.html", {"form": form, "rule": None})
+
+
+@capability_required("catalog.manage")
+def manage_rule_edit(request, pk):
+    rule = get_object_or_404(MandatoryRule.objects.select_related("item"), pk=pk)
+    initial = {
+        name: getattr(rule, name)
+        for name in ("item", "scope", "department", "job_group", "starts_on", "due_days", "renewal_months", "active")
+    }
+    form = _rule_form(request, initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mandatory_rule_update(rule=rule, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The mandatory rule has been saved."))
+            return redirect("catalog:manage_rules")
+    return render(request, "catalog/manage/rule_form.html", {"form": form, "rule": rule})
+
+
+@require_POST
+@capability_required("catalog.manage")
+def manage_rule_delete(request, pk):
+    rule = get_object_or_404(MandatoryRule, pk=pk)
+    services.mandatory_rule_delete(rule=rule)
+    messages.success(request, _("The mandatory rule has been deleted."))
+    return redirect("catalog:manage_rules")
+
+
+@capability_required("catalog.manage")
+def manage_job_groups(request):
+    return render(request, "catalog/manage/job_groups.html", {"job_groups": job_groups_with_skills()})
+
+
+@capability_required("catalog.manage")
+def manage_job_group_skills(request, pk):
+    job_group = get_object_or_404(JobGroup, pk=pk)
+    current = ", ".join(
+        JobGroupSkill.objects.filter(job_group=job_group).order_by("skill__name").values_list("skill__name", flat=True)
+    )
+    form = JobGroupSkillsForm(request.POST or None, initial={"skills": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.job_group_skills_set(job_group=job_group, skills=form.cleaned_data["skills"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The skills of %(group)s have been saved.") % {"group": job_group.name})
+            return redirect("catalog:manage_job_groups")
+    return render(request, "catalog/manage/job_group_skills.html", {"form": form, "job_group": job_group})
+
+
+@capability_required("catalog.manage")
+def manage_settings(request):
+    form = CatalogSettingsForm(
+        request.POST or None, initial={"approval_threshold": CatalogSettings.current().approval_threshold}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.catalog_settings_update(approval_threshold=form.cleaned_data["approval_threshold"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The approval threshold has been saved."))
+            return redirect("catalog:manage_settings")
+    return render(request, "catalog/manage/settings.html", {"form": form})

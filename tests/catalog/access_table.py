@@ -112,3 +112,104 @@ ROWS = [
         data=lambda p: {"employee_external_id": p.employee.external_id, "item_id": _item(p).pk},
     ),
 ]
+
+
+# --- managing the offer: L&D staff only --------------------------------------------------------
+
+
+def _session(p):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from catalog.models import Session
+
+    item, _ = LearningItem.objects.get_or_create(
+        provider="Matrix",
+        provider_key="S1",
+        defaults={"title": "Matrix classroom", "format": "classroom", "level_basic": True, "duration_hours": 4},
+    )
+    start = timezone.now() + timedelta(days=20)
+    session, _ = Session.objects.get_or_create(
+        item=item, place="Matrix", defaults={"starts_at": start, "ends_at": start + timedelta(hours=2), "seats": 5}
+    )
+    return session
+
+
+def _rule(p):
+    from datetime import date
+
+    from catalog.models import MandatoryRule
+
+    rule, _ = MandatoryRule.objects.get_or_create(
+        item=_item(p), scope="everyone", defaults={"starts_on": date(2026, 1, 1), "due_days": 30}
+    )
+    return {"pk": rule.pk}
+
+
+def _session_data(p):
+    session = _session(p)
+    return {
+        "starts_at": session.starts_at.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": session.ends_at.strftime("%Y-%m-%dT%H:%M"),
+        "place": "Matrix",
+        "seats": "6",
+    }
+
+
+MANAGE_POST = same(403, anonymous=302, hr=302)  # L&D staff are sent on after the change
+
+ROWS += [
+    Row("catalog:manage_items", only_hr()),
+    Row("catalog:manage_items", only_hr(), query="q=Matrix&format=elearning&level=basic&active=yes&provider=Matrix"),
+    Row("catalog:manage_item_create", only_hr()),
+    Row(
+        "catalog:manage_item_create",
+        MANAGE_POST,
+        method="post",
+        data={
+            "title": "Matrix new",
+            "format": "video",
+            "levels": ["basic"],
+            "language": "nl",
+            "duration_hours": "1",
+            "cost": "0",
+            "delivery": "online",
+            "active": "on",
+        },
+    ),
+    Row("catalog:manage_item_edit", only_hr(), kwargs=lambda p: {"pk": _item(p).pk}),
+    Row("catalog:manage_item_deactivate", MANAGE_POST, method="post", kwargs=lambda p: {"pk": _item(p).pk}),
+    Row("catalog:manage_sessions", only_hr(), kwargs=lambda p: {"pk": _session(p).item_id}),
+    Row(
+        "catalog:manage_sessions",
+        MANAGE_POST,
+        method="post",
+        kwargs=lambda p: {"pk": _session(p).item_id},
+        data=_session_data,
+    ),
+    Row("catalog:manage_session_edit", only_hr(), kwargs=lambda p: {"pk": _session(p).pk}),
+    Row(
+        "catalog:manage_session_edit",
+        MANAGE_POST,
+        method="post",
+        kwargs=lambda p: {"pk": _session(p).pk},
+        data=_session_data,
+    ),
+    Row("catalog:manage_session_cancel", MANAGE_POST, method="post", kwargs=lambda p: {"pk": _session(p).pk}),
+    Row("catalog:manage_rules", only_hr()),
+    Row("catalog:manage_rule_create", only_hr()),
+    Row("catalog:manage_rule_edit", only_hr(), kwargs=_rule),
+    Row("catalog:manage_rule_delete", MANAGE_POST, method="post", kwargs=_rule),
+    Row("catalog:manage_job_groups", only_hr()),
+    Row("catalog:manage_job_group_skills", only_hr(), kwargs=lambda p: {"pk": p.employee.job_group_id}),
+    Row(
+        "catalog:manage_job_group_skills",
+        MANAGE_POST,
+        method="post",
+        kwargs=lambda p: {"pk": p.employee.job_group_id},
+        data={"skills": "Matrix skill"},
+    ),
+    Row("catalog:manage_settings", only_hr()),
+    Row("catalog:manage_settings", MANAGE_POST, method="post", data={"approval_threshold": "150"}),
+]
