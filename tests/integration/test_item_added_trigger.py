@@ -8,7 +8,7 @@ from catalog.imports import items_import
 from catalog.models import JobGroupSkill, LearningItem
 from catalog.selectors import employees_for_item
 from comms import services
-from comms.models import Delivery, Message, When
+from comms.models import Audience, Channel, CommunicationPlan, Delivery, Message, When
 from people.registry import registry
 from tests.catalog.factories import ItemFactory, SkillFactory
 from tests.factories import EmployeeFactory
@@ -98,3 +98,30 @@ def test_a_skill_added_later_reaches_the_newly_matched_group_without_repeating(
     assert _recipients(item_added_message) == agents | leads
     occurrence = Message.objects.get(parent=item_added_message)  # the same occurrence
     assert Delivery.objects.filter(message=occurrence).count() == len(agents | leads) * 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_item_made_without_a_transaction_still_reaches_the_job_group(org, personas):
+    """A page that saves the item and then its skills in autocommit: the first announcement finds no
+    skills (nobody), the skills added next announce it again, and the same occurrence reaches them."""
+    forklift = SkillFactory(name="Forklift")
+    JobGroupSkill.objects.create(job_group=org["agents"], skill=forklift)
+    plan = CommunicationPlan.objects.create(name="New offer")
+    message = Message.objects.create(
+        plan=plan,
+        subject="New for you",
+        body="See {{ catalog_link }}",
+        link="/catalog/",
+        channels=[Channel.IN_APP],
+        audience=Audience.EVERYONE,
+        reason="People do not know the offer.",
+        when=When.TRIGGER,
+        trigger="catalog.item_added",
+    )
+    services.plan_activate(plan=plan)
+    item = ItemFactory()  # autocommit: announced at once, with no skills yet
+    item.skills.add(forklift)
+    agents = {personas.employee.pk, personas.indirect_report.pk, personas.other_employee.pk}
+    assert _recipients(message) == agents
+    assert Message.objects.filter(parent=message).count() == 1
+    assert Delivery.objects.filter(message__parent=message).count() == len(agents)
