@@ -36,6 +36,24 @@ def _enrolments_since(employee_ids, since) -> int:
     return enrolments_since(employee_ids, since)
 
 
+def _completed_learning_hours(employee_ids, start, end):
+    from .selectors import completed_learning_hours
+
+    return completed_learning_hours(employee_ids, start, end)
+
+
+def _learning_items_lookup(ids):
+    from .selectors import learning_items_lookup
+
+    return learning_items_lookup(ids)
+
+
+def _employees_for_item(item):
+    from .selectors import employees_for_item
+
+    return employees_for_item(item)
+
+
 def _demo():
     from .demo import seed_catalog
 
@@ -54,3 +72,6 @@ def register():
     registry.add_panel(HomePanel("ld", "catalog/panels/ld.html", _ld_panel, order=20))
     registry.add_demo_step(30, _demo)
     registry.provide("enrolments_since", _enrolments_since)
+    registry.provide("completed_learning_hours", _completed_learning_hours)
+    registry.provide("learning_items_lookup", _learning_items_lookup)
+    registry.provide("employees_for_item", _employees_for_item)

@@ -19,8 +19,11 @@ def _announce(item: LearningItem) -> None:
 @receiver(post_save, sender=LearningItem, dispatch_uid="catalog_item_added")
 def item_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        # Skills set right after creation belong to the same announcement.
-        instance._catalog_announced = True
+        # Skills set right after creation in the same transaction belong to the same announcement.
+        # Without a transaction the announcement goes out at once, before any skill exists, so the
+        # skills added next announce the item again (comms keys it by item: nobody gets it twice).
+        if transaction.get_connection().in_atomic_block:
+            instance._catalog_announced = True
         _announce(instance)
 
 

@@ -13,6 +13,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
@@ -22,11 +23,13 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.http import urlencode
@@ -366,6 +369,42 @@ def approvals_waiting_for(user):
 def enrolments_since(employee_ids, since) -> int:
     """How many enrolments these employees requested since then (comms measures its messages)."""
     return Enrolment.objects.filter(employee_id__in=list(employee_ids), requested_at__gte=since).count()
+
+
+_HOURS = DecimalField(max_digits=9, decimal_places=1)
+
+
+def completed_learning_hours(employee_ids, start, end) -> dict[int, Decimal]:
+    """Hours of the enrolments these employees completed in [start, end), per employee, in one query
+    (policy counts them toward learning time). An item's duration, else the external training's."""
+    rows = (
+        Enrolment.objects.filter(
+            employee_id__in=list(employee_ids), status=Status.COMPLETED, completed_at__gte=start, completed_at__lt=end
+        )
+        .values("employee_id")
+        .annotate(
+            hours=Sum(Coalesce("item__duration_hours", "external_hours", Value(Decimal("0")), output_field=_HOURS))
+        )
+    )
+    return {row["employee_id"]: Decimal(row["hours"] or 0) for row in rows}
+
+
+def learning_items_lookup(ids) -> dict[int, tuple[str, str]]:
+    """Active items among these ids: id -> (title, catalog page), in one query (policy's suggested
+    content of a learning moment). Unknown and inactive ids are left out."""
+    wanted = {int(pk) for pk in ids}
+    if not wanted:
+        return {}
+    items = LearningItem.objects.filter(pk__in=wanted, active=True).only("pk", "title")
+    return {item.pk: (item.title, reverse("catalog:item_detail", args=[item.pk])) for item in items}
+
+
+def employees_for_item(item) -> list[int]:
+    """Active employees whose job group needs one of the item's skills, in one query (comms narrows
+    the "item added in a skill of your job group" trigger with it)."""
+    item_id = getattr(item, "pk", item)
+    needs = JobGroupSkill.objects.filter(job_group_id=OuterRef("job_group_id"), skill__items=item_id)
+    return list(Employee.objects.filter(Exists(needs), active=True).values_list("pk", flat=True))
 
 
 # --- mandatory items ---------------------------------------------------------------------------

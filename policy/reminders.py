@@ -23,7 +23,7 @@ from . import conf
 from .delivery import reminder_deliver
 from .models import LearningMoment, ReminderRun, ReminderStatus
 from .recurrence import Occurrence, occurrences
-from .selectors import _with_overrides, reminder_recipient_ids
+from .selectors import _with_overrides, reminder_recipient_ids, suggested_items
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,14 @@ def reminder_text(moment: LearningMoment, occurrence: Occurrence) -> tuple[str, 
         if where:
             body += " " + _("Where: %(where)s.") % {"where": where}
         body += " " + _("Check in from the link to count the time toward your learning hours.")
-    link = settings.SITE_URL.rstrip("/") + reverse("policy:moment_detail", kwargs={"pk": moment.pk})
+        site = settings.SITE_URL.rstrip("/")
+        items = suggested_items(moment)
+        if items or moment.suggested_content:
+            body += "\n\n" + _("Suggested content:")
+            body += "".join(f"\n- {item.title}: {site}{item.url}" for item in items)
+            if moment.suggested_content:
+                body += f"\n- {moment.suggested_content}"
+    link = site + reverse("policy:moment_detail", kwargs={"pk": moment.pk})
     return subject, body, f"{link}?occurrence={occurrence.key}"
 
 

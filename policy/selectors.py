@@ -245,3 +245,21 @@ def hours_per_scope(*, today: date | None = None) -> list[dict]:
         if row.target and row.hours >= row.target:
             entry["on_track"] += 1
     return sorted(totals.values(), key=lambda e: (e["policy"] is None, str(e["policy"] or "")))
+
+
+@dataclass(frozen=True)
+class SuggestedItem:
+    pk: int
+    title: str
+    url: str  # the catalog page, site-relative
+
+
+def suggested_items(moment: LearningMoment) -> list[SuggestedItem]:
+    """The moment's suggested catalog items that are still active, in the order L&D chose them (one
+    query, through the catalog's `learning_items_lookup` provider; none without the catalog)."""
+    lookup = registry.get("learning_items_lookup")
+    ids = list(moment.suggested_item_ids or [])
+    if lookup is None or not ids:
+        return []
+    found = lookup(ids)
+    return [SuggestedItem(pk, *found[pk]) for pk in ids if pk in found]

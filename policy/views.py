@@ -28,6 +28,7 @@ from .selectors import (
     moments_all,
     moments_for_employee,
     my_moment_cards,
+    suggested_items,
     upcoming_occurrences,
 )
 
@@ -92,6 +93,7 @@ def moment_detail(request, pk):
         "muted": muted,
         "is_employee": employee is not None,
         "highlight": highlight,
+        "suggested_items": suggested_items(moment),
     }
     return render(request, "policy/moment_detail.html", context)
 

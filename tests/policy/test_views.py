@@ -63,6 +63,9 @@ def test_mute_toggle(client_for, employee, make_moment):
 
 
 def test_ld_creates_a_moment_and_bad_input_changes_nothing(client_for, hr, org):
+    from tests.catalog.factories import ItemFactory
+
+    first, second = ItemFactory(), ItemFactory()
     client = client_for(hr)
     data = {
         "title": "Friday learning",
@@ -74,7 +77,7 @@ def test_ld_creates_a_moment_and_bad_input_changes_nothing(client_for, hr, org):
         "timezone": "Europe/Amsterdam",
         "duration_minutes": "30",
         "reminder_offsets": "1440, 15",
-        "suggested_item_ids": "3, 4",
+        "suggested_item_ids": f"{first.pk}, {second.pk}",
         "active": "on",
     }
     bad = client.post(reverse("policy:moment_create"), {**data, "rrule": "FREQ=WEEKLY;COUNT=3"})
@@ -88,7 +91,11 @@ def test_ld_creates_a_moment_and_bad_input_changes_nothing(client_for, hr, org):
     ok = client.post(reverse("policy:moment_create"), data)
     assert ok.status_code == 302
     moment = LearningMoment.objects.get()
-    assert (moment.reminder_offsets, moment.suggested_item_ids, moment.start_time) == ([1440, 15], [3, 4], time(15))
+    assert (moment.reminder_offsets, moment.suggested_item_ids, moment.start_time) == (
+        [1440, 15],
+        [first.pk, second.pk],
+        time(15),
+    )
 
 
 def test_ld_cancels_moves_and_restores_an_occurrence(client_for, hr, make_moment):
