@@ -12,7 +12,9 @@ path does not handle simply (a non-ASCII address, a line over 998 bytes, a heade
 break) returns None and goes through Django.
 """
 
+import contextlib
 import smtplib
+import socket
 import uuid
 from email.header import Header
 from email.utils import formatdate
@@ -161,11 +163,23 @@ def _quoteaddr(address: str) -> str:
     return smtplib.quoteaddr(address)
 
 
-def smtp_send(conn: smtplib.SMTP, envelope_from: str, to: str, data: bytes) -> None:
+def _rset(conn: smtplib.SMTP) -> None:
+    """RSET after a refusal, as smtplib does: a server that already hung up must not hide the refusal."""
+    with contextlib.suppress(smtplib.SMTPServerDisconnected):
+        conn.rset()
+
+
+def smtp_send(conn: smtplib.SMTP, envelope_from: str, to: str, data: bytes, before_accept=None) -> None:
     """`conn.sendmail(envelope_from, [to], data)`, with RFC 2920 pipelining when the server offers
     it: MAIL, RCPT and DATA go in one write and their three replies are read together, so an
-    e-mail costs two round trips instead of four. Errors raise what smtplib raises, after RSET."""
+    e-mail costs two round trips instead of four. Errors raise what smtplib raises, after RSET.
+
+    `before_accept()` runs just before the final "." (the moment the server takes the e-mail):
+    the sender waits there for the previous e-mail's "sent" mark, so that wait overlaps with
+    sending this e-mail while never more than one accepted e-mail is unmarked."""
     if not conn.has_extn("pipelining"):
+        if before_accept is not None:
+            before_accept()
         conn.sendmail(envelope_from, [to], data)
         return
     size = f" SIZE={len(data)}" if conn.has_extn("size") else ""
@@ -175,19 +189,31 @@ def smtp_send(conn: smtplib.SMTP, envelope_from: str, to: str, data: bytes) -> N
         conn.send(b".\r\n")  # the server waits for content although an earlier command failed: end it
         conn.getreply()
     if mail_code != 250:
-        conn.rset()
+        _rset(conn)
         raise smtplib.SMTPSenderRefused(mail_code, mail_reply, envelope_from)
     if rcpt_code not in (250, 251):
-        conn.rset()
+        _rset(conn)
         raise smtplib.SMTPRecipientsRefused({to: (rcpt_code, rcpt_reply)})
     if data_code != 354:
-        conn.rset()
+        _rset(conn)
         raise smtplib.SMTPDataError(data_code, data_reply)
     content = smtplib._quote_periods(data)
     if not content.endswith(b"\r\n"):
         content += b"\r\n"
-    conn.send(content + b".\r\n")
+    if before_accept is None:
+        conn.send(content + b".\r\n")
+    else:
+        # The "." follows the content in a second small write: without TCP_NODELAY Nagle's
+        # algorithm would hold it until the server acknowledges the content (up to 40 ms).
+        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        conn.send(content)
+        try:
+            before_accept()
+        except BaseException:
+            conn.close()  # mid-DATA: hang up, so the server accepts nothing and QUIT cannot hang
+            raise
+        conn.send(b".\r\n")
     code, reply = conn.getreply()
     if code != 250:
-        conn.rset()
+        _rset(conn)
         raise smtplib.SMTPDataError(code, reply)

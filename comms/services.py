@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -302,6 +303,46 @@ def _mark_sent_rows(ids: list[int], token) -> None:
         )
 
 
+class _MarkFailed(Exception):
+    """Writing a "sent" mark failed: stop the batch (the row stays claimed and is recovered)."""
+
+
+class _BackgroundMarks:
+    """Per-row "sent" marks written by a second thread (its own database connection), so the
+    commit round trip of e-mail k overlaps with sending e-mail k+1. `wait()` runs just before the
+    server accepts e-mail k+1: never more than one accepted e-mail is unmarked, as with marks
+    written inline."""
+
+    def __init__(self, token):
+        self.token = token
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="comms-marks")
+        self.pending = None
+        self.pool.submit(self._setup).result()
+
+    @staticmethod
+    def _setup():
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")  # as _fast_commits on the main connection
+
+    def mark(self, pk: int) -> None:
+        self.pending = self.pool.submit(_mark_sent_rows, [pk], self.token)
+
+    def wait(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            try:
+                pending.result()
+            except Exception as exc:
+                raise _MarkFailed(f"{type(exc).__name__}: {exc}") from exc
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            self.pool.submit(connection.close).result()
+            self.pool.shutdown(wait=True)
+
+
 def _send_emails_now(rows: list[Delivery], token) -> SendResult:
     result = SendResult()
     if not rows:
@@ -319,6 +360,17 @@ def _send_emails_now(rows: list[Delivery], token) -> SendResult:
     builders: dict[int, emails.MessageEmails] = {}
     every = conf.mark_every()
     sent: list[int] = []
+    # Per-row marks in the background need committed claims (a second connection must see them)
+    # and a pipelining server (the final "." is held back until the previous mark is written).
+    background = (
+        _BackgroundMarks(token)
+        if smtp
+        and every == 1
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and mail.connection.has_extn("pipelining")
+        else None
+    )
 
     def mark():
         if sent:
@@ -334,19 +386,30 @@ def _send_emails_now(rows: list[Delivery], token) -> SendResult:
                 parts = builder.parts(d)
                 raw = builder.raw(parts) if smtp else None
                 if raw is not None:
-                    emails.smtp_send(mail.connection, *raw)
+                    emails.smtp_send(mail.connection, *raw, before_accept=background.wait if background else None)
                 else:
+                    if background is not None:
+                        background.wait()
                     mail.send_messages([builder.email(d, parts)])
+            except _MarkFailed:
+                raise
             except Exception as exc:
                 _mark_failed_attempt(d, token, f"{type(exc).__name__}: {exc}", result)
                 continue
-            sent.append(d.pk)
             result.sent += 1
+            if background is not None:
+                background.mark(d.pk)
+                continue
+            sent.append(d.pk)
             if len(sent) >= every:
                 mark()
     finally:
-        mark()
-        mail.close()
+        try:
+            if background is not None:
+                background.close()
+            mark()
+        finally:
+            mail.close()
     return result
 
 

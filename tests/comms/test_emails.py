@@ -119,3 +119,32 @@ def test_smtp_send_raises_like_smtplib_when_the_server_refuses():
         emails.smtp_send(conn, *raw)  # the connection is still usable after the refusal
         conn.quit()
     assert sink.count == 1
+
+
+def test_before_accept_runs_before_the_server_takes_the_email_and_can_stop_it():
+    """The previous e-mail's mark is awaited in before_accept: the server must not have taken this
+    e-mail yet then, and if the mark failed, this e-mail must not be taken at all."""
+    import smtplib
+    import time
+
+    from tests.comms.sinks import SmtpSink
+
+    delivery = _delivery(9)
+    builder = emails.MessageEmails(delivery.message)
+    raw = builder.raw(builder.parts(delivery))
+    seen = []
+    with SmtpSink() as sink:
+        host, port = sink.server.server_address
+        conn = smtplib.SMTP(host, port)
+        conn.ehlo()
+        emails.smtp_send(conn, *raw, before_accept=lambda: (time.sleep(0.2), seen.append(sink.count)))
+        assert seen == [0]
+        assert sink.count == 1
+
+        def mark_failed():
+            raise RuntimeError("the previous mark failed")
+
+        with pytest.raises(RuntimeError):
+            emails.smtp_send(conn, *raw, before_accept=mark_failed)
+        time.sleep(0.3)
+        assert sink.count == 1  # the connection was dropped before the final ".": nothing accepted
