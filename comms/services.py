@@ -7,7 +7,8 @@ How a message is delivered once and only once per person and channel:
    insert nothing. Sending tasks are enqueued on commit, so a rollback sends nothing.
 2. `deliveries_send` claims its rows with one conditional UPDATE (queued, unclaimed or claim
    stale); a concurrent or retried task finds nothing left to claim. Each row is marked sent
-   straight after its send, so a crash redoes at most the one message in flight.
+   straight after its send (over SMTP by a second thread, and the next e-mail is not accepted
+   before that mark is committed), so a crash redoes at most the one message in flight.
 3. `deliveries_recover` (beat) re-enqueues rows stuck queued or claimed by a dead worker.
 """
 
