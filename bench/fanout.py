@@ -7,12 +7,13 @@ bulk insert of the same delivery rows measured in the same run.
 e-mail delivery is marked sent by the worker, with e-mail going over SMTP to a local sink on
 127.0.0.1 (`--sink dummy`: Django's dummy backend, to see the cost of our own machinery without
 the mail transport). "bulk_insert" is `bulk_create` of the same 2×N rows, nothing else. The last line is
-JSON: recipients, ours_s, bulk_insert_s, ratio, duplicates, lost, and a breakdown.
+JSON: recipients, ours_s, bulk_insert_s, ratio, duplicates, lost, peak memory, and a breakdown.
 """
 
 import argparse
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -186,6 +187,8 @@ def main() -> None:
         "sink": args.sink,
         "mark_every": int(os.environ.get("COMMS_MARK_EVERY", "1")),
         "load_avg_1m": round(os.getloadavg()[0], 2),
+        # Peak resident memory (MB) of this process: the ids, the bulk insert, the fan-out, the sink.
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     print(json.dumps(out))
 

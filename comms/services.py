@@ -7,7 +7,8 @@ How a message is delivered once and only once per person and channel:
    insert nothing. Sending tasks are enqueued on commit, so a rollback sends nothing.
 2. `deliveries_send` claims its rows with one conditional UPDATE (queued, unclaimed or claim
    stale); a concurrent or retried task finds nothing left to claim. Each row is marked sent
-   straight after its send, so a crash redoes at most the one message in flight.
+   straight after its send (over SMTP by a second thread, and the next e-mail is not accepted
+   before that mark is committed), so a crash redoes at most the one message in flight.
 3. `deliveries_recover` (beat) re-enqueues rows stuck queued or claimed by a dead worker.
 """
 
@@ -17,6 +18,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,15 +26,15 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
 
 from people.models import Employee
 
-from . import conf, rendering
+from . import conf, emails, rendering
 from .models import (
     DEFAULT_CHANNELS,
     PERSONAL_CHANNELS,
@@ -256,33 +258,8 @@ def _mark_failed_attempt(delivery: Delivery, token, error: str, result: SendResu
 
 
 def email_for(delivery: Delivery) -> EmailMultiAlternatives:
-    message, employee = delivery.message, delivery.employee
-    subject, body, link = rendering.render_message(message, employee)
-    unsubscribe = rendering.unsubscribe_url(employee.pk, message.category)
-    text = body
-    html = linebreaks(escape(body))
-    if link:
-        click = rendering.click_url(delivery.pk)
-        text += f"\n\n{click}"
-        html += f'<p><a href="{escape(click)}">{escape(_("Open"))}</a></p>'
-    text += "\n\n-- \n" + _("Stop these e-mails: %(url)s") % {"url": unsubscribe}
-    html += (
-        f'<p style="font-size:small"><a href="{escape(unsubscribe)}">{escape(_("Unsubscribe"))}</a></p>'
-        f'<img src="{escape(rendering.open_url(delivery.pk))}" width="1" height="1" alt="">'
-    )
-    email = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        to=[employee.email],
-        headers={
-            # Stable per delivery: a resend after a crash is recognisable as the same message.
-            "Message-ID": f"<delivery-{delivery.pk}.{message.pk}@leerborg>",
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-    email.attach_alternative(html, "text/html")
-    return email
+    """The e-mail of one delivery (for a whole batch, `emails.MessageEmails` does the shared work once)."""
+    return emails.MessageEmails(delivery.message).email(delivery)
 
 
 @contextmanager
@@ -308,6 +285,65 @@ def _send_emails(rows: list[Delivery], token) -> SendResult:
         return _send_emails_now(rows, token)
 
 
+def _mark_sent_rows(ids: list[int], token) -> None:
+    """One UPDATE for these rows, as plain SQL: this runs once per e-mail with per-row marks, and
+    the ORM's query building cost more than the statement itself."""
+    table = Delivery._meta.db_table
+    params = [
+        Delivery.Status.SENT,
+        Delivery._meta.get_field("sent_at").get_db_prep_value(timezone.now(), connection),
+        *ids,
+        Delivery._meta.get_field("claim_token").get_db_prep_value(token, connection),
+    ]
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, sent_at = %s, claimed_at = NULL, error = '' "  # noqa: S608 - no input
+            f"WHERE id IN ({marks}) AND claim_token = %s",
+            params,
+        )
+
+
+class _MarkFailed(Exception):
+    """Writing a "sent" mark failed: stop the batch (the row stays claimed and is recovered)."""
+
+
+class _BackgroundMarks:
+    """Per-row "sent" marks written by a second thread (its own database connection), so the
+    commit round trip of e-mail k overlaps with sending e-mail k+1. `wait()` runs just before the
+    server accepts e-mail k+1: never more than one accepted e-mail is unmarked, as with marks
+    written inline."""
+
+    def __init__(self, token):
+        self.token = token
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="comms-marks")
+        self.pending = None
+        self.pool.submit(self._setup).result()
+
+    @staticmethod
+    def _setup():
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")  # as _fast_commits on the main connection
+
+    def mark(self, pk: int) -> None:
+        self.pending = self.pool.submit(_mark_sent_rows, [pk], self.token)
+
+    def wait(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            try:
+                pending.result()
+            except Exception as exc:
+                raise _MarkFailed(f"{type(exc).__name__}: {exc}") from exc
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            self.pool.submit(connection.close).result()
+            self.pool.shutdown(wait=True)
+
+
 def _send_emails_now(rows: list[Delivery], token) -> SendResult:
     result = SendResult()
     if not rows:
@@ -319,30 +355,62 @@ def _send_emails_now(rows: list[Delivery], token) -> SendResult:
         for d in rows:
             _mark_failed_attempt(d, token, f"{type(exc).__name__}: {exc}", result)
         return result
+    # Over SMTP the finished bytes go straight to smtplib (what Django's backend does after building
+    # them); any other backend gets Django's EmailMultiAlternatives.
+    smtp = isinstance(mail, SmtpBackend) and mail.connection is not None
+    builders: dict[int, emails.MessageEmails] = {}
     every = conf.mark_every()
     sent: list[int] = []
+    # Per-row marks in the background need committed claims (a second connection must see them)
+    # and a pipelining server (the final "." is held back until the previous mark is written).
+    background = (
+        _BackgroundMarks(token)
+        if smtp
+        and every == 1
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and mail.connection.has_extn("pipelining")
+        else None
+    )
 
     def mark():
         if sent:
-            Delivery.objects.filter(pk__in=sent, claim_token=token).update(
-                status=Delivery.Status.SENT, sent_at=timezone.now(), claimed_at=None, error=""
-            )
+            _mark_sent_rows(sent, token)
             sent.clear()
 
     try:
         for d in rows:
+            builder = builders.get(d.message_id)
+            if builder is None:
+                builder = builders[d.message_id] = emails.MessageEmails(d.message)
             try:
-                mail.send_messages([email_for(d)])
+                parts = builder.parts(d)
+                raw = builder.raw(parts) if smtp else None
+                if raw is not None:
+                    emails.smtp_send(mail.connection, *raw, before_accept=background.wait if background else None)
+                else:
+                    if background is not None:
+                        background.wait()
+                    mail.send_messages([builder.email(d, parts)])
+            except _MarkFailed:
+                raise
             except Exception as exc:
                 _mark_failed_attempt(d, token, f"{type(exc).__name__}: {exc}", result)
                 continue
-            sent.append(d.pk)
             result.sent += 1
+            if background is not None:
+                background.mark(d.pk)
+                continue
+            sent.append(d.pk)
             if len(sent) >= every:
                 mark()
     finally:
-        mark()
-        mail.close()
+        try:
+            if background is not None:
+                background.close()
+            mark()
+        finally:
+            mail.close()
     return result
 
 
