@@ -36,7 +36,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from people.access import can_view_employee, roles_of, team_ids
-from people.models import Department, EducationLevel, Employee, JobGroup
+from people.models import EducationLevel, Employee, JobGroup
+from people.selectors import DepartmentTree
 
 from .models import (
     LEVEL_SHORT,
@@ -423,26 +424,6 @@ class Due:
         return self.rule.item
 
 
-def _subtrees() -> dict[int, set[int]]:
-    children = defaultdict(list)
-    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
-        children[parent_id].append(pk)
-    cache = {}
-
-    def below(pk):
-        if pk not in cache:
-            found, stack = set(), [pk]
-            while stack:
-                current = stack.pop()
-                if current not in found:
-                    found.add(current)
-                    stack.extend(children.get(current, []))
-            cache[pk] = found
-        return cache[pk]
-
-    return {pk: below(pk) for parent in list(children) for pk in children[parent]}
-
-
 def mandatory_due(employees, *, today: date | None = None) -> dict[int, list[Due]]:
     """What each employee must still do, with due date and whether it is overdue. Three queries."""
     today = today or timezone.localdate()
@@ -450,7 +431,7 @@ def mandatory_due(employees, *, today: date | None = None) -> dict[int, list[Due
     rules = list(MandatoryRule.objects.filter(active=True, item__active=True).select_related("item"))
     if not rules or not employees:
         return {}
-    subtrees = _subtrees() if any(r.scope == MandatoryScope.DEPARTMENT for r in rules) else {}
+    tree = DepartmentTree.load() if any(r.scope == MandatoryScope.DEPARTMENT for r in rules) else None
     last = {
         (row["employee_id"], row["item_id"]): timezone.localdate(row["last"])
         for row in Enrolment.objects.filter(
@@ -465,8 +446,8 @@ def mandatory_due(employees, *, today: date | None = None) -> dict[int, list[Due
     result: dict[int, list[Due]] = {}
     for employee in employees:
         for rule in rules:
-            if rule.scope == MandatoryScope.DEPARTMENT and employee.department_id not in subtrees.get(
-                rule.department_id, {rule.department_id}
+            if rule.scope == MandatoryScope.DEPARTMENT and employee.department_id not in tree.subtree(
+                rule.department_id
             ):
                 continue
             if rule.scope == MandatoryScope.JOB_GROUP and employee.job_group_id != rule.job_group_id:

@@ -140,21 +140,11 @@ def coverage(*, start, weeks: int) -> list[dict]:
     """Per department, job group and 'managers': how many sendings of active plans reach them in
     the coming weeks (triggered messages are listed apart: nobody knows when they fire)."""
     from people.models import Department, JobGroup
+    from people.selectors import DepartmentTree
 
     end = start + timedelta(weeks=weeks)
     departments = list(Department.objects.order_by("name"))
-    children: dict = {}
-    for d in departments:
-        children.setdefault(d.parent_id, []).append(d.pk)
-
-    def subtree(pk):
-        found, stack = set(), [pk]
-        while stack:
-            current = stack.pop()
-            if current not in found:
-                found.add(current)
-                stack.extend(children.get(current, []))
-        return found
+    tree = DepartmentTree({d.pk: d.parent_id for d in departments})
 
     active = Message.objects.filter(
         parent=None, plan__status=CommunicationPlan.Status.ACTIVE, when__in=[When.AT, When.RECURRING]
@@ -171,7 +161,7 @@ def coverage(*, start, weeks: int) -> list[dict]:
         elif message.audience == Audience.MANAGERS:
             managers += n
         elif message.audience == Audience.DEPARTMENT and message.department_id:
-            for pk in subtree(message.department_id):
+            for pk in tree.subtree(message.department_id):
                 dept_counts[pk] = dept_counts.get(pk, 0) + n
         elif message.audience == Audience.JOB_GROUP and message.job_group_id:
             group_counts[message.job_group_id] = group_counts.get(message.job_group_id, 0) + n

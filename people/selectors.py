@@ -8,19 +8,46 @@ from .access import team_ids
 from .models import Department, Employee, JobGroup
 
 
+class DepartmentTree:
+    """The department tree from one query over (id, parent): subtrees and ancestor chains, memoised.
+    A loop in bad data ends a walk instead of hanging it."""
+
+    def __init__(self, parents: dict[int, int | None]):
+        self.parents = parents
+        self.children: dict[int | None, list[int]] = {}
+        for pk, parent_id in parents.items():
+            self.children.setdefault(parent_id, []).append(pk)
+        self._subtrees: dict[int, set[int]] = {}
+
+    @classmethod
+    def load(cls) -> "DepartmentTree":
+        return cls(dict(Department.objects.values_list("pk", "parent_id")))
+
+    def subtree(self, department_id: int) -> set[int]:
+        """The department and everything below it."""
+        if department_id not in self._subtrees:
+            found, stack = set(), [department_id]
+            while stack:
+                current = stack.pop()
+                if current not in found:
+                    found.add(current)
+                    stack.extend(self.children.get(current, []))
+            self._subtrees[department_id] = found
+        return self._subtrees[department_id]
+
+    def ancestors(self, department_id: int | None) -> list[int]:
+        """The department and the ones above it, nearest first."""
+        chain, seen = [], set()
+        while department_id is not None and department_id not in seen:
+            seen.add(department_id)
+            chain.append(department_id)
+            department_id = self.parents.get(department_id)
+        return chain
+
+
 def department_subtree_ids(department_id: int) -> set[int]:
     """A department and everything below it, from one query over the (small) department table."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found, stack = set(), [department_id]
-    while stack:
-        current = stack.pop()
-        if current in found:
-            continue
-        found.add(current)
-        stack.extend(children.get(current, []))
-    return found
+    return DepartmentTree.load().subtree(department_id)
 
 
 @dataclass

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
 
-from people.models import Department, Employee
+from people.models import Employee
 from people.registry import registry
+from people.selectors import DepartmentTree
 
 from .models import (
     Attendance,
@@ -24,38 +25,11 @@ from .models import (
 from .recurrence import next_occurrence, occurrences
 
 
-def _department_parents() -> dict[int, int | None]:
-    return dict(Department.objects.values_list("pk", "parent_id"))
-
-
-def _ancestors(department_id: int | None, parents: dict[int, int | None]) -> list[int]:
-    """The department and its ancestors, nearest first (a loop in bad data stops the walk)."""
-    chain, seen = [], set()
-    while department_id is not None and department_id not in seen:
-        seen.add(department_id)
-        chain.append(department_id)
-        department_id = parents.get(department_id)
-    return chain
-
-
-def _subtree(department_id: int, parents: dict[int, int | None]) -> set[int]:
-    children: dict[int | None, list[int]] = {}
-    for pk, parent in parents.items():
-        children.setdefault(parent, []).append(pk)
-    found, stack = set(), [department_id]
-    while stack:
-        current = stack.pop()
-        if current not in found:
-            found.add(current)
-            stack.extend(children.get(current, []))
-    return found
-
-
 def scope_employees(scoped):
     """Active employees in a moment's or policy's scope, resolved now (the org chart may have changed)."""
     qs = Employee.objects.filter(active=True)
     if scoped.scope_kind == ScopeKind.DEPARTMENT:
-        return qs.filter(department_id__in=_subtree(scoped.department_id, _department_parents()))
+        return qs.filter(department_id__in=DepartmentTree.load().subtree(scoped.department_id))
     if scoped.scope_kind == ScopeKind.JOB_GROUP:
         return qs.filter(job_group_id=scoped.job_group_id)
     return qs
@@ -67,10 +41,10 @@ def reminder_recipient_ids(moment) -> list[int]:
     return list(scope_employees(moment).exclude(pk__in=muted).order_by("pk").values_list("pk", flat=True))
 
 
-def _scope_q(employee: Employee, parents) -> Q:
+def _scope_q(employee: Employee, tree: DepartmentTree) -> Q:
     return (
         Q(scope_kind=ScopeKind.EVERYONE)
-        | Q(scope_kind=ScopeKind.DEPARTMENT, department_id__in=_ancestors(employee.department_id, parents))
+        | Q(scope_kind=ScopeKind.DEPARTMENT, department_id__in=tree.ancestors(employee.department_id))
         | Q(scope_kind=ScopeKind.JOB_GROUP, job_group_id=employee.job_group_id)
     )
 
@@ -83,7 +57,7 @@ def _with_overrides(qs):
 
 def moments_for_employee(*, employee: Employee):
     """Active moments whose scope includes the employee (two queries with the overrides)."""
-    return _with_overrides(LearningMoment.objects.filter(_scope_q(employee, _department_parents()), active=True))
+    return _with_overrides(LearningMoment.objects.filter(_scope_q(employee, DepartmentTree.load()), active=True))
 
 
 def moment_in_scope(*, moment: LearningMoment, employee: Employee) -> bool:
@@ -91,7 +65,7 @@ def moment_in_scope(*, moment: LearningMoment, employee: Employee) -> bool:
         return True
     if moment.scope_kind == ScopeKind.JOB_GROUP:
         return moment.job_group_id == employee.job_group_id
-    return moment.department_id in _ancestors(employee.department_id, _department_parents())
+    return moment.department_id in DepartmentTree.load().ancestors(employee.department_id)
 
 
 def moments_all():
@@ -155,13 +129,15 @@ def _aware(day: date) -> datetime:
     return datetime.combine(day, time.min).replace(tzinfo=ZoneInfo(settings.TIME_ZONE)).astimezone(UTC)
 
 
-def policy_for(employee: Employee, policies: list[LearningTimePolicy], parents) -> LearningTimePolicy | None:
+def policy_for(
+    employee: Employee, policies: list[LearningTimePolicy], tree: DepartmentTree
+) -> LearningTimePolicy | None:
     """The most specific policy: a job group's, else the nearest department's, else everyone's."""
     for p in policies:
         if p.scope_kind == ScopeKind.JOB_GROUP and p.job_group_id == employee.job_group_id:
             return p
     by_department = {p.department_id: p for p in policies if p.scope_kind == ScopeKind.DEPARTMENT}
-    for department_id in _ancestors(employee.department_id, parents):
+    for department_id in tree.ancestors(employee.department_id):
         if department_id in by_department:
             return by_department[department_id]
     return next((p for p in policies if p.scope_kind == ScopeKind.EVERYONE), None)
@@ -208,8 +184,8 @@ def hours_overview(employees, *, today: date | None = None) -> list[HoursRow]:
     today = today or timezone.localdate()
     employees = list(employees)
     policies = list(LearningTimePolicy.objects.all())
-    parents = _department_parents()
-    chosen = {e.pk: policy_for(e, policies, parents) for e in employees}
+    tree = DepartmentTree.load()
+    chosen = {e.pk: policy_for(e, policies, tree) for e in employees}
     rows = []
     by_period: dict[tuple[date, date], list[int]] = {}
     for e in employees:
