@@ -173,3 +173,37 @@ def test_sweep_finds_lost_and_dead_claims_but_leaves_a_fanout_that_is_progressin
     Delivery.objects.filter(message=draining, channel="email", employee_id=ids[1]).update(claimed_at=hour_ago)
     assert services.deliveries_recover() == 4 + 1
     assert {(a[0], a[2], a[3]) for a in enqueued} == {(lost.pk, ids[0], ids[3]), (draining.pk, ids[1], ids[1])}
+
+
+@pytest.mark.parametrize("pipelining", [True, False])
+def test_over_a_pipelining_smtp_server_the_sent_marks_are_written_by_a_second_connection(
+    transactional_db, require_postgres, recipients, settings, monkeypatch, pipelining
+):
+    """The server's extensions are known before the first e-mail (the greeting is sent at once),
+    so a pipelining server gets the background marks from the first e-mail of a batch on."""
+    from tests.comms.sinks import SmtpSink
+
+    made = []
+
+    class CountingMarks(services._BackgroundMarks):
+        def __init__(self, token):
+            made.append(token)
+            super().__init__(token)
+
+    monkeypatch.setattr(services, "_BackgroundMarks", CountingMarks)
+    monkeypatch.setattr(services, "_enqueue_send", lambda *args: None)  # sent below, in this process
+    ids = recipients(6)
+    message = services.system_message_upsert(key="k", subject="Hi {{ first_name }}", body="B", link="/x/")
+    services.message_send(message=message, employee_ids=ids)
+    with SmtpSink(pipelining=pipelining) as sink:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = sink.server.server_address
+        result = services.deliveries_send(message_id=message.pk, channel="email")
+        assert sink.count == 6
+        assert set(sink.message_ids.values()) == {1}
+    assert (result.sent, result.failed) == (6, 0)
+    assert len(made) == (1 if pipelining else 0)
+    emails = Delivery.objects.filter(message=message, channel="email")
+    assert list(emails.values_list("status", flat=True).distinct()) == ["sent"]
+    assert not emails.filter(sent_at=None).exists()
+    assert not emails.exclude(claimed_at=None).exists()
