@@ -16,7 +16,8 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from people.models import Department, Employee
+from people.models import Employee
+from people.selectors import DepartmentTree
 
 from .models import ZERO, Budget, BudgetPolicy, CarryOver, EntryKind, LedgerEntry, OverBudget, cents
 
@@ -66,34 +67,23 @@ class PolicyResolver:
     """Picks the most specific active policy per employee, from two queries for any number of them."""
 
     policies: list
-    parents: dict
+    tree: DepartmentTree
     cache: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "PolicyResolver":
         return cls(
             policies=list(BudgetPolicy.objects.filter(active=True).order_by("pk")),
-            parents=dict(Department.objects.values_list("pk", "parent_id")),
+            tree=DepartmentTree.load(),
         )
 
     def _depth_in(self, department_id, target_id) -> int | None:
         """How many levels `department_id` lies below `target_id`, or None when outside its subtree."""
-        depth, current, seen = 0, department_id, set()
-        while current is not None and current not in seen:
-            if current == target_id:
-                return depth
-            seen.add(current)
-            current = self.parents.get(current)
-            depth += 1
-        return None
+        chain = self.tree.ancestors(department_id)
+        return chain.index(target_id) if target_id in chain else None
 
     def _ancestry_depth(self, department_id) -> int:
-        depth, current, seen = 0, self.parents.get(department_id), set()
-        while current is not None and current not in seen:
-            seen.add(current)
-            depth += 1
-            current = self.parents.get(current)
-        return depth
+        return len(self.tree.ancestors(department_id)) - 1
 
     def for_employee(self, *, department_id, job_group_id) -> BudgetPolicy | None:
         key = (department_id, job_group_id)

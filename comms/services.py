@@ -348,6 +348,10 @@ class _BackgroundMarks:
     def mark(self, pk: int) -> None:
         self.pending = self.pool.submit(self._mark, pk)
 
+    def ready(self) -> bool:
+        """True when wait() would return at once."""
+        return self.pending is None or self.pending.done()
+
     def wait(self) -> None:
         pending, self.pending = self.pending, None
         if pending is not None:
@@ -412,7 +416,12 @@ def _send_emails_now(rows: list[Delivery], token) -> SendResult:
                 parts = builder.parts(d)
                 raw = builder.raw(parts) if smtp else None
                 if raw is not None:
-                    emails.smtp_send(mail.connection, *raw, before_accept=background.wait if background else None)
+                    emails.smtp_send(
+                        mail.connection,
+                        *raw,
+                        before_accept=background.wait if background else None,
+                        accept_ready=background.ready if background else None,
+                    )
                 else:
                     if background is not None:
                         background.wait()

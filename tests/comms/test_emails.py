@@ -148,3 +148,31 @@ def test_before_accept_runs_before_the_server_takes_the_email_and_can_stop_it():
             emails.smtp_send(conn, *raw, before_accept=mark_failed)
         time.sleep(0.3)
         assert sink.count == 1  # the connection was dropped before the final ".": nothing accepted
+
+
+@pytest.mark.parametrize("ready", [True, False])
+def test_a_mark_already_written_sends_content_and_dot_together_and_a_failed_one_still_stops_the_email(ready):
+    import smtplib
+    import time
+
+    from tests.comms.sinks import SmtpSink
+
+    delivery = _delivery(10)
+    builder = emails.MessageEmails(delivery.message)
+    raw = builder.raw(builder.parts(delivery))
+    waited = []
+    with SmtpSink() as sink:
+        host, port = sink.server.server_address
+        conn = smtplib.SMTP(host, port)
+        conn.ehlo()
+        emails.smtp_send(conn, *raw, before_accept=lambda: waited.append(sink.count), accept_ready=lambda: ready)
+        assert waited == [0]
+        assert sink.count == 1
+
+        def mark_failed():
+            raise RuntimeError("the previous mark failed")
+
+        with pytest.raises(RuntimeError):
+            emails.smtp_send(conn, *raw, before_accept=mark_failed, accept_ready=lambda: ready)
+        time.sleep(0.3)
+        assert sink.count == 1
