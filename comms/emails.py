@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import re
 import smtplib
-import socket
 import uuid
 from email.header import Header
 from email.utils import formatdate
@@ -215,28 +214,12 @@ def _rset(conn: smtplib.SMTP) -> None:
         conn.rset()
 
 
-def _no_delay(conn: smtplib.SMTP) -> None:
-    """TCP_NODELAY once per connection (a system call per e-mail otherwise)."""
-    if getattr(conn, "_lb_no_delay", None) is not conn.sock:
-        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        conn._lb_no_delay = conn.sock
-
-
-def smtp_send(
-    conn: smtplib.SMTP, envelope_from: str, to: str, data: bytes, before_accept=None, accept_ready=None
-) -> None:
+def smtp_send(conn: smtplib.SMTP, envelope_from: str, to: str, data: bytes) -> None:
     """`conn.sendmail(envelope_from, [to], data)`, with RFC 2920 pipelining when the server offers
-    it: MAIL, RCPT and DATA go in one write and their three replies are read together, so an
-    e-mail costs two round trips instead of four. Errors raise what smtplib raises, after RSET.
-
-    `before_accept()` runs just before the final "." (the moment the server takes the e-mail):
-    the sender waits there for the previous e-mail's "sent" mark, so that wait overlaps with
-    sending this e-mail while never more than one accepted e-mail is unmarked. When
-    `accept_ready()` says it would not wait (the mark is already written), the content and the
-    "." go out in one write: one segment and one wake-up of the server fewer per e-mail."""
+    it: MAIL, RCPT and DATA go in one write and their three replies are read together, then the
+    content and the final "." in a second write, so an e-mail costs two round trips instead of
+    four. Errors raise what smtplib raises, after RSET."""
     if not conn.has_extn("pipelining"):
-        if before_accept is not None:
-            before_accept()
         conn.sendmail(envelope_from, [to], data)
         return
     size = f" SIZE={len(data)}" if conn.has_extn("size") else ""
@@ -257,21 +240,7 @@ def smtp_send(
     content = smtplib._quote_periods(data)
     if not content.endswith(b"\r\n"):
         content += b"\r\n"
-    if before_accept is None:
-        conn.send(content + b".\r\n")
-    else:
-        ready = accept_ready is not None and accept_ready()
-        if not ready:
-            # The "." follows the content in a second small write: without TCP_NODELAY Nagle's
-            # algorithm would hold it until the server acknowledges the content (up to 40 ms).
-            _no_delay(conn)
-            conn.send(content)
-        try:
-            before_accept()
-        except BaseException:
-            conn.close()  # mid-DATA: hang up, so the server accepts nothing and QUIT cannot hang
-            raise
-        conn.send(content + b".\r\n" if ready else b".\r\n")
+    conn.send(content + b".\r\n")
     code, reply = conn.getreply()
     if code != 250:
         _rset(conn)

@@ -7,8 +7,7 @@ How a message is delivered once and only once per person and channel:
    insert nothing. Sending tasks are enqueued on commit, so a rollback sends nothing.
 2. `deliveries_send` claims its rows with one conditional UPDATE (queued, unclaimed or claim
    stale); a concurrent or retried task finds nothing left to claim. Each row is marked sent
-   straight after its send (over SMTP by a second thread, and the next e-mail is not accepted
-   before that mark is committed), so a crash redoes at most the one message in flight.
+   straight after its send, so a crash redoes at most the one message in flight.
 3. `deliveries_recover` (beat) re-enqueues rows stuck queued or claimed by a dead worker.
 """
 
@@ -18,7 +17,6 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -311,62 +309,55 @@ def _mark_sent_rows(ids: list[int], token) -> None:
         )
 
 
-class _MarkFailed(Exception):
-    """Writing a "sent" mark failed: stop the batch (the row stays claimed and is recovered)."""
+_MARK_STATEMENT = "lb_comms_mark_sent"
 
 
-class _BackgroundMarks:
-    """Per-row "sent" marks written by a second thread (its own database connection), so the
-    commit round trip of e-mail k overlaps with sending e-mail k+1. `wait()` runs just before the
-    server accepts e-mail k+1: never more than one accepted e-mail is unmarked, as with marks
-    written inline. The mark is a prepared statement: parsing and planning the same UPDATE for
-    every e-mail cost PostgreSQL a quarter of the mark (0.26 against 0.20 ms of CPU, measured)."""
+class _Marks:
+    """The "sent" marks of one batch, written straight after each e-mail (COMMS_MARK_EVERY=1, the
+    default: a crash resends at most the e-mail in flight) or per N e-mails in one UPDATE.
 
-    STATEMENT = "lb_comms_mark_sent"
+    Per row on PostgreSQL the mark is a prepared statement: parsing and planning the same UPDATE
+    for every e-mail cost PostgreSQL a quarter of the mark (0.26 against 0.20 ms of machine CPU
+    per mark, measured). It is prepared once per database connection (a persistent connection
+    keeps it for the next batch)."""
 
-    def __init__(self, token):
+    def __init__(self, token, every: int):
         self.token = token
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="comms-marks")
-        self.pending = None
-        self.cursor = self.pool.submit(self._setup).result()
+        self.every = every
+        self.pending: list[int] = []
+        self.cursor = None
+        if every == 1 and connection.vendor == "postgresql":
+            self.cursor = connection.cursor()
+            self.cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [_MARK_STATEMENT])
+            if self.cursor.fetchone() is None:
+                self.cursor.execute(
+                    f"PREPARE {_MARK_STATEMENT} (varchar, timestamptz, bigint, uuid) AS "  # noqa: S608 - no input
+                    f"UPDATE {Delivery._meta.db_table} SET status = $1, sent_at = $2, claimed_at = NULL, error = '' "
+                    "WHERE id = $3 AND claim_token = $4"
+                )
 
-    def _setup(self):
-        cursor = connection.cursor()
-        cursor.execute("SET synchronous_commit TO off")  # as _fast_commits on the main connection
-        cursor.execute(
-            f"PREPARE {self.STATEMENT} (varchar, timestamptz, bigint, uuid) AS "  # noqa: S608 - no input
-            f"UPDATE {Delivery._meta.db_table} SET status = $1, sent_at = $2, claimed_at = NULL, error = '' "
-            "WHERE id = $3 AND claim_token = $4"
-        )
-        return cursor
+    def add(self, pk: int) -> None:
+        if self.cursor is not None:
+            self.cursor.execute(
+                f"EXECUTE {_MARK_STATEMENT} (%s, %s, %s, %s)",
+                [Delivery.Status.SENT, timezone.now(), pk, str(self.token)],
+            )
+            return
+        self.pending.append(pk)
+        if len(self.pending) >= self.every:
+            self.flush()
 
-    def _mark(self, pk: int) -> None:
-        self.cursor.execute(
-            f"EXECUTE {self.STATEMENT} (%s, %s, %s, %s)", [Delivery.Status.SENT, timezone.now(), pk, str(self.token)]
-        )
-
-    def mark(self, pk: int) -> None:
-        self.pending = self.pool.submit(self._mark, pk)
-
-    def ready(self) -> bool:
-        """True when wait() would return at once."""
-        return self.pending is None or self.pending.done()
-
-    def wait(self) -> None:
-        pending, self.pending = self.pending, None
-        if pending is not None:
-            try:
-                pending.result()
-            except Exception as exc:
-                raise _MarkFailed(f"{type(exc).__name__}: {exc}") from exc
+    def flush(self) -> None:
+        if self.pending:
+            _mark_sent_rows(self.pending, self.token)
+            self.pending.clear()
 
     def close(self) -> None:
         try:
-            self.wait()
+            self.flush()
         finally:
-            # `connection` is per thread: look it up in the marks thread, not here.
-            self.pool.submit(lambda: connection.close()).result()
-            self.pool.shutdown(wait=True)
+            if self.cursor is not None:
+                self.cursor.close()
 
 
 def _send_emails_now(rows: list[Delivery], token) -> SendResult:
@@ -377,8 +368,8 @@ def _send_emails_now(rows: list[Delivery], token) -> SendResult:
     try:
         mail.open()
         if isinstance(mail, SmtpBackend) and mail.connection is not None:
-            # Greet now rather than inside the first send: the server's extensions (pipelining)
-            # decide below how the "sent" marks are written.
+            # Greet now rather than inside the first send, so that the first e-mail is pipelined
+            # too and a server refusing the greeting fails the batch before anything is built.
             mail.connection.ehlo_or_helo_if_needed()
     except Exception as exc:
         for d in rows:
@@ -388,26 +379,9 @@ def _send_emails_now(rows: list[Delivery], token) -> SendResult:
     # them); any other backend gets Django's EmailMultiAlternatives.
     smtp = isinstance(mail, SmtpBackend) and mail.connection is not None
     builders: dict[int, emails.MessageEmails] = {}
-    every = conf.mark_every()
-    sent: list[int] = []
-    # Per-row marks in the background need committed claims (a second connection must see them)
-    # and a pipelining server (the final "." is held back until the previous mark is written).
-    background = (
-        _BackgroundMarks(token)
-        if smtp
-        and every == 1
-        and connection.vendor == "postgresql"
-        and not connection.in_atomic_block
-        and mail.connection.has_extn("pipelining")
-        else None
-    )
-
-    def mark():
-        if sent:
-            _mark_sent_rows(sent, token)
-            sent.clear()
-
+    marks = None
     try:
+        marks = _Marks(token, conf.mark_every())
         for d in rows:
             builder = builders.get(d.message_id)
             if builder is None:
@@ -416,33 +390,18 @@ def _send_emails_now(rows: list[Delivery], token) -> SendResult:
                 parts = builder.parts(d)
                 raw = builder.raw(parts) if smtp else None
                 if raw is not None:
-                    emails.smtp_send(
-                        mail.connection,
-                        *raw,
-                        before_accept=background.wait if background else None,
-                        accept_ready=background.ready if background else None,
-                    )
+                    emails.smtp_send(mail.connection, *raw)
                 else:
-                    if background is not None:
-                        background.wait()
                     mail.send_messages([builder.email(d, parts)])
-            except _MarkFailed:
-                raise
             except Exception as exc:
                 _mark_failed_attempt(d, token, f"{type(exc).__name__}: {exc}", result)
                 continue
             result.sent += 1
-            if background is not None:
-                background.mark(d.pk)
-                continue
-            sent.append(d.pk)
-            if len(sent) >= every:
-                mark()
+            marks.add(d.pk)
     finally:
         try:
-            if background is not None:
-                background.close()
-            mark()
+            if marks is not None:
+                marks.close()
         finally:
             mail.close()
     return result

@@ -175,35 +175,35 @@ def test_sweep_finds_lost_and_dead_claims_but_leaves_a_fanout_that_is_progressin
     assert {(a[0], a[2], a[3]) for a in enqueued} == {(lost.pk, ids[0], ids[3]), (draining.pk, ids[1], ids[1])}
 
 
-@pytest.mark.parametrize("pipelining", [True, False])
-def test_over_a_pipelining_smtp_server_the_sent_marks_are_written_by_a_second_connection(
-    transactional_db, require_postgres, recipients, settings, monkeypatch, pipelining
+def test_per_row_marks_over_smtp_mark_every_row_once_batch_after_batch_on_one_connection(
+    transactional_db, require_postgres, recipients, settings, monkeypatch
 ):
-    """The server's extensions are known before the first e-mail (the greeting is sent at once),
-    so a pipelining server gets the background marks from the first e-mail of a batch on."""
+    """The per-row mark is a statement prepared once per database connection: a second batch on
+    the same (persistent) connection finds it prepared and marks its rows too."""
+    from django.db import connection
+
     from tests.comms.sinks import SmtpSink
 
-    made = []
-
-    class CountingMarks(services._BackgroundMarks):
-        def __init__(self, token):
-            made.append(token)
-            super().__init__(token)
-
-    monkeypatch.setattr(services, "_BackgroundMarks", CountingMarks)
     monkeypatch.setattr(services, "_enqueue_send", lambda *args: None)  # sent below, in this process
     ids = recipients(6)
-    message = services.system_message_upsert(key="k", subject="Hi {{ first_name }}", body="B", link="/x/")
-    services.message_send(message=message, employee_ids=ids)
-    with SmtpSink(pipelining=pipelining) as sink:
+    first = services.system_message_upsert(key="k1", subject="Hi {{ first_name }}", body="B", link="/x/")
+    second = services.system_message_upsert(key="k2", subject="Hello", body="B")
+    services.message_send(message=first, employee_ids=ids)
+    services.message_send(message=second, employee_ids=ids[:4])
+    with SmtpSink() as sink:
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = sink.server.server_address
-        result = services.deliveries_send(message_id=message.pk, channel="email")
-        assert sink.count == 6
+        backend = connection.connection
+        one = services.deliveries_send(message_id=first.pk, channel="email")
+        two = services.deliveries_send(message_id=second.pk, channel="email")
+        assert connection.connection is backend
+        assert sink.count == 10
         assert set(sink.message_ids.values()) == {1}
-    assert (result.sent, result.failed) == (6, 0)
-    assert len(made) == (1 if pipelining else 0)
-    emails = Delivery.objects.filter(message=message, channel="email")
+    assert (one.sent, one.failed, two.sent, two.failed) == (6, 0, 4, 0)
+    emails = Delivery.objects.filter(channel="email")
     assert list(emails.values_list("status", flat=True).distinct()) == ["sent"]
     assert not emails.filter(sent_at=None).exists()
     assert not emails.exclude(claimed_at=None).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = %s", [services._MARK_STATEMENT])
+        assert cursor.fetchone() == (1,)
