@@ -181,7 +181,7 @@ def _copy_into_people(payload: dict) -> float:
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         start = time.perf_counter()
-        cur.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+        cur.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
         elapsed = time.perf_counter() - start
         transaction.set_rollback(True)
     return elapsed
