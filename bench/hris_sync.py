@@ -321,6 +321,7 @@ def main(argv=None):
     parse = _parse_only(body)
     print(f"JSON parse only: {parse.wall:.2f} s (CPU {parse.cpu:.2f} s)", flush=True)
     dry, summary = _ours(dry_body, token)
+    del dry_body
     assert summary["dry_run"] is True, summary
     assert summary["employees"]["created"] == n, summary
     print(f"ours, dry run (everything validated, nothing written): {dry.wall:.2f} s (CPU {dry.cpu:.2f} s)", flush=True)
