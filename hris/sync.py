@@ -153,6 +153,11 @@ def _fast(kind, max_length, value):
     elif kind in _CHOICES:
         if kind_type is str and value in _CHOICES[kind]:
             return value
+    elif kind == "email":
+        # A match leaves no whitespace but perhaps a final newline ($), which strip() removes as
+        # _clean_value does; _clean_value also checks the length before stripping.
+        if kind_type is str and len(value) <= max_length and EMAIL_RE.match(value):
+            return value.strip()
     elif kind == "bool":
         if kind_type is bool:
             return value

@@ -388,3 +388,37 @@ def test_two_concurrent_retries_with_one_idempotency_key_have_one_effect(
     else:
         assert "IntegrityError" in outcomes
     assert Employee.objects.filter(external_id="E1").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("email", "a@b.nl"),
+        ("email", "a@b.nl\n"),
+        ("email", " a@b.nl "),
+        ("email", "a@b"),
+        ("email", "a b@c.nl"),
+        ("email", "x" * 250 + "@b.nl"),
+        ("email", 42),
+        ("str", " "),
+        ("str", "\\N"),
+        ("str", "x" * 151),
+        ("ref", ""),
+        ("bool", 1),
+        ("fte", True),
+        ("fte", 0.8),
+        ("date", "2021-02-30"),
+        ("education", "phd"),
+    ],
+)
+def test_the_fast_path_accepts_only_what_the_full_check_accepts_and_cleans_it_alike(kind, value):
+    max_length = {"email": 254, "str": 150, "ref": 100}.get(kind)
+    sync_module._date_cache.clear()
+    sync_module._fte_cache.clear()
+    fast = sync_module._fast(kind, max_length, value)
+    problems = sync_module.Problems()
+    full = sync_module._clean_value(kind, max_length, value, "/x", problems)
+    if fast is not sync_module._MISSING:
+        assert not problems.errors
+        assert fast == full
+        assert type(fast) is type(full)
