@@ -185,7 +185,7 @@ def _clean_rows(section, rows, spec, problems):
         problems.add(f"/{section}", "invalid_type", _("Expected a list."))
         return cleaned
     fields = [
-        (name, kind, required, max_length, kind in _STRINGS, kind == "ref")
+        (name, kind, required, max_length, kind in _STRINGS, kind == "ref", _CHOICES.get(kind), kind == "bool")
         for name, (kind, required, max_length) in spec.items()
     ]
     known = spec.keys()
@@ -198,7 +198,7 @@ def _clean_rows(section, rows, spec, problems):
         if not row.keys() <= known:
             for name in row.keys() - known:
                 problems.add(f"/{section}/{index}/{_pointer(name)}", "unknown_field", _("Unknown field."))
-        for name, kind, required, max_length, is_string, is_ref in fields:
+        for name, kind, required, max_length, is_string, is_ref, choices, is_bool in fields:
             value = row.get(name, _MISSING)
             if value is _MISSING:
                 if required:
@@ -212,6 +212,10 @@ def _clean_rows(section, rows, spec, problems):
                 and value != "\\N"
                 and (is_ref or value.strip())
             ):
+                out[name] = value
+                continue
+            # So are choices and flags (as _fast decides them, without the call).
+            if (choices is not None and type(value) is str and value in choices) or (is_bool and type(value) is bool):
                 out[name] = value
                 continue
             value_clean = _fast(kind, max_length, value)
