@@ -2,6 +2,16 @@
 PostgreSQL COPY of the same rows into a bare staging table (the limit) and django-import-export
 importing the same rows as CSV (what people use today). Prints one JSON line last.
 
+Floors measured in the same run, so the gap to the bare COPY can be split into its parts: the
+JSON parse of the same body (`parse_only_s`), the whole validation with nothing written (a dry run
+of the same body, `dry_run_s`), and COPY of the same rows into people_employee itself with its
+indexes and foreign keys (`copy_into_people_table_s`), without its foreign keys
+(`copy_into_people_no_fk_s`) and with nothing but its primary key (`copy_into_people_pk_only_s`);
+the last two drop constraints inside a transaction that is rolled back: information, never
+something the sync may do. CPU seconds are given beside wall seconds (`*_cpu_s`: this process;
+`*_db_cpu_s`: the PostgreSQL backend, when it runs on this machine), because wall time on a
+shared machine varies by 2x.
+
     python -m bench.hris_sync --scale 100000 [--import-export-rows 5000]
 
 Uses its own database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/lb_bench_hris),
@@ -105,16 +115,54 @@ def _csv(rows) -> str:
     return out.getvalue()
 
 
-def _ours(body: bytes, token: str) -> tuple[float, dict]:
+def _backend_cpu() -> float | None:
+    """CPU seconds used so far by our PostgreSQL backend, when it runs on this machine."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class _Clock:
+    """Wall, process CPU and backend CPU seconds of the block."""
+
+    def __enter__(self):
+        self.db0 = _backend_cpu()
+        self.cpu0, self.wall0 = time.process_time(), time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.wall0
+        self.cpu = time.process_time() - self.cpu0
+        db1 = _backend_cpu()
+        self.db = None if self.db0 is None or db1 is None else db1 - self.db0
+
+
+def _ours(body: bytes, token: str) -> tuple[_Clock, dict]:
     from django.test import Client
 
     client = Client(headers={"Authorization": f"Bearer {token}"})
-    start = time.perf_counter()
-    response = client.post("/api/v1/hris/sync", data=body, content_type="application/json")
-    elapsed = time.perf_counter() - start
+    with _Clock() as clock:
+        response = client.post("/api/v1/hris/sync", data=body, content_type="application/json")
     if response.status_code != 200:
         sys.exit(f"sync failed: {response.status_code} {response.content[:1000]!r}")
-    return elapsed, response.json()
+    return clock, response.json()
+
+
+def _parse_only(body: bytes) -> _Clock:
+    """The JSON parse of the same body, by the parser the view uses."""
+    from hris import api
+
+    with _Clock() as clock:
+        api.json.loads(body)
+    return clock
 
 
 def _copy(text: str) -> float:
@@ -135,9 +183,11 @@ def _copy(text: str) -> float:
     return elapsed
 
 
-def _copy_into_people(payload: dict) -> float:
+def _copy_into_people(payload: dict, *, drop: str = "") -> _Clock:
     """The floor for writing into the real table: COPY the same rows into people_employee (its
-    indexes, unique constraints and foreign-key checks made immediate), then roll back."""
+    indexes, unique constraints and foreign-key checks made immediate), then roll back. With
+    drop="fk" its foreign keys are dropped first, with drop="all" every constraint and index but
+    the primary key, inside the same rolled-back transaction: what the table's checks cost."""
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -176,15 +226,36 @@ def _copy_into_people(payload: dict) -> float:
                 "updated_at": now,
             }
         )
-    columns, buffer = _copy_text(Employee, rows)
+    fields = Employee._meta.concrete_fields
+    buffer = _copy_text(rows, [f.attname for f in fields])
+    columns = ", ".join(f.column for f in fields)
     table = connection.ops.quote_name(Employee._meta.db_table)
     with transaction.atomic(), connection.cursor() as cur:
+        if drop:
+            _drop_checks(cur, Employee._meta.db_table, everything=drop == "all")
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        start = time.perf_counter()
-        cur.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
-        elapsed = time.perf_counter() - start
+        with _Clock() as clock:
+            cur.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
         transaction.set_rollback(True)
-    return elapsed
+    return clock
+
+
+def _drop_checks(cur, table: str, *, everything: bool):
+    """Inside the caller's transaction (rolled back): drop the table's foreign keys, and with
+    everything=True its other constraints and indexes too, all but the primary key."""
+    kinds = ("f", "u", "c") if everything else ("f",)
+    cur.execute(
+        "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = ANY(%s)", [table, list(kinds)]
+    )
+    for (name,) in cur.fetchall():
+        cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+    if everything:
+        cur.execute(
+            "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = %s::regclass AND NOT indisprimary",
+            [table],
+        )
+        for (name,) in cur.fetchall():
+            cur.execute(f"DROP INDEX {name}")
 
 
 def _import_export(payload: dict, rows: int) -> float:
@@ -238,24 +309,52 @@ def main(argv=None):
     n = args.scale
     payload = _payload(n)
     body = json.dumps(payload).encode()
+    dry_body = json.dumps({**payload, "dry_run": True}).encode()
     text = _csv(payload["employees"])
     print(f"rows={n} body={len(body) / 2**20:.1f} MiB", flush=True)
 
     _empty_people()
     _client, token = api_client_create(name="bench", scopes=["hris:write"])
-    ours_s, summary = _ours(body, token)
+    # A small dry run first, so that no measured request pays for the first request's imports.
+    _ours(json.dumps({**payload, "employees": payload["employees"][:10], "dry_run": True}).encode(), token)
+
+    parse = _parse_only(body)
+    print(f"JSON parse only: {parse.wall:.2f} s (CPU {parse.cpu:.2f} s)", flush=True)
+    dry, summary = _ours(dry_body, token)
+    del dry_body
+    assert summary["dry_run"] is True, summary
+    assert summary["employees"]["created"] == n, summary
+    print(f"ours, dry run (everything validated, nothing written): {dry.wall:.2f} s (CPU {dry.cpu:.2f} s)", flush=True)
+
+    ours, summary = _ours(body, token)
     assert summary["employees"]["created"] == n, summary
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"ours (create {n}): {ours_s:.2f} s, peak RSS {peak_rss_mb:.0f} MB", flush=True)
-    again_s, summary = _ours(body, token)
+    print(
+        f"ours (create {n}): {ours.wall:.2f} s (CPU {ours.cpu:.2f} s, database CPU {_fmt(ours.db)} s),"
+        f" peak RSS {peak_rss_mb:.0f} MB",
+        flush=True,
+    )
+    again, summary = _ours(body, token)
     assert summary["employees"]["unchanged"] == n, summary
-    print(f"ours (same payload again, all unchanged): {again_s:.2f} s", flush=True)
+    print(
+        f"ours (same payload again, all unchanged): {again.wall:.2f} s"
+        f" (CPU {again.cpu:.2f} s, database CPU {_fmt(again.db)} s)",
+        flush=True,
+    )
 
     copy_s = _copy(text)
     print(f"COPY into a bare staging table: {copy_s:.2f} s", flush=True)
 
-    copy_people_s = _copy_into_people(payload)
-    print(f"COPY into people_employee (indexes and constraints, rolled back): {copy_people_s:.2f} s", flush=True)
+    into = _copy_into_people(payload)
+    print(
+        f"COPY into people_employee (indexes and constraints, rolled back): {into.wall:.2f} s"
+        f" (database CPU {_fmt(into.db)} s)",
+        flush=True,
+    )
+    no_fk = _copy_into_people(payload, drop="fk")
+    print(f"  the same without its foreign keys (dropped, rolled back): {no_fk.wall:.2f} s", flush=True)
+    pk_only = _copy_into_people(payload, drop="all")
+    print(f"  the same with only its primary key (rolled back): {pk_only.wall:.2f} s", flush=True)
 
     ie_rows = min(n, args.import_export_rows)
     ie_measured = _import_export(payload, ie_rows)
@@ -266,20 +365,49 @@ def main(argv=None):
         flush=True,
     )
     _empty_people()
+    floor_s = dry.wall + into.wall  # validate everything, then write into the real table
+    ratios = {
+        "parse_only": parse.wall / copy_s,
+        "dry_run": dry.wall / copy_s,
+        "copy_into_people_table": into.wall / copy_s,
+        "dry_run_plus_copy_into_people_table": floor_s / copy_s,
+        "ours": ours.wall / copy_s,
+    }
+    print("against the bare COPY (goal: ours within 5x):")
+    for name, ratio in ratios.items():
+        print(f"  {name}: {ratio:.1f}x")
     result = {
         "rows": n,
-        "ours_s": round(ours_s, 3),
-        "ours_unchanged_s": round(again_s, 3),
+        "ours_s": round(ours.wall, 3),
+        "ours_unchanged_s": round(again.wall, 3),
         "copy_s": round(copy_s, 3),
-        "copy_into_people_table_s": round(copy_people_s, 3),
+        "copy_into_people_table_s": round(into.wall, 3),
         "import_export_s": round(import_export_s, 3),
         "import_export_rows": ie_rows,
         "import_export_extrapolated": ie_rows < n,
-        "ratio_vs_copy": round(ours_s / copy_s, 2),
-        "speedup_vs_import_export": round(import_export_s / ours_s, 1),
+        "ratio_vs_copy": round(ours.wall / copy_s, 2),
+        "speedup_vs_import_export": round(import_export_s / ours.wall, 1),
         "peak_rss_mb": round(peak_rss_mb, 1),
+        "parse_only_s": round(parse.wall, 3),
+        "dry_run_s": round(dry.wall, 3),
+        "copy_into_people_no_fk_s": round(no_fk.wall, 3),
+        "copy_into_people_pk_only_s": round(pk_only.wall, 3),
+        "ours_cpu_s": round(ours.cpu, 3),
+        "ours_db_cpu_s": _round(ours.db),
+        "ours_unchanged_cpu_s": round(again.cpu, 3),
+        "dry_run_cpu_s": round(dry.cpu, 3),
+        "copy_into_people_table_db_cpu_s": _round(into.db),
+        **{f"{name}_ratio_vs_copy": round(ratio, 2) for name, ratio in ratios.items() if name != "ours"},
     }
     print(json.dumps(result))
+
+
+def _fmt(seconds):
+    return "n/a" if seconds is None else f"{seconds:.2f}"
+
+
+def _round(seconds):
+    return None if seconds is None else round(seconds, 3)
 
 
 if __name__ == "__main__":

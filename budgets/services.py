@@ -151,11 +151,15 @@ def budget_allocate(*, on: date | None = None, employee_ids=None) -> dict:
     """
     on = on or timezone.localdate()
     resolver = PolicyResolver.load()
+    if not resolver.policies:
+        # Nothing to allocate: answer before reading the employees (an HRIS sync of 100,000 new
+        # people would otherwise send a 100,000-id IN list to the database for nothing).
+        return {"created": 0, "reallocated": 0}
     employees = Employee.objects.filter(active=True)
     if employee_ids is not None:
         employees = employees.filter(pk__in=list(employee_ids))
     rows = list(employees.values_list("pk", "department_id", "job_group_id", "fte", "hired_on"))
-    if not rows or not resolver.policies:
+    if not rows:
         return {"created": 0, "reallocated": 0}
 
     wanted, periods = {}, {}

@@ -246,3 +246,20 @@ def test_a_bulk_change_is_set_based(policy, django_assert_num_queries, require_p
 
     run(5)
     run(200)
+
+
+def test_without_an_active_policy_a_bulk_change_reads_no_employees():
+    """An HRIS sync of many new people must not send their ids to the database when there is
+    nothing to allocate: the policies and departments are read, the employees are not."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from people.signals import employees_changed
+
+    ids = {EmployeeFactory().pk for _ in range(3)}
+    BudgetPolicy.objects.update(active=False)
+    with CaptureQueriesContext(connection) as captured:
+        employees_changed.send(sender=None, created=ids, updated=set(), deactivated=set())
+    assert any("budgets_budgetpolicy" in q["sql"] for q in captured.captured_queries)
+    assert not any("people_employee" in q["sql"] for q in captured.captured_queries)
+    assert not Budget.objects.exists()

@@ -310,6 +310,40 @@ def test_the_copy_null_marker_is_refused_as_text(writer):
     _rejected(writer, _with(1, "last_name", "\\N"), ("/employees/1/last_name", "invalid"))
 
 
+TRICKY_TEXT = [
+    "tab\there",
+    "two\nlines",
+    "carriage\rreturn",
+    "back\\slash",
+    "\\.",
+    "\\\\N",
+    'quote " and, comma',
+    "\u00e9\u00e8 \u4e2d",
+]
+
+
+def test_text_with_copy_special_characters_is_stored_as_sent_on_create_and_update(writer):
+    """Rows are written with COPY: tabs, line breaks, backslashes, quotes and commas in text must
+    arrive exactly as sent, through the insert and through the update (temporary table) alike."""
+    payload = base_payload(len(TRICKY_TEXT))
+    for row, text in zip(payload["employees"], TRICKY_TEXT, strict=True):
+        row["first_name"] = text
+    payload["departments"][0]["name"] = "\\ Sales\t"
+    assert sync(writer, payload).status_code == 200
+    stored = dict(Employee.objects.values_list("external_id", "first_name"))
+    assert stored == {row["external_id"]: row["first_name"] for row in payload["employees"]}
+    assert Department.objects.get(external_id="D10").name == "\\ Sales\t"
+
+    for row, text in zip(payload["employees"], reversed(TRICKY_TEXT), strict=True):
+        row["last_name"] = text
+    response = sync(writer, payload)
+    assert response.status_code == 200, response.content
+    assert response.json()["employees"]["updated"] == len(TRICKY_TEXT)
+    stored = dict(Employee.objects.values_list("external_id", "last_name"))
+    assert stored == {row["external_id"]: row["last_name"] for row in payload["employees"]}
+    assert sync(writer, payload).json()["employees"]["unchanged"] == len(TRICKY_TEXT)
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("locking", [True, False], ids=["locked", "negative-control-unlocked"])
 def test_two_concurrent_retries_with_one_idempotency_key_have_one_effect(
@@ -354,3 +388,37 @@ def test_two_concurrent_retries_with_one_idempotency_key_have_one_effect(
     else:
         assert "IntegrityError" in outcomes
     assert Employee.objects.filter(external_id="E1").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("email", "a@b.nl"),
+        ("email", "a@b.nl\n"),
+        ("email", " a@b.nl "),
+        ("email", "a@b"),
+        ("email", "a b@c.nl"),
+        ("email", "x" * 250 + "@b.nl"),
+        ("email", 42),
+        ("str", " "),
+        ("str", "\\N"),
+        ("str", "x" * 151),
+        ("ref", ""),
+        ("bool", 1),
+        ("fte", True),
+        ("fte", 0.8),
+        ("date", "2021-02-30"),
+        ("education", "phd"),
+    ],
+)
+def test_the_fast_path_accepts_only_what_the_full_check_accepts_and_cleans_it_alike(kind, value):
+    max_length = {"email": 254, "str": 150, "ref": 100}.get(kind)
+    sync_module._date_cache.clear()
+    sync_module._fte_cache.clear()
+    fast = sync_module._fast(kind, max_length, value)
+    problems = sync_module.Problems()
+    full = sync_module._clean_value(kind, max_length, value, "/x", problems)
+    if fast is not sync_module._MISSING:
+        assert not problems.errors
+        assert fast == full
+        assert type(fast) is type(full)
