@@ -13,8 +13,18 @@ def _int(name: str, default: int) -> int:
 
 
 def send_batch() -> int:
-    """Recipients per sending task: small enough that a crash redoes little, large enough to amortise."""
-    return _int("COMMS_SEND_BATCH", 500)
+    """Recipients per sending task. A crash redoes at most the e-mail in flight whatever the size;
+    larger batches spend less per e-mail on the task itself (claim, rows, connections): 2,000 sent
+    100,000 e-mails in 32 s where 500 took 38 s (bench.fanout). A slow mail server is handled by
+    the time budget below, not by small batches."""
+    return _int("COMMS_SEND_BATCH", 2000)
+
+
+def send_budget() -> float:
+    """Seconds a sending task keeps sending before it hands the rest of its batch to a new task
+    (released at once, not left claimed): well inside the task's soft time limit, so a slow mail
+    server never makes a task overrun it."""
+    return _float("COMMS_SEND_BUDGET_SECONDS", 120.0)
 
 
 def insert_chunk() -> int:

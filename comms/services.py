@@ -13,6 +13,7 @@ How a message is delivered once and only once per person and channel:
 
 import json
 import logging
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -167,6 +168,7 @@ class SendResult:
     sent: int = 0
     failed: int = 0
     retry_in: float | None = None  # seconds until the earliest retry, when some must be retried
+    more: bool = False  # the time budget ran out: the rest of the batch was released to a new task
 
 
 def _claimable(now, claim_timeout: timedelta) -> Q:
@@ -221,7 +223,10 @@ def deliveries_send(
     for d in rows:
         d.message = message
     if channel == Channel.EMAIL:
-        return _send_emails(rows, token)
+        result = _send_emails(rows, token)
+        if result.more:
+            _enqueue_send(message_id, channel, lo, hi, claim_timeout.total_seconds() if claim_timeout else None)
+        return result
     if channel == Channel.WEBHOOK:
         return _send_webhooks(rows, token)
     return SendResult()
@@ -244,6 +249,13 @@ def _mark_sent(delivery: Delivery, token) -> None:
     Delivery.objects.filter(pk=delivery.pk, claim_token=token).update(
         status=Delivery.Status.SENT, sent_at=timezone.now(), claimed_at=None, error=""
     )
+
+
+def _release(rows: list[Delivery], token) -> None:
+    """Give claimed rows that were not tried back to the queue, their attempt not counted."""
+    Delivery.objects.filter(
+        pk__in=[d.pk for d in rows], claim_token=token, status=Delivery.Status.QUEUED, claimed_at__isnull=False
+    ).update(claimed_at=None, claim_token=None, attempts=F("attempts") - 1)
 
 
 def _mark_failed_attempt(delivery: Delivery, token, error: str, result: SendResult) -> None:
@@ -380,9 +392,15 @@ def _send_emails_now(rows: list[Delivery], token) -> SendResult:
     smtp = isinstance(mail, SmtpBackend) and mail.connection is not None
     builders: dict[int, emails.MessageEmails] = {}
     marks = None
+    deadline = time.monotonic() + conf.send_budget()
     try:
         marks = _Marks(token, conf.mark_every())
-        for d in rows:
+        for i, d in enumerate(rows):
+            if i and time.monotonic() >= deadline:
+                marks.flush()
+                _release(rows[i:], token)
+                result.more = True
+                break
             builder = builders.get(d.message_id)
             if builder is None:
                 builder = builders[d.message_id] = emails.MessageEmails(d.message)

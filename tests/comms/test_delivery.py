@@ -150,6 +150,33 @@ def test_sent_marks_in_groups_still_mark_every_row_once(db, recipients, monkeypa
     assert services.deliveries_send(message_id=message.pk, channel="email").sent == 0
 
 
+def test_a_task_out_of_time_hands_the_rest_of_its_batch_to_a_new_task(db, recipients, monkeypatch):
+    """A slow mail server must not make a task overrun its time limit with rows still claimed:
+    past its budget the task releases what it has not tried and enqueues a follow-up."""
+    monkeypatch.setenv("COMMS_SEND_BUDGET_SECONDS", "0")
+    enqueued = []
+    monkeypatch.setattr(services, "_enqueue_send", lambda *args: enqueued.append(args))
+    ids = recipients(3)
+    message = services.system_message_upsert(key="k", subject="S", body="B")
+    services.message_send(message=message, employee_ids=ids)
+    enqueued.clear()
+    first = services.deliveries_send(message_id=message.pk, channel="email")
+    assert (first.sent, first.failed, first.more) == (1, 0, True)
+    assert enqueued == [(message.pk, "email", None, None, None)]
+    rows = Delivery.objects.filter(message=message, channel="email")
+    assert rows.filter(status="sent").count() == 1
+    released = rows.filter(status="queued")
+    assert released.count() == 2
+    assert not released.exclude(claimed_at=None).exists()
+    assert set(released.values_list("attempts", flat=True)) == {0}  # not tried: no attempt counted
+    for _ in range(5):
+        if not services.deliveries_send(message_id=message.pk, channel="email").more:
+            break
+    assert rows.filter(status="sent").count() == 3
+    assert set(rows.values_list("attempts", flat=True)) == {1}
+    assert len(mail.outbox) == 3
+
+
 def test_sweep_finds_lost_and_dead_claims_but_leaves_a_fanout_that_is_progressing(db, recipients, monkeypatch):
     from datetime import timedelta
 
