@@ -34,9 +34,14 @@ class CsvProblem(Exception):
 
 def decode(raw: bytes) -> str:
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CsvProblem(_("The file is not UTF-8 text. Save it as CSV UTF-8 and try again.")) from exc
+    if "\x00" in text:  # no text field can hold it; a spreadsheet or UTF-16 file saved as .csv has them
+        raise CsvProblem(
+            _("The file contains NUL characters, so it is not CSV text. Save it as CSV UTF-8 and try again.")
+        )
+    return text
 
 
 def read_rows(text: str) -> tuple[list[str], list[list[str]]]:

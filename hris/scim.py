@@ -43,7 +43,27 @@ class ScimRenderer(JSONRenderer):
     media_type = CONTENT_TYPE
 
 
-class ScimParser(JSONParser):
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class NulRefusingJSONParser(JSONParser):
+    """PostgreSQL text cannot hold the NUL character: refuse it in the body, as a SCIM 400."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        if _has_nul(data):
+            raise _bad(_NUL_REFUSED)
+        return data
+
+
+class ScimParser(NulRefusingJSONParser):
     media_type = CONTENT_TYPE
 
 
@@ -58,10 +78,13 @@ def _bad(detail, scim_type="invalidValue"):
     return ScimError(400, detail, scim_type)
 
 
+_NUL_REFUSED = "Text may not contain the NUL character (U+0000)."
+
+
 class ScimView(APIView):
     capability = "hris.write"
     renderer_classes = [ScimRenderer, JSONRenderer]
-    parser_classes = [ScimParser, JSONParser]
+    parser_classes = [ScimParser, NulRefusingJSONParser]
     schema = None  # not part of the OpenAPI document
 
     def handle_exception(self, exc):

@@ -50,6 +50,8 @@ def _tokens(text: str):
 
 
 def parse(text: str):
+    if "\x00" in text:  # no stored text holds it, and PostgreSQL refuses it in a query
+        raise FilterError("the NUL character (U+0000) is not allowed")
     tokens = _tokens(text)
     node, rest = _or(tokens)
     if rest:

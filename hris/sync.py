@@ -24,7 +24,7 @@ LOCK_KEY = 0x4C424852  # "LBHR": one sync at a time
 BATCH = 2000
 _COPY_CHUNK = 1 << 20  # bytes per write to the server during COPY
 MODES = ("partial", "full")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_RE = re.compile(r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$")
 EDUCATION = frozenset(EducationLevel.values)
 LOCALES = frozenset(Locale.values)
 TOP_LEVEL = frozenset({"mode", "dry_run", "departments", "job_groups", "employees"})
@@ -77,8 +77,8 @@ def _clean_value(kind, max_length, value, path, problems):
         if kind in ("key", "str", "email") and not value.strip():
             problems.add(path, "required", _("This field may not be blank."))
             return None
-        if value == "\\N":  # our NULL marker for COPY
-            problems.add(path, "invalid", _("Not a valid value."))
+        if "\x00" in value:  # PostgreSQL text cannot hold it
+            problems.add(path, "invalid", _("Text may not contain the NUL character (U+0000)."))
             return None
         if max_length and len(value) > max_length:
             problems.add(path, "too_long", _("At most %(n)d characters.") % {"n": max_length})
@@ -148,7 +148,7 @@ def _fast(kind, max_length, value):
     that _clean_value decides and reports. Must never accept what _clean_value would refuse."""
     kind_type = type(value)
     if kind in _STRINGS:
-        if kind_type is str and len(value) <= max_length and value != "\\N" and (kind == "ref" or value.strip()):
+        if kind_type is str and len(value) <= max_length and "\x00" not in value and (kind == "ref" or value.strip()):
             return value
     elif kind in _CHOICES:
         if kind_type is str and value in _CHOICES[kind]:
@@ -209,7 +209,7 @@ def _clean_rows(section, rows, spec, problems):
                 is_string
                 and type(value) is str
                 and len(value) <= max_length
-                and value != "\\N"
+                and "\x00" not in value
                 and (is_ref or value.strip())
             ):
                 out[name] = value

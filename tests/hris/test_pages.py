@@ -179,3 +179,12 @@ def test_the_upload_page_runs_a_constant_number_of_queries(hr_client, django_ass
         CsvImport.objects.create(filename=f"f{n}.csv", content="a,b\n")
     with django_assert_num_queries(5):
         assert hr_client.get("/hris/import/").status_code == 200
+
+
+def test_a_file_with_a_nul_character_is_refused_with_a_form_error(hr_client):
+    text = "external_id,first_name,last_name,email\nE5,Sem\x00,Bakker,sem@example.nl\n"
+    upload = SimpleUploadedFile("export.csv", text.encode("utf-8"), content_type="text/csv")
+    response = hr_client.post("/hris/import/", {"file": upload, "mode": "partial"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert not CsvImport.objects.exists()

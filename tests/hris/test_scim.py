@@ -209,3 +209,25 @@ def test_scim_needs_hris_write(api):
     assert Client().get("/scim/v2/Users").status_code == 401
     assert api("reporting:read").get("/scim/v2/Users").status_code == 403
     assert api("hris:write", revoked=True).get("/scim/v2/Users").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _user(1, name={"givenName": "Gi\x00ven", "familyName": "F"}),
+        _user(1, userName="user1\x00@example.nl"),
+        _user(1, externalId="idp\x00-1"),
+    ],
+)
+def test_a_nul_character_is_a_scim_400_not_a_server_error(scim, body):
+    response = scim.call("post", "/Users", body)
+    assert response.status_code == 400, response.content
+    assert response.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+    assert not Employee.objects.exists()
+    assert not ScimIdentity.objects.exists()
+
+
+def test_a_nul_character_in_a_filter_is_an_invalid_filter(scim):
+    response = scim.call("get", "/Users", filter='userName eq "a\x00b"')
+    assert response.status_code == 400, response.content
+    assert response.json()["scimType"] == "invalidFilter"

@@ -306,8 +306,10 @@ def _wait(barrier, locking):
         barrier.wait()
 
 
-def test_the_copy_null_marker_is_refused_as_text(writer):
-    _rejected(writer, _with(1, "last_name", "\\N"), ("/employees/1/last_name", "invalid"))
+@pytest.mark.parametrize("field", ["last_name", "email", "external_id", "department"])
+def test_a_nul_character_is_refused_with_the_field_named_not_a_server_error(writer, field):
+    value = "a\x00b@example.nl" if field == "email" else "a\x00b"
+    _rejected(writer, _with(1, field, value), (f"/employees/1/{field}", "invalid"))
 
 
 TRICKY_TEXT = [
@@ -317,6 +319,7 @@ TRICKY_TEXT = [
     "back\\slash",
     "\\.",
     "\\\\N",
+    "\\N",  # COPY's NULL marker, as text
     'quote " and, comma',
     "\u00e9\u00e8 \u4e2d",
 ]
@@ -402,6 +405,9 @@ def test_two_concurrent_retries_with_one_idempotency_key_have_one_effect(
         ("email", 42),
         ("str", " "),
         ("str", "\\N"),
+        ("str", "a\x00b"),
+        ("ref", "a\x00b"),
+        ("email", "a\x00@b.nl"),
         ("str", "x" * 151),
         ("ref", ""),
         ("bool", 1),
