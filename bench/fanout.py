@@ -219,6 +219,7 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     _setup(redis_url)
 
+    from comms import conf
     from comms.models import Delivery
     from tests.comms.sinks import SmtpSink
 
@@ -259,7 +260,7 @@ def main() -> None:
         "workers": args.workers,
         "sink": args.sink,
         "mark_every": int(os.environ.get("COMMS_MARK_EVERY", "1")),
-        "send_batch": int(os.environ.get("COMMS_SEND_BATCH", "500")),
+        "send_batch": conf.send_batch(),
         "load_avg_1m": round(os.getloadavg()[0], 2),
         # Peak resident memory (MB) of this process: the ids, the bulk insert, the fan-out, the sink.
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
