@@ -117,6 +117,45 @@ class WorkerProcess:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
+class BeatProcess(WorkerProcess):
+    """A real `celery beat` with the production scheduler (django-celery-beat's, in the database)."""
+
+    def start(self, wait: float = 60.0) -> None:
+        log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the process's lifetime
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "beat",
+                "--loglevel",
+                "DEBUG",
+                "--scheduler",
+                "django_celery_beat.schedulers:DatabaseScheduler",
+                "--pidfile=",
+            ],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"beat exited early:\n{self.log()}")
+            if b"beat: Starting" in self.log_path.read_bytes():
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"beat did not start in {wait}s:\n{self.log()}")
+
+    def sent(self, entry: str) -> int:
+        """How often this beat has sent the schedule entry's task."""
+        return self.log().count(f"Sending due task {entry} ")
+
+
 def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2, message: str = "condition"):
     """Poll until predicate() is truthy; the database is read fresh each time."""
     deadline = time.monotonic() + timeout

@@ -100,6 +100,58 @@ def test_two_recovery_sweeps_at_once_send_each_stuck_delivery_once(comms_worker,
         assert set(sink.message_ids.values()) == {1}
 
 
+def test_two_beat_processes_send_each_plan_message_and_stuck_delivery_once(
+    comms_worker, require_postgres, redis_url, tmp_path, monkeypatch
+):
+    """Two `celery beat` processes (the production scheduler, both ticking every second) against
+    one worker: the due plan message and the stuck deliveries are sent by both beats' tasks many
+    times over, and every person still gets each e-mail once."""
+    from comms.models import Audience, When
+    from tests.workers import BeatProcess
+
+    ids = _people(12)
+    stuck = _email_message(key="stuck")
+    _queue_without_tasks(monkeypatch, stuck, ids)
+    Delivery.objects.filter(message=stuck).update(created_at=timezone.now() - timedelta(hours=1))
+    plan = CommunicationPlan.objects.create(
+        name="Two beats", status=CommunicationPlan.Status.ACTIVE, activated_at=timezone.now()
+    )
+    planned = Message.objects.create(
+        plan=plan,
+        subject="Hello {{ first_name }}",
+        body="Something new to learn.",
+        channels=[Channel.EMAIL],
+        audience=Audience.EVERYONE,
+        reason="People do not know the offer.",
+        when=When.AT,
+        send_at=timezone.now(),
+    )
+    with SmtpSink(delay=0.005) as sink:
+        env = {"EMAIL_URL": sink.url, "COMMS_SEND_BATCH": "5", "BEAT_FREQUENT_SECONDS": "1"}
+        comms_worker(env)
+        beats = [BeatProcess(redis_url=redis_url, log_path=tmp_path / f"beat{i}.log", extra_env=env) for i in (1, 2)]
+        try:
+            for beat in beats:
+                beat.start()
+            wait_for(
+                lambda: all(
+                    b.sent("comms-plan-messages-due") >= 3 and b.sent("comms-recover-deliveries") >= 3 for b in beats
+                ),
+                timeout=60,
+                message="both beats sending both tasks, three times each",
+            )
+            wait_for(lambda: sink.count >= 24, timeout=60, message="every e-mail")
+            time.sleep(2.5)  # more ticks of both beats: anything doubled would arrive now
+        finally:
+            for beat in beats:
+                beat.stop()
+        assert sink.count == 24
+        assert set(sink.message_ids.values()) == {1}
+    planned_rows = Delivery.objects.filter(message__in=[planned, *planned.occurrences.all()], channel="email")
+    assert planned_rows.count() == 12
+    assert Delivery.objects.filter(message=stuck, channel="email", status="sent").count() == 12
+
+
 def test_worker_killed_mid_batch_every_recipient_gets_one_delivery(comms_worker, require_postgres):
     ids = _people(40)
     message = _email_message()
