@@ -8,7 +8,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from people.access import team_ids
-from people.models import Employee
+from people.models import Department, Employee
+from people.selectors import DepartmentTree
 
 from .models import ZERO, Budget, LedgerEntry, cents
 
@@ -123,9 +124,44 @@ def _finish(row: dict) -> dict:
     return row
 
 
+_SUMMED = ("allocated", "committed", "spent", "employees", "never_viewed")
+
+
+def _department_rows(own: dict) -> list[dict]:
+    """One row per department in tree order (a parent before its sub-departments, siblings by
+    name), each summing its whole subtree, as a manager of a department reads it; people without
+    a department last. `depth` is the level in the tree; departments without budgets are left out."""
+    departments = {
+        pk: (parent_id, name) for pk, parent_id, name in Department.objects.values_list("pk", "parent_id", "name")
+    }
+    tree = DepartmentTree({pk: parent_id for pk, (parent_id, _name) in departments.items()})
+    rows = []
+
+    def visit(pk, depth, seen):
+        if pk in seen:  # a loop in bad data ends here
+            return
+        seen.add(pk)
+        parts = [own[d] for d in tree.subtree(pk) if d in own]
+        if not parts:
+            return
+        row = {key: sum((p[key] or 0) for p in parts) for key in _SUMMED}
+        indent = min(depth + 1, 5) if depth else 0  # Bootstrap's ps-1 .. ps-5
+        rows.append(_finish({**row, "name": departments[pk][1], "department_id": pk, "depth": depth, "indent": indent}))
+        for child in sorted(tree.children.get(pk, []), key=lambda c: departments[c][1].lower()):
+            visit(child, depth + 1, seen)
+
+    seen: set = set()
+    roots = [pk for pk, (parent_id, _name) in departments.items() if parent_id not in departments]
+    for root in sorted(roots, key=lambda r: departments[r][1].lower()):
+        visit(root, 0, seen)
+    if None in own:
+        rows.append(_finish({**{k: own[None][k] for k in _SUMMED}, "name": "–", "department_id": None, "depth": 0}))
+    return rows
+
+
 def budget_overview(on: date | None = None) -> dict:
-    """Allocated, committed, spent, available, utilisation and never-viewed, per department and
-    per job group, for the current period (three queries)."""
+    """Allocated, committed, spent, available, utilisation and never-viewed, per department (each
+    with its sub-departments) and per job group, for the current period (four queries)."""
     qs = current_budgets(on)
     fields = {
         "allocated": Sum("allocated"),
@@ -134,12 +170,11 @@ def budget_overview(on: date | None = None) -> dict:
         "employees": Count("pk"),
         "never_viewed": Count("pk", filter=Q(first_viewed_at=None)),
     }
-    departments = [
-        _finish({**row, "name": row["employee__department__name"] or "–"})
-        for row in qs.values("employee__department_id", "employee__department__name")
-        .annotate(**fields)
-        .order_by("employee__department__name")
-    ]
+    own = {
+        row["employee__department_id"]: row
+        for row in qs.values("employee__department_id").annotate(**fields).order_by("employee__department_id")
+    }
+    departments = _department_rows(own)
     job_groups = [
         _finish({**row, "name": row["employee__job_group__name"] or "–"})
         for row in qs.values("employee__job_group_id", "employee__job_group__name")

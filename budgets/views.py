@@ -69,7 +69,8 @@ def team(request):
 
 
 def _export_rows(data):
-    for label, rows in ((_("Department"), data["departments"]), (_("Job group"), data["job_groups"])):
+    departments = _("Department (with its sub-departments)")
+    for label, rows in ((departments, data["departments"]), (_("Job group"), data["job_groups"])):
         for row in rows:
             yield [
                 label,

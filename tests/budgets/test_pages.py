@@ -127,7 +127,29 @@ def test_overview_per_department_and_job_group_with_never_viewed(client_for, per
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0][0] == "Grouped by"
-    assert ["Department", "Customer Service", 4, 4000, 100, 0, 3900, 3, 3] in values
+    assert ["Department (with its sub-departments)", "Customer Service", 4, 4000, 100, 0, 3900, 3, 3] in values
+
+
+def test_a_department_row_sums_its_sub_departments_in_tree_order(client_for, personas, budgets, enrolment, org):
+    """Organisation (hr) holds Customer Service (4 people) and Finance (2): its row is all 7."""
+    from budgets.selectors import budget_overview
+
+    enrolment_approving.send(sender=None, enrolment=enrolment(personas.employee, "100.00"), by=None)
+    rows = budget_overview()["departments"]
+    assert [(r["name"], r["depth"], r["employees"]) for r in rows] == [
+        ("Organisation", 0, 7),
+        ("Customer Service", 1, 4),
+        ("Finance", 1, 2),
+    ]
+    organisation = rows[0]
+    assert (organisation["allocated"], organisation["committed"], organisation["available"]) == (
+        Decimal("7000.00"),
+        Decimal("100.00"),
+        Decimal("6900.00"),
+    )
+    page = client_for(personas.hr).get(reverse("budgets:overview")).content.decode()
+    assert page.index("Organisation") < page.index("Customer Service") < page.index("Finance")
+    assert "each including its sub-departments" in page
 
 
 def test_adjustment_form_refuses_below_zero_with_a_clear_message(client_for, hr, employee, budgets):
