@@ -427,8 +427,6 @@ def hris_sync(*, payload, dry_run: bool | None = None) -> dict:
 
     if not dry_run:
         _lock()
-    if _after_load_hook is not None:
-        _after_load_hook()
 
     # --- the database state, one query per table ------------------------------------------
     db_departments = {}  # external_id -> (pk, name, parent_id)
@@ -450,6 +448,8 @@ def hris_sync(*, payload, dry_run: bool | None = None) -> dict:
         db_employees[key] = values
         employee_key[pk] = key
         email_owner[values[4].lower()] = key
+    if _after_load_hook is not None:
+        _after_load_hook()
 
     # --- references, resolved against the payload and the database together ----------------
     payload_departments = {row["external_id"] for _i, row in departments}
