@@ -156,6 +156,8 @@ class Budget(models.Model):
     # What the entitlement is based on right now (full-period amount x FTE), for re-allocation.
     basis_amount = models.DecimalField(max_digits=12, decimal_places=4, default=Decimal(0))
     basis_hours = models.DecimalField(max_digits=12, decimal_places=4, default=Decimal(0))
+    # The hire date the entitlement was prorated from: a corrected hire date re-prorates it.
+    basis_hired_on = models.DateField(null=True, blank=True)
     first_viewed_at = models.DateTimeField(_("first viewed by the employee"), null=True, blank=True)
     expired_at = models.DateTimeField(_("expired at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -179,9 +179,9 @@ def budget_allocate(*, on: date | None = None, employee_ids=None) -> dict:
     if employee_ids is not None:
         existing_qs = existing_qs.filter(employee_id__in=list(wanted))
     existing = {
-        employee_id: (pk, policy_id, basis_amount, basis_hours)
-        for employee_id, pk, policy_id, basis_amount, basis_hours in existing_qs.values_list(
-            "employee_id", "pk", "policy_id", "basis_amount", "basis_hours"
+        employee_id: (pk, policy_id, basis_amount, basis_hours, basis_hired_on)
+        for employee_id, pk, policy_id, basis_amount, basis_hours, basis_hired_on in existing_qs.values_list(
+            "employee_id", "pk", "policy_id", "basis_amount", "basis_hours", "basis_hired_on"
         )
     }
     new_budgets = []
@@ -205,6 +205,7 @@ def budget_allocate(*, on: date | None = None, employee_ids=None) -> dict:
                 hours,
                 basis_amount,
                 basis_hours,
+                hired_on,
                 now,
             )
         )
@@ -212,11 +213,11 @@ def budget_allocate(*, on: date | None = None, employee_ids=None) -> dict:
 
     # Only budgets whose basis changed are locked and re-allocated (and re-checked under the lock).
     changed = {}
-    for employee_id, (pk, policy_id, basis_amount, basis_hours) in existing.items():
+    for employee_id, (pk, policy_id, basis_amount, basis_hours, basis_hired_on) in existing.items():
         if employee_id not in wanted:
             continue
-        policy, _start, _end, fte, _hired = wanted[employee_id]
-        if (policy.pk, *_basis(policy, fte)) != (policy_id, basis_amount, basis_hours):
+        policy, _start, _end, fte, hired_on = wanted[employee_id]
+        if (policy.pk, *_basis(policy, fte), hired_on) != (policy_id, basis_amount, basis_hours, basis_hired_on):
             changed[employee_id] = pk
     reallocated = _reallocate({e: wanted[e] for e in changed}, on=on, budget_ids=list(changed.values()))
     return {"created": created, "reallocated": reallocated}
@@ -234,6 +235,7 @@ NEW_BUDGET_COLUMNS = (
     "hours_entitlement",
     "basis_amount",
     "basis_hours",
+    "basis_hired_on",
     "created_at",
 )
 
@@ -263,7 +265,7 @@ def _insert_budgets_with_allocation(rows: list[tuple]) -> int:
                 " SELECT id, 'allocation', allocated, 0, 0, hours_allocated, 0, 'alloc:' || id || ':1',"
                 f" {label}, '', created_at FROM new RETURNING id"
             )
-            template = "(%s, %s, %s::date, %s::date, %s::date" + ", %s::numeric" * 6 + ", %s::timestamptz)"
+            template = "(%s, %s, %s::date, %s::date, %s::date" + ", %s::numeric" * 6 + ", %s::date, %s::timestamptz)"
             inserted = execute_values(cursor.cursor, sql, rows, template=template, page_size=5000, fetch=True)
         return len(inserted)
     budgets = [Budget(**dict(zip(NEW_BUDGET_COLUMNS, row, strict=True))) for row in rows]
@@ -296,11 +298,16 @@ def _reallocate(wanted: dict, *, on: date, budget_ids: list) -> int:
     budgets = list(Budget.objects.select_for_update().filter(pk__in=budget_ids).order_by("pk"))
     changes = []
     for budget in budgets:
-        policy, _start, _end, fte, _hired = wanted[budget.employee_id]
+        policy, _start, _end, fte, hired_on = wanted[budget.employee_id]
         basis_amount, basis_hours = _basis(policy, fte)
-        if basis_amount == budget.basis_amount and basis_hours == budget.basis_hours and policy.pk == budget.policy_id:
+        if (policy.pk, basis_amount, basis_hours, hired_on) == (
+            budget.policy_id,
+            budget.basis_amount,
+            budget.basis_hours,
+            budget.basis_hired_on,
+        ):
             continue
-        changes.append((budget, policy, basis_amount, basis_hours))
+        changes.append((budget, policy, basis_amount, basis_hours, hired_on))
     if not changes:
         return 0
     totals = {
@@ -312,13 +319,22 @@ def _reallocate(wanted: dict, *, on: date, budget_ids: list) -> int:
     entries, touched = [], []
     description = _("Re-allocated pro rata from %(date)s") % {"date": on.isoformat()}
     now = timezone.now()
-    for budget, policy, basis_amount, basis_hours in changes:
+    for budget, policy, basis_amount, basis_hours, hired_on in changes:
+        reason = description
+        if hired_on != budget.basis_hired_on and policy.pro_rata:
+            # A corrected hire date: the days gained or lost, at the basis the budget had.
+            day = hired_on.isoformat() if hired_on else "–"
+            reason = _("Re-allocated pro rata: hire date %(date)s") % {"date": day}
+            moved = _employed_share(budget, hired_on) - _employed_share(budget, budget.basis_hired_on)
+            budget.entitlement = exact(budget.entitlement + budget.basis_amount * moved)
+            budget.hours_entitlement = exact(budget.hours_entitlement + budget.basis_hours * moved)
         share = Decimal(_days(max(on, budget.period_start), budget.period_end)) / Decimal(
             _days(budget.period_start, budget.period_end)
         )
         budget.entitlement = exact(budget.entitlement + (basis_amount - budget.basis_amount) * share)
         budget.hours_entitlement = exact(budget.hours_entitlement + (basis_hours - budget.basis_hours) * share)
         budget.basis_amount, budget.basis_hours, budget.policy = basis_amount, basis_hours, policy
+        budget.basis_hired_on = hired_on
         row = totals.get(budget.pk, {})
         delta = cents(budget.entitlement) - (row.get("a") or ZERO)
         if delta < 0 and budget.available + delta < 0:
@@ -329,7 +345,7 @@ def _reallocate(wanted: dict, *, on: date, budget_ids: list) -> int:
         touched.append(budget)
         if delta or hours_delta:
             key = f"alloc:{budget.pk}:{(row.get('n') or 0) + 1}"
-            entries.append((budget.pk, EntryKind.ALLOCATION.value, delta, hours_delta, key, description, now))
+            entries.append((budget.pk, EntryKind.ALLOCATION.value, delta, hours_delta, key, reason, now))
     _insert_allocation_entries(entries)
     _write_back(
         touched,
@@ -338,12 +354,20 @@ def _reallocate(wanted: dict, *, on: date, budget_ids: list) -> int:
             "hours_entitlement",
             "basis_amount",
             "basis_hours",
+            "basis_hired_on",
             "policy_id",
             "allocated",
             "hours_allocated",
         ],
     )
     return len(entries)
+
+
+def _employed_share(budget: Budget, hired_on: date | None) -> Decimal:
+    """The part of the budget's period from the hire date on (1 when hired before it began)."""
+    if hired_on is None or hired_on <= budget.period_start:
+        return Decimal(1)
+    return Decimal(_days(hired_on, budget.period_end)) / Decimal(_days(budget.period_start, budget.period_end))
 
 
 def _insert_allocation_entries(rows: list[tuple]) -> None:

@@ -263,3 +263,37 @@ def test_without_an_active_policy_a_bulk_change_reads_no_employees():
     assert any("budgets_budgetpolicy" in q["sql"] for q in captured.captured_queries)
     assert not any("people_employee" in q["sql"] for q in captured.captured_queries)
     assert not Budget.objects.exists()
+
+
+def test_a_corrected_hire_date_re_prorates_the_budget_and_a_rerun_changes_nothing(policy, time_machine):
+    """Hired 1 July (184 of 365 days: 504.11), corrected to 1 April (275 days: 753.42), then to
+    1 October (92 days: 252.05); the allocations always add up to the entitlement."""
+    time_machine.move_to("2026-08-01 12:00")
+    e = EmployeeFactory(fte=D("1.00"), hired_on=date(2026, 7, 1))
+    budget_allocate()
+    budget = Budget.objects.get(employee=e)
+    assert (budget.allocated, budget.basis_hired_on) == (D("504.11"), date(2026, 7, 1))
+    for hired_on, expected, hours in [
+        (date(2026, 4, 1), "753.42", "30.14"),
+        (date(2026, 10, 1), "252.05", "10.08"),
+        (None, "1000.00", "40.00"),  # no hire date: the whole period
+    ]:
+        employee_update(employee=e, hired_on=hired_on)
+        budget.refresh_from_db()
+        assert (budget.allocated, budget.hours_allocated, budget.basis_hired_on) == (D(expected), D(hours), hired_on)
+        assert allocation_sum(budget) == budget.allocated
+        assert budget_allocate() == {"created": 0, "reallocated": 0}
+    entries = LedgerEntry.objects.filter(budget=budget, kind=EntryKind.ALLOCATION).order_by("pk")
+    assert entries.count() == 4
+    assert "hire date 2026-04-01" in entries[1].description
+
+
+def test_a_later_hire_date_never_takes_back_what_is_committed(policy, enrolment, time_machine):
+    time_machine.move_to("2026-08-01 12:00")
+    e = EmployeeFactory(fte=D("1.00"), hired_on=date(2026, 1, 1))
+    budget_allocate()
+    budget_commit(enrolment=enrolment(e, "900.00"))
+    employee_update(employee=e, hired_on=date(2026, 12, 1))  # 31 days: 84.93 would be the entitlement
+    budget = Budget.objects.get(employee=e)
+    assert (budget.allocated, budget.committed, budget.available) == (D("900.00"), D("900.00"), D("0.00"))
+    assert allocation_sum(budget) == budget.allocated
