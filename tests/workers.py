@@ -54,31 +54,37 @@ class WorkerProcess:
             **self.extra_env,
         }
 
+    what = "worker"
+    ready_marker = b"ready."
+
+    def command(self) -> list[str]:
+        """The celery sub-command and its options."""
+        return [
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--pool",
+            "prefork",
+            "--concurrency",
+            str(self.concurrency),
+            "-Q",
+            self.queues,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+        ]
+
     def start(self, wait: float = 60.0) -> None:
         redis.Redis.from_url(self.redis_url).flushdb()
+        self._spawn(wait)
+
+    def _spawn(self, wait: float) -> None:
+        """Start `celery -A config <command>` and wait until its log says it is ready."""
         log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the process's lifetime
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--loglevel",
-                "INFO",
-                "--pool",
-                "prefork",
-                "--concurrency",
-                str(self.concurrency),
-                "-Q",
-                self.queues,
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
-            ],
+            [sys.executable, "-m", "celery", "-A", "config", *self.command()],
             cwd=ROOT,
             env=self.env(),
             stdout=log,
@@ -88,11 +94,11 @@ class WorkerProcess:
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"worker exited early:\n{self.log()}")
-            if b"ready." in self.log_path.read_bytes():
+                raise RuntimeError(f"{self.what} exited early:\n{self.log()}")
+            if self.ready_marker in self.log_path.read_bytes():
                 return
             time.sleep(0.2)
-        raise RuntimeError(f"worker did not start in {wait}s:\n{self.log()}")
+        raise RuntimeError(f"{self.what} did not start in {wait}s:\n{self.log()}")
 
     def send(self, name: str, *args, **kwargs):
         with app.connection_for_write(self.redis_url) as conn:
@@ -120,36 +126,21 @@ class WorkerProcess:
 class BeatProcess(WorkerProcess):
     """A real `celery beat` with the production scheduler (django-celery-beat's, in the database)."""
 
+    what = "beat"
+    ready_marker = b"beat: Starting"
+
+    def command(self) -> list[str]:
+        return [
+            "beat",
+            "--loglevel",
+            "DEBUG",
+            "--scheduler",
+            "django_celery_beat.schedulers:DatabaseScheduler",
+            "--pidfile=",
+        ]
+
     def start(self, wait: float = 60.0) -> None:
-        log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the process's lifetime
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "beat",
-                "--loglevel",
-                "DEBUG",
-                "--scheduler",
-                "django_celery_beat.schedulers:DatabaseScheduler",
-                "--pidfile=",
-            ],
-            cwd=ROOT,
-            env=self.env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"beat exited early:\n{self.log()}")
-            if b"beat: Starting" in self.log_path.read_bytes():
-                return
-            time.sleep(0.2)
-        raise RuntimeError(f"beat did not start in {wait}s:\n{self.log()}")
+        self._spawn(wait)  # the broker is the worker's: nothing to flush
 
     def sent(self, entry: str) -> int:
         """How often this beat has sent the schedule entry's task."""
