@@ -135,25 +135,19 @@ def _department_rows(own: dict) -> list[dict]:
         pk: (parent_id, name) for pk, parent_id, name in Department.objects.values_list("pk", "parent_id", "name")
     }
     tree = DepartmentTree({pk: parent_id for pk, (parent_id, _name) in departments.items()})
+    ordered = tree.display_order(lambda pk: departments[pk][1].lower())
+    totals = {}
+    for pk, _depth in reversed(ordered):  # sub-departments come after their parent: add up from the bottom
+        parts = [own[pk]] if pk in own else []
+        parts += [totals[c] for c in tree.children.get(pk, []) if c in totals]
+        if parts:
+            totals[pk] = {key: sum((p[key] or 0) for p in parts) for key in _SUMMED}
     rows = []
-
-    def visit(pk, depth, seen):
-        if pk in seen:  # a loop in bad data ends here
-            return
-        seen.add(pk)
-        parts = [own[d] for d in tree.subtree(pk) if d in own]
-        if not parts:
-            return
-        row = {key: sum((p[key] or 0) for p in parts) for key in _SUMMED}
-        indent = min(depth + 1, 5) if depth else 0  # Bootstrap's ps-1 .. ps-5
-        rows.append(_finish({**row, "name": departments[pk][1], "department_id": pk, "depth": depth, "indent": indent}))
-        for child in sorted(tree.children.get(pk, []), key=lambda c: departments[c][1].lower()):
-            visit(child, depth + 1, seen)
-
-    seen: set = set()
-    roots = [pk for pk, (parent_id, _name) in departments.items() if parent_id not in departments]
-    for root in sorted(roots, key=lambda r: departments[r][1].lower()):
-        visit(root, 0, seen)
+    for pk, depth in ordered:
+        if pk in totals:
+            indent = min(depth + 1, 5) if depth else 0  # Bootstrap's ps-1 .. ps-5
+            row = {**totals[pk], "name": departments[pk][1], "department_id": pk, "depth": depth, "indent": indent}
+            rows.append(_finish(row))
     if None in own:
         rows.append(_finish({**{k: own[None][k] for k in _SUMMED}, "name": "–", "department_id": None, "depth": 0}))
     return rows

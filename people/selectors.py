@@ -35,6 +35,25 @@ class DepartmentTree:
             self._subtrees[department_id] = found
         return self._subtrees[department_id]
 
+    def display_order(self, sort_key) -> list[tuple[int, int]]:
+        """(department, depth) with each department before its sub-departments and siblings in
+        `sort_key(pk)` order; a department whose parent is unknown is a root. A loop in bad data
+        is walked once, not forever."""
+        ordered: list[tuple[int, int]] = []
+        seen: set[int] = set()
+
+        def walk(pk, depth):
+            if pk in seen:
+                return
+            seen.add(pk)
+            ordered.append((pk, depth))
+            for child in sorted(self.children.get(pk, []), key=sort_key):
+                walk(child, depth + 1)
+
+        for root in sorted((pk for pk, parent in self.parents.items() if parent not in self.parents), key=sort_key):
+            walk(root, 0)
+        return ordered
+
     def ancestors(self, department_id: int | None) -> list[int]:
         """The department and the ones above it, nearest first."""
         chain, seen = [], set()
@@ -63,26 +82,15 @@ def department_tree_with_headcounts() -> list[DepartmentNode]:
     """The department tree in display order, each with its own and its subtree's active headcount."""
     departments = Department.objects.annotate(headcount=Count("employees", filter=Q(employees__active=True)))
     nodes = {d.pk: DepartmentNode(department=d, depth=0, headcount=d.headcount) for d in departments}
-    roots = []
-    for node in nodes.values():
-        parent = nodes.get(node.department.parent_id)
-        (parent.children if parent else roots).append(node)
-
-    ordered: list[DepartmentNode] = []
-
-    def walk(node, depth, seen):
-        if node.department.pk in seen:  # a loop in bad data must not hang the page
-            return 0
-        seen.add(node.department.pk)
+    tree = DepartmentTree({pk: node.department.parent_id for pk, node in nodes.items()})
+    ordered = []
+    for pk, depth in tree.display_order(lambda pk: nodes[pk].department.name):
+        node = nodes[pk]
         node.depth = depth
+        node.children = [nodes[c] for c in sorted(tree.children.get(pk, []), key=lambda c: nodes[c].department.name)]
         ordered.append(node)
-        node.children.sort(key=lambda n: n.department.name)
-        node.total = node.headcount + sum(walk(child, depth + 1, seen) for child in node.children)
-        return node.total
-
-    seen: set[int] = set()
-    for root in sorted(roots, key=lambda n: n.department.name):
-        walk(root, 0, seen)
+    for node in reversed(ordered):  # sub-departments come after their parent: add up from the bottom
+        node.total = node.headcount + sum(child.total for child in node.children)
     return ordered
 
 

@@ -105,3 +105,26 @@ def test_form_shows_loop_and_duplicate_errors_clearly():
     other = EmployeeForm({**data, "manager": "", "email": report.email.upper()}, instance=boss)
     assert not other.is_valid()
     assert "already uses this e-mail" in str(other.errors)
+
+
+def test_department_tree_with_headcounts_in_display_order_with_subtree_totals():
+    from people.selectors import department_tree_with_headcounts
+
+    root = DepartmentFactory(name="Org")
+    zeta = DepartmentFactory(name="Zeta", parent=root)
+    alpha = DepartmentFactory(name="alpha", parent=root)
+    team = DepartmentFactory(name="Team", parent=zeta)
+    for department, n in ((root, 1), (zeta, 2), (team, 3), (alpha, 4)):
+        EmployeeFactory.create_batch(n, department=department)
+    looped_a = DepartmentFactory(name="Loop A")
+    looped_b = DepartmentFactory(name="Loop B", parent=looped_a)
+    Department.objects.filter(pk=looped_a.pk).update(parent=looped_b)  # bad data, past the rules
+
+    nodes = department_tree_with_headcounts()
+    assert [(n.department.name, n.depth, n.headcount, n.total) for n in nodes] == [
+        ("Org", 0, 1, 10),
+        ("Zeta", 1, 2, 5),  # by name as stored: capitals first
+        ("Team", 2, 3, 3),
+        ("alpha", 1, 4, 4),
+    ]
+    assert [c.department.name for c in nodes[0].children] == ["Zeta", "alpha"]
