@@ -124,9 +124,16 @@ def entitlement(*, policy: BudgetPolicy, fte: Decimal, hired_on: date | None, st
     """The exact (unrounded) amount and hours for a period: pro rata by FTE and by hire date."""
     amount, hours = _basis(policy, fte)
     if policy.pro_rata and hired_on and hired_on > start:
-        share = Decimal(_days(hired_on, end)) / Decimal(_days(start, end))
+        share = _employed_share(hired_on, start, end)
         amount, hours = amount * share, hours * share
     return exact(amount), exact(hours)
+
+
+def _employed_share(hired_on: date | None, start: date, end: date) -> Decimal:
+    """The part of the period start..end from the hire date on (1 when hired before it began)."""
+    if hired_on is None or hired_on <= start:
+        return Decimal(1)
+    return Decimal(_days(hired_on, end)) / Decimal(_days(start, end))
 
 
 EXACT = Decimal("1e-10")
@@ -325,7 +332,8 @@ def _reallocate(wanted: dict, *, on: date, budget_ids: list) -> int:
             # A corrected hire date: the days gained or lost, at the basis the budget had.
             day = hired_on.isoformat() if hired_on else "–"
             reason = _("Re-allocated pro rata: hire date %(date)s") % {"date": day}
-            moved = _employed_share(budget, hired_on) - _employed_share(budget, budget.basis_hired_on)
+            period = (budget.period_start, budget.period_end)
+            moved = _employed_share(hired_on, *period) - _employed_share(budget.basis_hired_on, *period)
             budget.entitlement = exact(budget.entitlement + budget.basis_amount * moved)
             budget.hours_entitlement = exact(budget.hours_entitlement + budget.basis_hours * moved)
         share = Decimal(_days(max(on, budget.period_start), budget.period_end)) / Decimal(
@@ -361,13 +369,6 @@ def _reallocate(wanted: dict, *, on: date, budget_ids: list) -> int:
         ],
     )
     return len(entries)
-
-
-def _employed_share(budget: Budget, hired_on: date | None) -> Decimal:
-    """The part of the budget's period from the hire date on (1 when hired before it began)."""
-    if hired_on is None or hired_on <= budget.period_start:
-        return Decimal(1)
-    return Decimal(_days(hired_on, budget.period_end)) / Decimal(_days(budget.period_start, budget.period_end))
 
 
 def _insert_allocation_entries(rows: list[tuple]) -> None:
