@@ -223,7 +223,7 @@ def deliveries_send(
     for d in rows:
         d.message = message
     if channel == Channel.EMAIL:
-        result = _send_emails(rows, token)
+        result = _send_emails(message, rows, token)
         if result.more:
             _enqueue_send(message_id, channel, lo, hi, claim_timeout.total_seconds() if claim_timeout else None)
         return result
@@ -297,9 +297,9 @@ def _fast_commits():
             cursor.execute("SET synchronous_commit TO DEFAULT")
 
 
-def _send_emails(rows: list[Delivery], token) -> SendResult:
+def _send_emails(message: Message, rows: list[Delivery], token) -> SendResult:
     with _fast_commits():
-        return _send_emails_now(rows, token)
+        return _send_emails_now(message, rows, token)
 
 
 def _mark_sent_rows(ids: list[int], token) -> None:
@@ -372,14 +372,18 @@ class _Marks:
                 self.cursor.close()
 
 
-def _send_emails_now(rows: list[Delivery], token) -> SendResult:
+def _send_emails_now(message: Message, rows: list[Delivery], token) -> SendResult:
+    """Send these claimed e-mail deliveries, all of `message`."""
     result = SendResult()
     if not rows:
         return result
     mail = get_connection(fail_silently=False)
+    # Over SMTP the finished bytes go straight to smtplib (what Django's backend does after building
+    # them); any other backend gets Django's EmailMultiAlternatives.
     try:
         mail.open()
-        if isinstance(mail, SmtpBackend) and mail.connection is not None:
+        smtp = isinstance(mail, SmtpBackend) and mail.connection is not None
+        if smtp:
             # Greet now rather than inside the first send, so that the first e-mail is pipelined
             # too and a server refusing the greeting fails the batch before anything is built.
             mail.connection.ehlo_or_helo_if_needed()
@@ -387,13 +391,10 @@ def _send_emails_now(rows: list[Delivery], token) -> SendResult:
         for d in rows:
             _mark_failed_attempt(d, token, f"{type(exc).__name__}: {exc}", result)
         return result
-    # Over SMTP the finished bytes go straight to smtplib (what Django's backend does after building
-    # them); any other backend gets Django's EmailMultiAlternatives.
-    smtp = isinstance(mail, SmtpBackend) and mail.connection is not None
-    builders: dict[int, emails.MessageEmails] = {}
     marks = None
     deadline = time.monotonic() + conf.send_budget()
     try:
+        builder = emails.MessageEmails(message)  # what all of its e-mails share, worked out once
         marks = _Marks(token, conf.mark_every())
         for i, d in enumerate(rows):
             if i and time.monotonic() >= deadline:
@@ -401,9 +402,6 @@ def _send_emails_now(rows: list[Delivery], token) -> SendResult:
                 _release(rows[i:], token)
                 result.more = True
                 break
-            builder = builders.get(d.message_id)
-            if builder is None:
-                builder = builders[d.message_id] = emails.MessageEmails(d.message)
             try:
                 parts = builder.parts(d)
                 raw = builder.raw(parts) if smtp else None
