@@ -102,6 +102,10 @@ class BudgetListView(generics.ListAPIView):
             qs = qs.filter(period_start__lte=day, period_end__gte=day)
         external = self.request.query_params.get("employee_external_id")
         if external:
+            try:
+                external = serializers.CharField().run_validation(external)  # refuses a NUL character
+            except serializers.ValidationError as exc:
+                raise ValidationError({"employee_external_id": exc.detail}) from None
             qs = qs.filter(employee__external_id=external)
         return qs
 

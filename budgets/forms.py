@@ -48,3 +48,10 @@ class BudgetPolicyForm(forms.ModelForm):
             "period_start": forms.DateInput(attrs={"type": "date"}),
             "spend_on": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class BudgetSearchForm(forms.Form):
+    """The overview's search: read through a form like every other search, so that input no
+    database text can hold (a NUL character) is an error shown, not a query sent."""
+
+    q = forms.CharField(required=False)

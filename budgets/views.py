@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from people.access import access_employee, capability_required, has_capability, roles_of
 
-from .forms import AdjustmentForm, BudgetPolicyForm
+from .forms import AdjustmentForm, BudgetPolicyForm, BudgetSearchForm
 from .models import Budget, BudgetPolicy
 from .selectors import (
     budget_for_employee,
@@ -128,9 +128,11 @@ def overview(request):
         response["Content-Disposition"] = 'attachment; filename="budgets.xlsx"'
         return response
     page = Paginator(never_viewed(), 50).get_page(request.GET.get("page"))
-    q = request.GET.get("q", "").strip()[:100]
+    search = BudgetSearchForm(request.GET)
+    q = search.cleaned_data["q"][:100] if search.is_valid() else ""
     found = list(budget_search(q)) if q else None
-    return render(request, "budgets/overview.html", {"data": data, "never_viewed": page, "q": q, "found": found})
+    context = {"data": data, "never_viewed": page, "q": q, "found": found, "search_errors": search.errors.get("q")}
+    return render(request, "budgets/overview.html", context)
 
 
 @capability_required("budgets.manage")

@@ -66,6 +66,9 @@ def test_list_filters_by_period_and_hris_key_and_rejects_a_bad_date(budgets, per
     bad = client.get(url, {"on": "next tuesday"})
     assert bad.status_code == 400
     assert "on" in bad.json()
+    nul = client.get(url, {"employee_external_id": "E\x001"})  # no database text can hold it: a 400, not a 500
+    assert nul.status_code == 400
+    assert "employee_external_id" in nul.json()
 
 
 def test_an_employee_and_a_manager_cannot_list_budgets(budgets, personas):

@@ -232,3 +232,12 @@ def test_ld_finds_any_employees_budget_from_the_overview(client_for, personas, b
     assert reverse("budgets:employee", args=[personas.other_employee.pk]) not in results
     page = client_for(personas.hr).get(url, {"q": "nobody-by-that-name"}).content.decode()
     assert "No budget found" in page
+
+
+def test_a_search_with_a_nul_character_shows_the_error_and_searches_nothing(client_for, personas, budgets):
+    response = client_for(personas.hr).get(reverse("budgets:overview"), {"q": "zo\x00\u00eb"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'aria-invalid="true"' in page
+    assert "Null characters are not allowed." in page
+    assert response.context["found"] is None
