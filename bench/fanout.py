@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench._proc import cpu_seconds, tree_cpu_seconds
+
 DB_NAME = "lb_bench_comms"
 
 
@@ -121,28 +123,9 @@ def _postmaster_cpu() -> float | None:
             cur.execute("SHOW data_directory")
             data_dir = cur.fetchone()[0]
         pid = int(Path(data_dir, "postmaster.pid").read_text().split()[0])
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")  # cutime + cstime
     except Exception:  # another machine, no permission: the breakdown just lacks PostgreSQL
         return None
-
-
-def _tree_cpu(root: int) -> float:
-    """CPU seconds used so far by a running process and its descendants."""
-    stats = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            stats[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))  # ppid, utime + stime
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += stats.get(pid, (0, 0))[1]
-        stack.extend(p for p, (ppid, _t) in stats.items() if ppid == pid)
-    return total / os.sysconf("SC_CLK_TCK")
+    return cpu_seconds(pid, ended_children=True)
 
 
 def _cpu() -> dict:
@@ -173,7 +156,7 @@ def _ours(ids, sink_url, redis_url, workers, log_dir, received=None) -> dict:
 
     connection.close()  # this connection's backend must not end inside the measurement
     cpu_before = _cpu()
-    cpu_before["worker"] += _tree_cpu(worker.proc.pid)  # its start-up is not part of the fan-out
+    cpu_before["worker"] += tree_cpu_seconds(worker.proc.pid)  # its start-up is not part of the fan-out
     try:
         message = Message.objects.create(
             key="bench-ours", subject="Hello {{ first_name }}", body="New courses are waiting.", link="/catalog/"

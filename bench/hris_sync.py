@@ -27,6 +27,8 @@ import resource
 import sys
 import time
 
+from bench._proc import cpu_seconds
+
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/lb_bench_hris"
 
 
@@ -122,12 +124,7 @@ def _backend_cpu() -> float | None:
     with connection.cursor() as cur:
         cur.execute("SELECT pg_backend_pid()")
         pid = cur.fetchone()[0]
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return cpu_seconds(pid)
 
 
 class _Clock:
