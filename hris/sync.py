@@ -144,23 +144,15 @@ _date_cache: dict = {}
 
 
 def _fast(kind, max_length, value):
-    """The cleaned value when it is plainly valid (the common case, no calls), else _MISSING so
-    that _clean_value decides and reports. Must never accept what _clean_value would refuse."""
+    """The cleaned e-mail address, FTE or date when it is plainly valid (the common case), else
+    _MISSING so that _clean_value decides and reports. Plain text, choices and flags are taken
+    inline in _clean_rows, before this. Must never accept what _clean_value would refuse."""
     kind_type = type(value)
-    if kind in _STRINGS:
-        if kind_type is str and len(value) <= max_length and "\x00" not in value and (kind == "ref" or value.strip()):
-            return value
-    elif kind in _CHOICES:
-        if kind_type is str and value in _CHOICES[kind]:
-            return value
-    elif kind == "email":
+    if kind == "email":
         # A match leaves no whitespace but perhaps a final newline ($), which strip() removes as
         # _clean_value does; _clean_value also checks the length before stripping.
         if kind_type is str and len(value) <= max_length and EMAIL_RE.match(value):
             return value.strip()
-    elif kind == "bool":
-        if kind_type is bool:
-            return value
     elif kind == "fte":
         if kind_type is float or kind_type is int:
             return _fte_cache.get(value, _MISSING)
@@ -214,7 +206,7 @@ def _clean_rows(section, rows, spec, problems):
             ):
                 out[name] = value
                 continue
-            # So are choices and flags (as _fast decides them, without the call).
+            # So are choices and flags.
             if (choices is not None and type(value) is str and value in choices) or (is_bool and type(value) is bool):
                 out[name] = value
                 continue

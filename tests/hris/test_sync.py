@@ -418,13 +418,18 @@ def test_two_concurrent_retries_with_one_idempotency_key_have_one_effect(
     ],
 )
 def test_the_fast_path_accepts_only_what_the_full_check_accepts_and_cleans_it_alike(kind, value):
+    """The row cleaner as the sync runs it (its inline checks, _fast, and the full check behind
+    them) against the full check alone: the same answer and the same cleaned value."""
     max_length = {"email": 254, "str": 150, "ref": 100}.get(kind)
     sync_module._date_cache.clear()
     sync_module._fte_cache.clear()
-    fast = sync_module._fast(kind, max_length, value)
+    row_problems = sync_module.Problems()
+    rows = sync_module._clean_rows("rows", [{"f": value}], {"f": (kind, True, max_length)}, row_problems)
     problems = sync_module.Problems()
     full = sync_module._clean_value(kind, max_length, value, "/x", problems)
-    if fast is not sync_module._MISSING:
-        assert not problems.errors
+    assert bool(rows) is not bool(problems.errors)
+    if rows:
+        assert not row_problems.errors
+        fast = rows[0][1]["f"]
         assert fast == full
         assert type(fast) is type(full)
