@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import Employee
 
-from .models import LearningMoment, LearningTimePolicy, timezone_choices
+from .models import MOMENT_FIELDS, LearningMoment, LearningTimePolicy, timezone_choices
 
 
 class CommaIntegersField(forms.CharField):
@@ -45,26 +45,7 @@ class MomentForm(forms.ModelForm):
 
     class Meta:
         model = LearningMoment
-        fields = [
-            "title",
-            "description",
-            "scope_kind",
-            "department",
-            "job_group",
-            "rrule",
-            "starts_on",
-            "start_time",
-            "timezone",
-            "duration_minutes",
-            "ends_on",
-            "location",
-            "online_url",
-            "host",
-            "suggested_item_ids",
-            "suggested_content",
-            "reminder_offsets",
-            "active",
-        ]
+        fields = list(MOMENT_FIELDS)
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -123,6 +123,29 @@ class LearningTimePolicy(ScopedModel):
         return f"{self.scope_label}: {self.hours_per_fte} / {self.get_period_display()}"
 
 
+# What L&D staff edit on a learning moment: the form shows these and the services accept these.
+MOMENT_FIELDS = (
+    "title",
+    "description",
+    "scope_kind",
+    "department",
+    "job_group",
+    "rrule",
+    "starts_on",
+    "start_time",
+    "timezone",
+    "duration_minutes",
+    "ends_on",
+    "location",
+    "online_url",
+    "host",
+    "suggested_item_ids",
+    "suggested_content",
+    "reminder_offsets",
+    "active",
+)
+
+
 class LearningMoment(ScopedModel):
     """A recurring slot. `rrule` is an RFC 5545 RRULE body (no DTSTART/UNTIL/COUNT: the start is
     `starts_on` + `start_time` in `timezone`, the end is `ends_on`), expanded in local wall time."""

@@ -15,6 +15,7 @@ from people.registry import registry
 from people.signals import domain_event
 
 from .models import (
+    MOMENT_FIELDS,
     Attendance,
     CalendarFeed,
     LearningMoment,
@@ -26,26 +27,6 @@ from .models import (
 from .recurrence import is_series_start, occurrences
 from .selectors import moment_in_scope
 
-MOMENT_FIELDS = (
-    "title",
-    "description",
-    "scope_kind",
-    "department",
-    "job_group",
-    "rrule",
-    "starts_on",
-    "start_time",
-    "timezone",
-    "duration_minutes",
-    "ends_on",
-    "location",
-    "online_url",
-    "host",
-    "suggested_item_ids",
-    "suggested_content",
-    "reminder_offsets",
-    "active",
-)
 CHECK_IN_OPENS = timedelta(minutes=30)  # before the start
 CHECK_IN_CLOSES = timedelta(hours=24)  # after the end
 
