@@ -167,6 +167,30 @@ def celery_worker_process(redis_url, transactional_db, tmp_path):
         worker.stop()
 
 
+@pytest.fixture
+def start_worker(redis_url, transactional_db, tmp_path):
+    """start(extra_env, concurrency) -> a real Celery worker on Redis with these environment
+    overrides (local stand-ins for e-mail, faster retries); all of them stopped after the test."""
+    from tests.workers import WorkerProcess
+
+    started = []
+
+    def start(extra_env=None, concurrency=2):
+        worker = WorkerProcess(
+            redis_url=redis_url,
+            log_path=tmp_path / f"worker{len(started)}.log",
+            concurrency=concurrency,
+            extra_env=extra_env or {},
+        )
+        started.append(worker)
+        worker.start()
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

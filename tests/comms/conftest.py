@@ -1,5 +1,5 @@
-"""Fixtures of the comms tests: a plan message, recipients in bulk, and a worker whose e-mail and
-retry settings point at local stand-ins."""
+"""Fixtures of the comms tests: a plan message and recipients in bulk (real workers come from
+`start_worker` in tests/conftest.py)."""
 
 import pytest
 
@@ -35,26 +35,3 @@ def recipients(db):
         return [e.pk for e in EmployeeFactory.create_batch(n)]
 
     return make
-
-
-@pytest.fixture
-def comms_worker(redis_url, transactional_db, tmp_path):
-    """start(extra_env) -> a real worker on Redis with these environment overrides; all stopped after."""
-    from tests.workers import WorkerProcess
-
-    started = []
-
-    def start(extra_env=None, concurrency=2):
-        worker = WorkerProcess(
-            redis_url=redis_url,
-            log_path=tmp_path / f"worker{len(started)}.log",
-            concurrency=concurrency,
-            extra_env=extra_env or {},
-        )
-        started.append(worker)
-        worker.start()
-        return worker
-
-    yield start
-    for worker in started:
-        worker.stop()

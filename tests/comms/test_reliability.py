@@ -44,11 +44,11 @@ def _settle(sink, expected, message, seconds=1.5):
     time.sleep(seconds)  # anything doubled would arrive now
 
 
-def test_duplicated_message_send_delivers_each_person_once(comms_worker, require_postgres):
+def test_duplicated_message_send_delivers_each_person_once(start_worker, require_postgres):
     ids = _people(30)
     message = _email_message()
     with SmtpSink() as sink:
-        worker = comms_worker({"EMAIL_URL": sink.url, "COMMS_SEND_BATCH": "7"})
+        worker = start_worker({"EMAIL_URL": sink.url, "COMMS_SEND_BATCH": "7"})
         worker.send("comms.tasks.message_send_task", message.pk, ids)
         worker.send("comms.tasks.message_send_task", message.pk, ids)
         worker.send("comms.tasks.message_send_task", message.pk, list(reversed(ids)))
@@ -58,12 +58,12 @@ def test_duplicated_message_send_delivers_each_person_once(comms_worker, require
     assert Delivery.objects.filter(message=message).count() == 30
 
 
-def test_redelivered_send_tasks_do_not_double(comms_worker, require_postgres, monkeypatch):
+def test_redelivered_send_tasks_do_not_double(start_worker, require_postgres, monkeypatch):
     ids = _people(20)
     message = _email_message()
     _queue_without_tasks(monkeypatch, message, ids)
     with SmtpSink(delay=0.01) as sink:
-        worker = comms_worker({"EMAIL_URL": sink.url})
+        worker = start_worker({"EMAIL_URL": sink.url})
         for _ in range(4):  # the same task delivered four times, e.g. after broker redeliveries
             worker.send("comms.tasks.deliveries_send_task", message.pk, "email", min(ids), max(ids))
         _settle(sink, 20, message)
@@ -71,11 +71,11 @@ def test_redelivered_send_tasks_do_not_double(comms_worker, require_postgres, mo
         assert set(sink.message_ids.values()) == {1}
 
 
-def test_a_celery_retry_resends_only_what_failed(comms_worker, require_postgres):
+def test_a_celery_retry_resends_only_what_failed(start_worker, require_postgres):
     ids = _people(12)
     message = _email_message()
     with SmtpSink(refuse_attempts=frozenset({3, 7})) as sink:
-        worker = comms_worker({"EMAIL_URL": sink.url, **FAST_RETRIES})
+        worker = start_worker({"EMAIL_URL": sink.url, **FAST_RETRIES})
         worker.send("comms.tasks.message_send_task", message.pk, ids)
         _settle(sink, 12, message)
         assert sink.count == 12
@@ -86,13 +86,13 @@ def test_a_celery_retry_resends_only_what_failed(comms_worker, require_postgres)
     assert "Retry in" in worker.log() or "retry" in worker.log().lower()
 
 
-def test_two_recovery_sweeps_at_once_send_each_stuck_delivery_once(comms_worker, require_postgres, monkeypatch):
+def test_two_recovery_sweeps_at_once_send_each_stuck_delivery_once(start_worker, require_postgres, monkeypatch):
     ids = _people(25)
     message = _email_message()
     _queue_without_tasks(monkeypatch, message, ids)
     Delivery.objects.filter(message=message).update(created_at=timezone.now() - timedelta(hours=1))
     with SmtpSink(delay=0.005) as sink:
-        worker = comms_worker({"EMAIL_URL": sink.url, "COMMS_SEND_BATCH": "5"})
+        worker = start_worker({"EMAIL_URL": sink.url, "COMMS_SEND_BATCH": "5"})
         worker.send("comms.tasks.deliveries_recover_task")
         worker.send("comms.tasks.deliveries_recover_task")
         _settle(sink, 25, message)
@@ -101,7 +101,7 @@ def test_two_recovery_sweeps_at_once_send_each_stuck_delivery_once(comms_worker,
 
 
 def test_two_beat_processes_send_each_plan_message_and_stuck_delivery_once(
-    comms_worker, require_postgres, redis_url, tmp_path, monkeypatch
+    start_worker, require_postgres, redis_url, tmp_path, monkeypatch
 ):
     """Two `celery beat` processes (the production scheduler, both ticking every second) against
     one worker: the due plan message and the stuck deliveries are sent by both beats' tasks many
@@ -128,7 +128,7 @@ def test_two_beat_processes_send_each_plan_message_and_stuck_delivery_once(
     )
     with SmtpSink(delay=0.005) as sink:
         env = {"EMAIL_URL": sink.url, "COMMS_SEND_BATCH": "5", "BEAT_FREQUENT_SECONDS": "1"}
-        comms_worker(env)
+        start_worker(env)
         beats = [BeatProcess(redis_url=redis_url, log_path=tmp_path / f"beat{i}.log", extra_env=env) for i in (1, 2)]
         try:
             for beat in beats:
@@ -152,18 +152,18 @@ def test_two_beat_processes_send_each_plan_message_and_stuck_delivery_once(
     assert Delivery.objects.filter(message=stuck, channel="email", status="sent").count() == 12
 
 
-def test_worker_killed_mid_batch_every_recipient_gets_one_delivery(comms_worker, require_postgres):
+def test_worker_killed_mid_batch_every_recipient_gets_one_delivery(start_worker, require_postgres):
     ids = _people(40)
     message = _email_message()
     with SmtpSink(delay=0.05) as sink:
         env = {"EMAIL_URL": sink.url, "COMMS_SEND_BATCH": "10"}
-        first = comms_worker(env)
+        first = start_worker(env)
         first.send("comms.tasks.message_send_task", message.pk, ids)
         wait_for(lambda: sink.count >= 6, timeout=60, message="the first e-mails")
         first.kill()
         sent_before = _sent(message)
         assert 0 < sent_before < 40, "the kill must land mid-batch"
-        second = comms_worker(env)  # starts on an emptied broker: every queued task is gone too
+        second = start_worker(env)  # starts on an emptied broker: every queued task is gone too
         second.send("comms.tasks.deliveries_recover_task", 0, 0)
         _settle(sink, 40, message)
         rows = Delivery.objects.filter(message=message, channel="email")
@@ -176,11 +176,11 @@ def test_worker_killed_mid_batch_every_recipient_gets_one_delivery(comms_worker,
         assert sink.count - 40 <= 2
 
 
-def test_failing_webhook_is_retried_then_shown_failed_with_the_reason(comms_worker, require_postgres):
+def test_failing_webhook_is_retried_then_shown_failed_with_the_reason(start_worker, require_postgres):
     with WebhookReceiver(status=500) as hook:
         plan = CommunicationPlan.objects.create(name="Plan", webhook_url=hook.url)
         message = Message.objects.create(plan=plan, subject="New courses", body="B", channels=["webhook"])
-        worker = comms_worker(FAST_RETRIES)
+        worker = start_worker(FAST_RETRIES)
         worker.send("comms.tasks.message_send_task", message.pk, [])
         wait_for(
             lambda: Delivery.objects.filter(message=message, status="failed").exists(),
@@ -195,11 +195,11 @@ def test_failing_webhook_is_retried_then_shown_failed_with_the_reason(comms_work
         assert b"New courses" in hook.bodies[0]
 
 
-def test_working_webhook_is_sent_once(comms_worker, require_postgres):
+def test_working_webhook_is_sent_once(start_worker, require_postgres):
     with WebhookReceiver(status=200) as hook:
         plan = CommunicationPlan.objects.create(name="Plan", webhook_url=hook.url)
         message = Message.objects.create(plan=plan, subject="New courses", body="B", channels=["webhook"])
-        worker = comms_worker()
+        worker = start_worker()
         worker.send("comms.tasks.message_send_task", message.pk, [])
         worker.send("comms.tasks.message_send_task", message.pk, [])
         wait_for(lambda: Delivery.objects.filter(message=message, status="sent").exists(), timeout=60)
@@ -228,12 +228,12 @@ def enqueue_to_worker(redis_url):
     reset_pools()
 
 
-def test_rollback_sends_nothing_through_a_real_worker(comms_worker, require_postgres, enqueue_to_worker):
+def test_rollback_sends_nothing_through_a_real_worker(start_worker, require_postgres, enqueue_to_worker):
     ids = _people(5)
     rolled_back = _email_message("rolled-back")
     committed = _email_message("committed")
     with SmtpSink() as sink:
-        comms_worker({"EMAIL_URL": sink.url})
+        start_worker({"EMAIL_URL": sink.url})
 
         def failing_transaction():
             with transaction.atomic():

@@ -46,11 +46,11 @@ def settled(expected: int):
     return lambda: Delivery.objects.count() == expected and not ReminderRun.objects.filter(status="claimed").exists()
 
 
-def test_two_beat_ticks_at_once_and_a_retried_send_reach_everyone_once(require_postgres, policy_worker, make_moment):
+def test_two_beat_ticks_at_once_and_a_retried_send_reach_everyone_once(require_postgres, start_worker, make_moment):
     n = 300
     people(n)
     moment_at(make_moment, 10, reminder_offsets=[15])
-    worker = policy_worker(concurrency=2)
+    worker = start_worker(concurrency=2)
     worker.send("policy.reminders_tick_task")
     worker.send("policy.reminders_tick_task")
     wait_for(settled(n * 2), timeout=90, message="one reminder to every employee on both channels")
@@ -66,12 +66,12 @@ def test_two_beat_ticks_at_once_and_a_retried_send_reach_everyone_once(require_p
     assert ReminderRun.objects.count() == 1
 
 
-def test_worker_killed_mid_batch_then_recovered_sends_each_once(require_postgres, policy_worker, make_moment):
+def test_worker_killed_mid_batch_then_recovered_sends_each_once(require_postgres, start_worker, make_moment):
     n = 600
     people(n)
     moment_at(make_moment, 10, reminder_offsets=[15])
     slow = {"POLICY_REMINDER_BATCH": "50", "POLICY_REMINDER_BATCH_PAUSE": "0.4"}
-    worker = policy_worker(slow, concurrency=1)
+    worker = start_worker(slow, concurrency=1)
     worker.send("policy.reminders_tick_task")
     wait_for(lambda: Delivery.objects.count() >= 100, timeout=60, interval=0.05, message="the first batches")
     worker.kill()
@@ -79,19 +79,19 @@ def test_worker_killed_mid_batch_then_recovered_sends_each_once(require_postgres
     assert 0 < partial < n * 2, partial
     assert ReminderRun.objects.get().status == ReminderStatus.CLAIMED
     # A new worker; the next beat tick finds the claim unfinished and sends it again.
-    again = policy_worker({"POLICY_REMINDER_STALE_SECONDS": "0"}, concurrency=2)
+    again = start_worker({"POLICY_REMINDER_STALE_SECONDS": "0"}, concurrency=2)
     again.send("policy.reminders_tick_task")
     wait_for(settled(n * 2), timeout=90, message="the recovered reminder")
     assert no_duplicates()
     assert ReminderRun.objects.get().attempts == 1
 
 
-def test_workers_down_past_reminder_time_send_late_once_or_skip_when_over(require_postgres, policy_worker, make_moment):
+def test_workers_down_past_reminder_time_send_late_once_or_skip_when_over(require_postgres, start_worker, make_moment):
     n = 200
     people(n)
     late, _start = moment_at(make_moment, 5, title="Late", reminder_offsets=[1440, 15])
     over, _ = moment_at(make_moment, -31, title="Over", reminder_offsets=[15], duration_minutes=30)
-    worker = policy_worker()
+    worker = start_worker()
     worker.send("policy.reminders_tick_task")
     wait_for(settled(n * 2 * 2), timeout=90, message="both late reminders of the coming occurrence")
     worker.send("policy.reminders_tick_task")
