@@ -29,18 +29,12 @@ class Enrolment:
 
 
 def setup_django(url: str) -> None:
-    import psycopg2
+    from bench._db import ensure_database
 
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
-    name = url.rsplit("/", 1)[1]
-    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
+    ensure_database(url, fresh=True)
     import django
     from django.core.management import call_command
 

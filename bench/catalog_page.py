@@ -21,6 +21,8 @@ import urllib.request
 from decimal import Decimal
 from pathlib import Path
 
+from bench._db import ensure_database
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/lb_bench_catalog"
 
@@ -43,20 +45,6 @@ def _environment(db_url: str) -> dict:
         # Persistent database connections, as in production; the same for both pages.
         "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
     }
-
-
-def _ensure_database(db_url: str) -> None:
-    import environ
-    import psycopg2
-
-    cfg = environ.Env.db_url_config(db_url)
-    conn = psycopg2.connect(dbname="postgres", user=cfg["USER"], host=cfg["HOST"], port=cfg.get("PORT") or 5432)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
-        if cur.fetchone() is None:
-            cur.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
-    conn.close()
 
 
 def _seed(n_items: int, n_employees: int) -> None:
@@ -237,7 +225,7 @@ def main() -> None:
     db_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     env = _environment(db_url)
     os.environ.update(env)
-    _ensure_database(db_url)
+    ensure_database(db_url)
     sys.path.insert(0, str(ROOT))
     import django
 

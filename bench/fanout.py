@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench._db import ensure_database
 from bench._proc import cpu_seconds, tree_cpu_seconds
 
 DB_NAME = "lb_bench_comms"
@@ -31,33 +32,13 @@ def _setup(redis_url: str):
     os.environ["REDIS_URL"] = redis_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
-    _create_database(base)
+    ensure_database(base)
     import django
 
     django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-
-
-def _create_database(url: str):
-    import environ
-    import psycopg2
-
-    cfg = environ.Env.db_url_config(url)
-    conn = psycopg2.connect(
-        dbname="postgres",
-        user=cfg["USER"],
-        password=cfg.get("PASSWORD") or None,
-        host=cfg["HOST"],
-        port=cfg["PORT"] or 5432,
-    )
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
-        if not cur.fetchone():
-            cur.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
-    conn.close()
 
 
 def _people(n: int) -> list[int]:

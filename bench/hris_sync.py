@@ -27,6 +27,7 @@ import resource
 import sys
 import time
 
+from bench._db import ensure_database
 from bench._proc import cpu_seconds
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/lb_bench_hris"
@@ -39,17 +40,7 @@ def _setup(db_url: str):
     os.environ["SECURE_SSL_REDIRECT"] = "false"
     os.environ["HRIS_API_THROTTLE_RATE"] = "1000/second"
     os.environ.pop("REDIS_URL", None)
-    import environ
-    import psycopg2
-
-    cfg = environ.Env.db_url_config(db_url)
-    conn = psycopg2.connect(dbname="postgres", user=cfg["USER"], host=cfg["HOST"], port=cfg.get("PORT") or 5432)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
-        if not cur.fetchone():
-            cur.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
-    conn.close()
+    ensure_database(db_url)
     import django
 
     django.setup()

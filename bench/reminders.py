@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench._db import ensure_database
+
 DB_NAME = "lb_bench_policy"
 
 
@@ -28,15 +30,7 @@ def _prepare_env(args) -> None:
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
     os.environ["TEST_WORKER_EMAIL_URL"] = "dummymail://"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import psycopg2
-
-    conn = psycopg2.connect(dbname="postgres", user="postgres", host="127.0.0.1")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [args.database])
-        if not cur.fetchone():
-            cur.execute(f'CREATE DATABASE "{args.database}"')
-    conn.close()
+    ensure_database(os.environ["DATABASE_URL"])
 
 
 def _employees(n: int) -> None:
