@@ -243,6 +243,19 @@ def _check_duplicates(section, rows, key, problems, normalise=lambda v: v):
             seen[norm] = index
 
 
+def _check_cycles(section, rows, field, above_in_db: dict, message, problems):
+    """A `field` (parent, manager) in the payload that closes a loop, over the payload and the
+    database together (`above_in_db`: key -> the key above it now; the payload's are added to it)."""
+    above = above_in_db
+    for _index, row in rows:
+        if field in row:
+            above[row["external_id"]] = row[field]
+    on_cycle = _cycle_nodes(above)
+    for index, row in rows:
+        if row["external_id"] in on_cycle and field in row:
+            problems.add(f"/{section}/{index}/{field}", "cycle", message)
+
+
 def _cycle_nodes(parent_of: dict) -> set:
     """Nodes on a cycle of the functional graph node -> parent, in O(n)."""
     state: dict = {}  # 1 = on the current walk, 2 = done
@@ -481,22 +494,22 @@ def hris_sync(*, payload, dry_run: bool | None = None) -> dict:
             )
 
     # --- cycles, over the payload and the database together ---------------------------------
-    parent_of = {ext: department_ext.get(parent_id) for ext, (_pk, _n, parent_id) in db_departments.items()}
-    for _index, row in departments:
-        if "parent" in row:
-            parent_of[row["external_id"]] = row["parent"]
-    on_cycle = _cycle_nodes(parent_of)
-    for index, row in departments:
-        if row["external_id"] in on_cycle and "parent" in row:
-            problems.add(f"/departments/{index}/parent", "cycle", _("This parent makes the department tree loop."))
-    manager_of = {key: employee_key.get(values[7]) for key, values in db_employees.items()}
-    for _index, row in employees:
-        if "manager" in row:
-            manager_of[row["external_id"]] = row["manager"]
-    on_cycle = _cycle_nodes(manager_of)
-    for index, row in employees:
-        if row["external_id"] in on_cycle and "manager" in row:
-            problems.add(f"/employees/{index}/manager", "cycle", _("This manager makes the manager chain loop."))
+    _check_cycles(
+        "departments",
+        departments,
+        "parent",
+        {ext: department_ext.get(parent_id) for ext, (_pk, _n, parent_id) in db_departments.items()},
+        _("This parent makes the department tree loop."),
+        problems,
+    )
+    _check_cycles(
+        "employees",
+        employees,
+        "manager",
+        {key: employee_key.get(values[7]) for key, values in db_employees.items()},
+        _("This manager makes the manager chain loop."),
+        problems,
+    )
 
     if problems.errors:
         problems.errors.sort(key=lambda e: _sort_key(e["path"]))
