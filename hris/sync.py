@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.models import MAX_FTE, Department, EducationLevel, Employee, JobGroup, Locale
+from people.services import department_tree_refresh
 from people.signals import RELEVANT_FIELDS, employees_changed
 
 LOCK_KEY = 0x4C424852  # "LBHR": one sync at a time
@@ -576,6 +577,9 @@ def _apply(
     if not dry_run:
         Department.objects.bulk_create(to_create, batch_size=BATCH)
         Department.objects.bulk_update(to_update, ["name", "parent_id", "updated_at"], batch_size=BATCH)
+        moved = [d.pk for d in to_update if d.parent_id != db_departments[d.external_id][2]]
+        if to_create or moved:
+            department_tree_refresh(under=[d.pk for d in to_create] + moved)
 
     # --- job groups --------------------------------------------------------------------------
     to_create, to_update, unchanged = [], [], 0

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Department, Employee, JobGroup
-from .services import employee_deactivate
+from .services import department_create, department_update, employee_deactivate
 
 
 @admin.register(Department)
@@ -10,6 +10,15 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["name", "parent", "external_id"]
     search_fields = ["name", "external_id"]
     autocomplete_fields = ["parent"]
+
+    def save_model(self, request, obj, form, change):
+        """Through the people services, which keep the tree's closure rows right."""
+        fields = {name: form.cleaned_data[name] for name in ("name", "parent", "external_id")}
+        if change:
+            department_update(department=obj, **fields)
+        else:
+            saved = department_create(**fields)
+            obj.pk = saved.pk
 
 
 @admin.register(JobGroup)

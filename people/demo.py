@@ -15,6 +15,7 @@ from django.db import transaction
 
 from .access import LD_STAFF_GROUP
 from .models import Department, Employee, JobGroup
+from .services import department_tree_refresh
 
 DEMO_PASSWORD = "leerborg-demo"  # noqa: S105 - the published demo password
 
@@ -202,6 +203,7 @@ def seed_people() -> list[DemoLogin]:
     departments: dict[str, Department] = {}
     for key, name, parent, _mix in DEPARTMENTS:
         departments[key] = _upsert(Department, key, name=name, parent=departments.get(parent))
+    department_tree_refresh()
 
     used_emails: set[str] = set()
     counter = iter(range(1000, 100000))

@@ -58,13 +58,42 @@ class Department(TimestampedModel):
             return
         if self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A department cannot be its own parent.")})
-        if self.pk and self.pk in department_ancestor_ids(self.parent_id):
+        # Below itself? One look at the closure table, however deep the tree.
+        if self.pk and DepartmentClosure.objects.filter(ancestor_id=self.pk, descendant_id=self.parent_id).exists():
             raise ValidationError(
                 {
                     "parent": _("%(parent)s lies below %(department)s; a department tree cannot loop.")
                     % {"parent": self.parent, "department": self}
                 }
             )
+
+
+class DepartmentClosure(models.Model):
+    """The department tree as a closure table: one row for every department and each department
+    above it (and itself, at depth 0). "Everyone in Sales and below" and "per department, its whole
+    subtree" become plain joins, one query however deep the tree. Kept right by the people services
+    on every tree change (people.services.department_tree_refresh); `manage.py people_check`
+    verifies it."""
+
+    ancestor = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="subtree_links")
+    descendant = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="ancestor_links")
+    depth = models.PositiveSmallIntegerField(help_text="Levels from the ancestor down to the descendant; 0 for itself.")
+
+    class Meta:
+        verbose_name = _("department subtree link")
+        verbose_name_plural = _("department subtree links")
+        constraints = [
+            models.UniqueConstraint(fields=["ancestor", "descendant"], name="department_closure_unique"),
+            models.CheckConstraint(
+                condition=models.Q(depth=0, ancestor=models.F("descendant"))
+                | (models.Q(depth__gt=0) & ~models.Q(ancestor=models.F("descendant"))),
+                name="department_closure_self_at_zero",
+            ),
+        ]
+        indexes = [models.Index(fields=["descendant", "ancestor"], name="department_closure_up")]
+
+    def __str__(self):
+        return f"{self.ancestor_id} > {self.descendant_id} ({self.depth})"
 
 
 class JobGroup(TimestampedModel):
@@ -207,7 +236,3 @@ def _chain_ids(model, field: str, start_id: int) -> list[int]:
 
 def employee_manager_chain_ids(manager_id: int) -> list[int]:
     return _chain_ids(Employee, "manager_id", manager_id)
-
-
-def department_ancestor_ids(department_id: int) -> list[int]:
-    return _chain_ids(Department, "parent_id", department_id)

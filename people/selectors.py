@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from .access import team_ids
-from .models import Department, Employee, JobGroup
+from .models import Department, DepartmentClosure, Employee, JobGroup
 
 
 class DepartmentTree:
@@ -21,7 +21,7 @@ class DepartmentTree:
 
     @classmethod
     def load(cls) -> "DepartmentTree":
-        return cls(dict(Department.objects.values_list("pk", "parent_id")))
+        return cls(dict(Department.objects.values_list("pk", "parent_id").order_by()))
 
     def subtree(self, department_id: int) -> set[int]:
         """The department and everything below it."""
@@ -63,10 +63,31 @@ class DepartmentTree:
             department_id = self.parents.get(department_id)
         return chain
 
+    def closure(self, under=None) -> set[tuple[int, int, int]]:
+        """The rows the closure table must hold, as (ancestor, descendant, depth): for every
+        department in the subtrees of `under` (default: all) itself and each department above it."""
+        if under is None:
+            descendants = set(self.parents)
+        else:
+            descendants = set().union(*(self.subtree(pk) for pk in under if pk in self.parents))
+        return {
+            (ancestor, descendant, depth)
+            for descendant in descendants
+            for depth, ancestor in enumerate(self.ancestors(descendant))
+        }
+
 
 def department_subtree_ids(department_id: int) -> set[int]:
-    """A department and everything below it, from one query over the (small) department table."""
-    return DepartmentTree.load().subtree(department_id)
+    """A department and everything below it, from one query on the closure table."""
+    return set(DepartmentClosure.objects.filter(ancestor_id=department_id).values_list("descendant_id", flat=True))
+
+
+def department_closure_problems() -> dict[str, list[tuple[int, int, int]]]:
+    """How the closure table differs from the department tree: rows `missing` and rows `extra`
+    (as ancestor, descendant, depth). Empty lists when it is right. Two queries."""
+    wanted = DepartmentTree.load().closure()
+    stored = set(DepartmentClosure.objects.values_list("ancestor_id", "descendant_id", "depth"))
+    return {"missing": sorted(wanted - stored), "extra": sorted(stored - wanted)}
 
 
 @dataclass

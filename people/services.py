@@ -1,10 +1,17 @@
 """Every write to departments, job groups and employees goes through here, validated the same way
 for forms, the admin, the API and imports."""
 
-from django.db import transaction
+from collections.abc import Iterable
 
-from .models import Department, Employee, JobGroup
+from django.db import connection, transaction
+
+from .models import Department, DepartmentClosure, Employee, JobGroup
+from .selectors import DepartmentTree
 from .signals import RELEVANT_FIELDS, employees_changed
+
+# Serialises changes to the department tree (pg_advisory_xact_lock key), so two transactions that
+# move departments cannot each write the closure rows from a tree without the other's move.
+TREE_LOCK_KEY = 0x1EE7_7BEE
 
 EMPLOYEE_FIELDS = (
     "user",
@@ -29,16 +36,55 @@ def _save(instance):
     return instance
 
 
+def _lock_tree():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TREE_LOCK_KEY])
+
+
+@transaction.atomic
+def department_tree_refresh(*, under: Iterable[int] | None = None) -> dict[str, int]:
+    """Bring the closure table in line with the department tree, for the subtrees of the given
+    departments (after they were created or moved) or for the whole tree. Writes only the rows
+    that differ; returns how many were added and removed. Every write path that creates or moves
+    departments calls it: the services below, the HRIS bulk sync (and so the CSV import), the
+    demo data. Deleting a department removes its rows by cascade."""
+    _lock_tree()
+    tree = DepartmentTree.load()
+    under = None if under is None else {pk for pk in under if pk is not None}
+    wanted = tree.closure(under)
+    stored_qs = DepartmentClosure.objects.all()
+    if under is not None:
+        stored_qs = stored_qs.filter(descendant_id__in={d for _a, d, _depth in wanted} | under)
+    rows = stored_qs.values_list("pk", "ancestor_id", "descendant_id", "depth")
+    stored = {(a, d, depth): pk for pk, a, d, depth in rows}
+    extra = [pk for row, pk in stored.items() if row not in wanted]
+    missing = wanted - stored.keys()
+    for start in range(0, len(extra), 2000):
+        DepartmentClosure.objects.filter(pk__in=extra[start : start + 2000]).delete()
+    DepartmentClosure.objects.bulk_create(
+        [DepartmentClosure(ancestor_id=a, descendant_id=d, depth=depth) for a, d, depth in missing], batch_size=2000
+    )
+    return {"added": len(missing), "removed": len(extra)}
+
+
 @transaction.atomic
 def department_create(*, name: str, parent: Department | None = None, external_id: str | None = None) -> Department:
-    return _save(Department(name=name, parent=parent, external_id=external_id or None))
+    department = _save(Department(name=name, parent=parent, external_id=external_id or None))
+    department_tree_refresh(under=[department.pk])
+    return department
 
 
 @transaction.atomic
 def department_update(*, department: Department, **fields) -> Department:
+    _lock_tree()  # before the loop check, so two moves cannot each pass it and make a loop together
+    stored_parent = Department.objects.filter(pk=department.pk).values_list("parent_id", flat=True).order_by().first()
     for name, value in fields.items():
         setattr(department, name, value)
-    return _save(department)
+    _save(department)
+    if department.parent_id != stored_parent:
+        department_tree_refresh(under=[department.pk])
+    return department
 
 
 @transaction.atomic

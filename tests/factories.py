@@ -19,11 +19,19 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
+    """Made through the people service, like every department, so the tree's closure rows exist."""
+
     class Meta:
         model = Department
 
     name = factory.Sequence(lambda n: f"Department {n}")
     external_id = factory.Sequence(lambda n: f"D{n:04d}")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from people.services import department_create
+
+        return department_create(**kwargs)
 
 
 class JobGroupFactory(factory.django.DjangoModelFactory):
