@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from rest_framework.permissions import BasePermission
 
+from .audience import TEAM_SQL
 from .models import Employee
 
 LD_STAFF_GROUP = "L&D staff"
@@ -122,6 +123,12 @@ def _admin_access(roles: Roles) -> bool:
     return roles.is_ld_staff
 
 
+@rule("people.audience")
+def _people_audience(roles: Roles) -> bool:
+    # Whoever builds audiences in forms (L&D staff) sees how many people one reaches.
+    return roles.is_ld_staff
+
+
 @rule("team.view")
 def _team_view(roles: Roles) -> bool:
     return roles.is_manager or roles.is_ld_staff
@@ -133,16 +140,6 @@ def _profile_view_own(roles: Roles) -> bool:
 
 
 # --- relations -------------------------------------------------------------------------------
-
-
-TEAM_SQL = """
-    WITH RECURSIVE team(id) AS (
-        SELECT id FROM people_employee WHERE manager_id = %s
-        UNION
-        SELECT e.id FROM people_employee e JOIN team ON e.manager_id = team.id
-    )
-    SELECT id FROM team
-"""
 
 
 def team_ids(manager: Employee) -> set[int]:

@@ -6,7 +6,64 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .access import roles_of
-from .models import Employee
+from .audience import ALL_KINDS, Audience, AudienceKind, AudienceModel, audience_label, audience_problems
+from .models import Department, Employee, JobGroup
+
+
+class AudienceSerializer(serializers.Serializer):
+    """Who something applies to, read and written the same way by every API (one OpenAPI
+    component, `Audience`). On a model field: `audience = AudienceSerializer(kinds=Model.audience_kinds)`;
+    validated data holds a `people.audience.Audience`. Ids that do not exist, a kind that is not
+    offered, a missing or inactive part: field errors under `audience`, nothing saved."""
+
+    kind = serializers.ChoiceField(choices=AudienceKind.choices, help_text="Which people: see the enum.")
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="For `department` and `department_job_group`: the department; its sub-departments are included.",
+    )
+    job_group = serializers.PrimaryKeyRelatedField(
+        queryset=JobGroup.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="For `job_group` and `department_job_group`: the job group.",
+    )
+    manager = serializers.PrimaryKeyRelatedField(
+        queryset=Employee.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="For `team`: the manager (an active employee) whose direct and indirect reports it is.",
+    )
+    label = serializers.CharField(read_only=True, help_text="The audience in words, in the caller's language.")
+
+    def __init__(self, *args, kinds=ALL_KINDS, **kwargs):
+        self.kinds = tuple(kinds)
+        super().__init__(*args, **kwargs)
+
+    def get_attribute(self, instance):
+        # On an AudienceModel read the instance itself, so the label uses its (selected) related rows.
+        return instance if isinstance(instance, AudienceModel) else super().get_attribute(instance)
+
+    def to_representation(self, instance):
+        if isinstance(instance, AudienceModel):
+            audience, label = instance.audience, instance.audience_label
+        else:
+            audience, label = instance, audience_label(instance)
+        return {
+            "kind": audience.kind,
+            "department": audience.department_id,
+            "job_group": audience.job_group_id,
+            "manager": audience.manager_id,
+            "label": label,
+        }
+
+    def validate(self, attrs):
+        parts = {part: attrs.get(part) for part in ("department", "job_group", "manager")}
+        problems = audience_problems(attrs["kind"], kinds=self.kinds, **parts)
+        if problems:
+            raise serializers.ValidationError({part: [message] for part, message in problems.items()})
+        return Audience.of(attrs["kind"], **parts)
 
 
 class MeSerializer(serializers.ModelSerializer):

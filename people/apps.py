@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PeopleConfig(AppConfig):
     name = "people"
     verbose_name = _("People")
+
+    def ready(self):
+        from django.core import checks
+
+        from .audience import check_audience_models
+
+        checks.register(check_audience_models, checks.Tags.models)

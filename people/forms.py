@@ -1,9 +1,15 @@
 """Forms for the people pages. Validation lives in the model and the services; forms show it."""
 
+import json
+
 from django import forms
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .audience import ALL_KINDS, NEEDS, UNSET, Audience, AudienceKind, audience_problems, audience_size, manages_someone
 from .models import Department, EducationLevel, Employee, JobGroup
+from .selectors import DepartmentTree
 
 
 class DirectoryFilterForm(forms.Form):
@@ -61,3 +67,173 @@ class EmployeeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["manager"].queryset = Employee.objects.filter(active=True).order_by("last_name", "first_name")
+
+
+# --- the audience: one field for every form that asks "who does this apply to" ----------------------
+
+
+class _LazyChoices:
+    """Choices read from the database when the widget renders, not when the form is built."""
+
+    def __init__(self, load):
+        self.load = load
+
+    def __iter__(self):
+        yield from self.load()
+
+
+def _department_choices():
+    names = dict(Department.objects.values_list("pk", "name"))
+    tree = DepartmentTree(dict(Department.objects.values_list("pk", "parent_id")))
+    yield "", _("Choose a department")
+    for pk, depth in tree.display_order(lambda pk: names[pk].lower()):
+        yield pk, "\u2003" * depth + names[pk]  # em spaces: the tree shows, a screen reader reads the name
+
+
+def _job_group_choices():
+    yield "", _("Choose a job group")
+    yield from JobGroup.objects.order_by("name").values_list("pk", "name")
+
+
+def _manager_choices(current=None):
+    yield "", _("Choose a manager")
+    managers = Employee.objects.filter(Q(manages_someone(), active=True) | Q(pk=current or 0)).order_by(
+        "last_name", "first_name", "pk"
+    )
+    for pk, first, last in managers.values_list("pk", "first_name", "last_name"):
+        yield pk, f"{first} {last}".strip()
+
+
+class AudienceWidget(forms.MultiWidget):
+    """Kind, then only the parts that kind needs (the department from the tree, the job group from
+    a list, the manager from the managers), and how many people it reaches. When the kind or a
+    part changes, htmx fetches the widget again from `people:audience_field`, which shows the
+    parts of the new kind and the new count."""
+
+    template_name = "people/widgets/audience.html"
+
+    def __init__(self, attrs=None, *, kinds=None, optional=False):
+        self.kinds = tuple(kinds or ALL_KINDS)
+        self.optional = optional
+        kind_choices = [(k, label) for k, label in AudienceKind.choices if k in self.kinds]
+        if optional:
+            kind_choices.insert(0, ("", _("Not chosen yet")))
+        widgets = {
+            "kind": forms.Select(choices=kind_choices, attrs={"class": "form-select"}),
+            "department": forms.Select(choices=_LazyChoices(_department_choices), attrs={"class": "form-select"}),
+            "job_group": forms.Select(choices=_LazyChoices(_job_group_choices), attrs={"class": "form-select"}),
+            "manager": forms.Select(attrs={"class": "form-select"}),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if value is None:
+            return [None, None, None, None]
+        return [value.kind, value.department_id, value.job_group_id, value.manager_id]
+
+    def get_context(self, name, value, attrs):
+        values = value if isinstance(value, list | tuple) else self.decompress(value)
+        kind = values[0] or ("" if self.optional else self.kinds[0])
+        needs = NEEDS.get(kind, frozenset())
+        self.widgets[3].choices = _LazyChoices(lambda: _manager_choices(_as_int(values[3])))
+        context = super().get_context(name, [kind, *values[1:]], attrs)
+        labels = {
+            "kind": _("Who"),
+            "department": _("Department"),
+            "job_group": _("Job group"),
+            "manager": _("Manager"),
+        }
+        parts = []
+        keys = ("kind", "department", "job_group", "manager")
+        for key, subwidget in zip(keys, context["widget"]["subwidgets"], strict=True):
+            if key == "kind" or key in needs:
+                parts.append({"key": key, "label": labels[key], "widget": subwidget})
+        ids = dict(zip(keys[1:], (_as_int(v) for v in values[1:]), strict=True))
+        reach = None
+        if kind in NEEDS and all(ids[part] for part in needs):
+            reach = audience_size(Audience.of(kind, **ids))
+        vals = {"name": name, "kinds": ",".join(self.kinds), "optional": int(self.optional), "id": attrs.get("id", "")}
+        context["audience"] = {
+            "parts": parts,
+            "reach": reach,
+            "url": reverse("people:audience_field"),
+            "vals": json.dumps(vals),
+        }
+        return context
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class AudienceField(forms.MultiValueField):
+    """ "Who does this apply to", the same in every form: cleans to a `people.audience.Audience`
+    (validated by `audience_problems`, the rule the model and the API use too). Render it with
+    `{{ form.audience.as_field_group }}`. `kinds` narrows the kinds offered; `optional` allows
+    "not chosen yet" (an Audience of kind "")."""
+
+    template_name = "people/audience_field.html"
+
+    def __init__(self, *, kinds=None, optional: bool = False, **kwargs):
+        self.kinds = tuple(kinds or ALL_KINDS)
+        self.optional = optional
+        fields = (
+            forms.CharField(required=False),
+            forms.ModelChoiceField(queryset=Department.objects.all(), required=False),
+            forms.ModelChoiceField(queryset=JobGroup.objects.all(), required=False),
+            forms.ModelChoiceField(queryset=Employee.objects.all(), required=False),
+        )
+        kwargs.setdefault("label", _("Who it applies to"))
+        super().__init__(
+            fields,
+            widget=AudienceWidget(kinds=self.kinds, optional=optional),
+            require_all_fields=False,
+            required=False,
+            **kwargs,
+        )
+
+    def compress(self, data_list):
+        kind, department, job_group, manager = (list(data_list) + [None] * 4)[:4]
+        problems = audience_problems(
+            kind or UNSET,
+            department=department,
+            job_group=job_group,
+            manager=manager,
+            kinds=self.kinds,
+            optional=self.optional,
+        )
+        if problems:
+            raise forms.ValidationError(list(problems.values()), code="audience")
+        return Audience.of(kind or UNSET, department=department, job_group=job_group, manager=manager)
+
+
+class AudienceModelFormMixin:
+    """For a ModelForm of an AudienceModel: an `audience` field instead of the four model fields,
+    showing the instance's audience and setting it before the model validates."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        model = self._meta.model
+        self.fields["audience"] = AudienceField(kinds=model.audience_kinds, optional=model.audience_optional)
+        self.initial.setdefault("audience", self.instance.audience)
+
+    def clean(self):
+        data = super().clean()
+        if "audience" in data:
+            self.instance.audience = data["audience"]
+        return data
+
+
+def add_service_errors(form, exc) -> None:
+    """Show a service's ValidationError on the form: each field's errors on that field (the four
+    audience model fields on the `audience` field), the rest above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for name, errors in exc.message_dict.items():
+        if name.startswith("audience_") and "audience" in form.fields:
+            name = "audience"
+        form.add_error(name if name in form.fields else None, errors)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("me/", views.profile, name="profile"),
     path("<int:pk>/", views.employee_detail, name="employee_detail"),
     path("<int:pk>/edit/", views.employee_edit, name="employee_edit"),
+    path("audience/", views.audience_field, name="audience_field"),
 ]

@@ -1,17 +1,19 @@
 """People pages: the home page per role, the directory, an employee's page, the language switch."""
 
 import csv
+import re
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from .access import access_employee, capability_required, has_capability, roles_of
-from .forms import DirectoryFilterForm, EmployeeForm
+from .audience import ALL_KINDS
+from .forms import AudienceField, DirectoryFilterForm, EmployeeForm
 from .models import Employee, Locale
 from .registry import registry
 from .selectors import department_tree_with_headcounts, employee_directory, job_groups_with_headcounts, team_of
@@ -137,3 +139,20 @@ def profile(request):
     if employee is None:
         return redirect("home")
     return redirect("people:employee_detail", pk=employee.pk)
+
+
+FIELD_NAME = re.compile(r"^[A-Za-z_][\w-]{0,99}$")
+
+
+@capability_required("people.audience")
+def audience_field(request):
+    """The audience widget again, for htmx: the parts the chosen kind needs and how many people
+    it reaches now (a constant number of queries)."""
+    name = request.GET.get("name", "audience")
+    element_id = request.GET.get("id") or f"id_{name}"
+    if not FIELD_NAME.match(name) or not FIELD_NAME.match(element_id):
+        return HttpResponseBadRequest(_("Unknown field."))
+    kinds = [kind for kind in request.GET.get("kinds", "").split(",") if kind in ALL_KINDS] or ALL_KINDS
+    field = AudienceField(kinds=kinds, optional=request.GET.get("optional") == "1")
+    value = field.widget.value_from_datadict(request.GET, {}, name)
+    return HttpResponse(field.widget.render(name, value, attrs={"id": element_id}))

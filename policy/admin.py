@@ -1,12 +1,15 @@
 from django.contrib import admin
 
+from people.audience import AUDIENCE_RELATED
+
 from .models import Attendance, LearningMoment, LearningTimePolicy, OccurrenceOverride, ReminderRun
 
 
 @admin.register(LearningMoment)
 class LearningMomentAdmin(admin.ModelAdmin):
-    list_display = ["title", "scope_kind", "rrule", "start_time", "timezone", "ends_on", "active"]
-    list_filter = ["scope_kind", "active"]
+    list_display = ["title", "audience_label", "rrule", "start_time", "timezone", "ends_on", "active"]
+    list_filter = ["audience_kind", "active"]
+    list_select_related = AUDIENCE_RELATED
     search_fields = ["title"]
 
 
@@ -17,7 +20,8 @@ class OccurrenceOverrideAdmin(admin.ModelAdmin):
 
 @admin.register(LearningTimePolicy)
 class LearningTimePolicyAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "scope_kind", "hours_per_fte", "period"]
+    list_display = ["__str__", "audience_kind", "hours_per_fte", "period"]
+    list_select_related = AUDIENCE_RELATED
 
 
 @admin.register(Attendance)

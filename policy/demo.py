@@ -7,9 +7,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from people.audience import Audience, AudienceKind
 from people.models import Department, Employee
 
-from .models import Attendance, LearningMoment, LearningTimePolicy, ScopeKind
+from .models import Attendance, LearningMoment, LearningTimePolicy
 from .recurrence import occurrences
 
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR"]
@@ -41,8 +42,7 @@ def seed_moments() -> None:
             title=f"Learning half hour: {department.name}",
             defaults={
                 "description": "Half an hour a week to work on your own learning goal, together.",
-                "scope_kind": ScopeKind.DEPARTMENT,
-                "department": department,
+                "audience": Audience.of(AudienceKind.DEPARTMENT, department=department),
                 "rrule": f"FREQ=WEEKLY;BYDAY={WEEKDAYS[i % 5]}",
                 "starts_on": start,
                 "start_time": time(15, 0) if i % 2 else time(9, 0),
@@ -52,12 +52,14 @@ def seed_moments() -> None:
             },
         )
     LearningTimePolicy.objects.get_or_create(
-        scope_kind=ScopeKind.EVERYONE, defaults={"hours_per_fte": Decimal("40"), "period": "year"}
+        audience_kind=AudienceKind.EVERYONE, defaults={"hours_per_fte": Decimal("40"), "period": "year"}
     )
     now = timezone.now()
-    for moment in LearningMoment.objects.filter(scope_kind=ScopeKind.DEPARTMENT).order_by("pk"):
+    for moment in LearningMoment.objects.filter(audience_kind=AudienceKind.DEPARTMENT).order_by("pk"):
         past = [o for o in occurrences(moment, now - timedelta(days=28), now) if o.end <= now]
-        people = list(Employee.objects.filter(active=True, department_id=moment.department_id).order_by("pk")[:40])
+        people = list(
+            Employee.objects.filter(active=True, department_id=moment.audience_department_id).order_by("pk")[:40]
+        )
         rows = [
             Attendance(moment=moment, occurrence_start=o.original_start, employee=p, minutes=moment.duration_minutes)
             for n, o in enumerate(past)

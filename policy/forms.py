@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from people.forms import AudienceModelFormMixin
 from people.models import Employee
 
 from .models import MOMENT_FIELDS, LearningMoment, LearningTimePolicy, timezone_choices
@@ -31,7 +32,7 @@ class CommaIntegersField(forms.CharField):
         return value
 
 
-class MomentForm(forms.ModelForm):
+class MomentForm(AudienceModelFormMixin, forms.ModelForm):
     timezone = forms.ChoiceField(label=_("time zone"), choices=timezone_choices)
     online_url = forms.URLField(label=_("online link"), required=False, assume_scheme="https")
     reminder_offsets = CommaIntegersField(
@@ -45,7 +46,7 @@ class MomentForm(forms.ModelForm):
 
     class Meta:
         model = LearningMoment
-        fields = list(MOMENT_FIELDS)
+        fields = [name for name in MOMENT_FIELDS if name != "audience"]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -58,10 +59,10 @@ class MomentForm(forms.ModelForm):
         self.fields["host"].queryset = Employee.objects.filter(active=True).order_by("last_name", "first_name")
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(AudienceModelFormMixin, forms.ModelForm):
     class Meta:
         model = LearningTimePolicy
-        fields = ["scope_kind", "department", "job_group", "hours_per_fte", "period"]
+        fields = ["hours_per_fte", "period"]
 
 
 class OccurrenceForm(forms.Form):

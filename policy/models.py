@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from people.models import Department, Employee, JobGroup, TimestampedModel
+from people.audience import AudienceKind, AudienceModel, audience_check
+from people.models import Employee, TimestampedModel
 
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 DEFAULT_REMINDER_OFFSETS = [1440, 15]  # minutes before the start: a day, and a quarter of an hour
@@ -25,66 +26,17 @@ def timezone_choices():
     return [(name, name) for name in sorted(available_timezones())]
 
 
-class ScopeKind(models.TextChoices):
-    EVERYONE = "everyone", _("Everyone")
-    DEPARTMENT = "department", _("A department and everything below it")
-    JOB_GROUP = "job_group", _("A job group")
-
-
-class ScopedModel(TimestampedModel):
-    """A scope: everyone, a department subtree or a job group (exactly one target, or none)."""
-
-    scope_kind = models.CharField(_("scope"), max_length=16, choices=ScopeKind.choices, default=ScopeKind.EVERYONE)
-    department = models.ForeignKey(
-        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    job_group = models.ForeignKey(
-        JobGroup, verbose_name=_("job group"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        abstract = True
-
-    @staticmethod
-    def scope_check(name: str) -> models.CheckConstraint:
-        return models.CheckConstraint(
-            condition=(
-                Q(scope_kind="everyone", department__isnull=True, job_group__isnull=True)
-                | Q(scope_kind="department", department__isnull=False, job_group__isnull=True)
-                | Q(scope_kind="job_group", department__isnull=True, job_group__isnull=False)
-            ),
-            name=name,
-            violation_error_message=_("Choose the department or job group that matches the scope, and only that."),
-        )
-
-    def clean(self):
-        super().clean()
-        if self.scope_kind == ScopeKind.DEPARTMENT and not self.department_id:
-            raise ValidationError({"department": _("Choose the department.")})
-        if self.scope_kind == ScopeKind.JOB_GROUP and not self.job_group_id:
-            raise ValidationError({"job_group": _("Choose the job group.")})
-        if self.scope_kind != ScopeKind.DEPARTMENT:
-            self.department = None
-        if self.scope_kind != ScopeKind.JOB_GROUP:
-            self.job_group = None
-
-    @property
-    def scope_label(self) -> str:
-        if self.scope_kind == ScopeKind.DEPARTMENT:
-            return str(self.department)
-        if self.scope_kind == ScopeKind.JOB_GROUP:
-            return str(self.job_group)
-        return str(_("Everyone"))
-
-
 class PolicyPeriod(models.TextChoices):
     MONTH = "month", _("Month")
     QUARTER = "quarter", _("Quarter")
     YEAR = "year", _("Year")
 
 
-class LearningTimePolicy(ScopedModel):
-    """Hours of learning per FTE per period for a scope; for an employee the most specific wins."""
+class LearningTimePolicy(AudienceModel, TimestampedModel):
+    """Hours of learning per FTE per period for an audience; for an employee the most specific wins
+    (a job group's, else the nearest department's, else everyone's)."""
+
+    audience_kinds = (AudienceKind.EVERYONE, AudienceKind.DEPARTMENT, AudienceKind.JOB_GROUP)
 
     hours_per_fte = models.DecimalField(
         _("hours per FTE"),
@@ -97,39 +49,37 @@ class LearningTimePolicy(ScopedModel):
     class Meta:
         verbose_name = _("learning-time policy")
         verbose_name_plural = _("learning-time policies")
-        ordering = ["scope_kind", "pk"]
+        ordering = ["audience_kind", "pk"]
         constraints = [
-            ScopedModel.scope_check("policy_scope_consistent"),
+            audience_check(),
             models.CheckConstraint(condition=Q(hours_per_fte__gt=0), name="policy_hours_positive"),
             models.UniqueConstraint(
-                fields=["scope_kind"],
-                condition=Q(scope_kind="everyone"),
+                fields=["audience_kind"],
+                condition=Q(audience_kind="everyone"),
                 name="policy_one_for_everyone",
                 violation_error_message=_("There is already a policy for everyone."),
             ),
             models.UniqueConstraint(
-                fields=["department"],
+                fields=["audience_department"],
                 name="policy_one_per_department",
                 violation_error_message=_("There is already a policy for this department."),
             ),
             models.UniqueConstraint(
-                fields=["job_group"],
+                fields=["audience_job_group"],
                 name="policy_one_per_job_group",
                 violation_error_message=_("There is already a policy for this job group."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.scope_label}: {self.hours_per_fte} / {self.get_period_display()}"
+        return f"{self.audience_label}: {self.hours_per_fte} / {self.get_period_display()}"
 
 
 # What L&D staff edit on a learning moment: the form shows these and the services accept these.
 MOMENT_FIELDS = (
     "title",
     "description",
-    "scope_kind",
-    "department",
-    "job_group",
+    "audience",
     "rrule",
     "starts_on",
     "start_time",
@@ -146,7 +96,7 @@ MOMENT_FIELDS = (
 )
 
 
-class LearningMoment(ScopedModel):
+class LearningMoment(AudienceModel, TimestampedModel):
     """A recurring slot. `rrule` is an RFC 5545 RRULE body (no DTSTART/UNTIL/COUNT: the start is
     `starts_on` + `start_time` in `timezone`, the end is `ends_on`), expanded in local wall time."""
 
@@ -183,7 +133,7 @@ class LearningMoment(ScopedModel):
         verbose_name_plural = _("learning moments")
         ordering = ["title", "pk"]
         constraints = [
-            ScopedModel.scope_check("moment_scope_consistent"),
+            audience_check(),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="moment_ends_after_start",

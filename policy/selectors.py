@@ -6,66 +6,43 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Sum
 from django.utils import timezone
 
+from people.audience import (
+    AUDIENCE_RELATED,
+    AudienceKind,
+    AudienceMatcher,
+    audience_contains,
+    audiences_containing,
+    employees_in,
+)
 from people.models import Employee
 from people.registry import registry
-from people.selectors import DepartmentTree
 
-from .models import (
-    Attendance,
-    LearningMoment,
-    LearningTimePolicy,
-    MomentMute,
-    OccurrenceOverride,
-    PolicyPeriod,
-    ScopeKind,
-)
+from .models import Attendance, LearningMoment, LearningTimePolicy, MomentMute, OccurrenceOverride, PolicyPeriod
 from .recurrence import next_occurrence, occurrences
 
 
-def scope_employees(scoped):
-    """Active employees in a moment's or policy's scope, resolved now (the org chart may have changed)."""
-    qs = Employee.objects.filter(active=True)
-    if scoped.scope_kind == ScopeKind.DEPARTMENT:
-        return qs.filter(department_id__in=DepartmentTree.load().subtree(scoped.department_id))
-    if scoped.scope_kind == ScopeKind.JOB_GROUP:
-        return qs.filter(job_group_id=scoped.job_group_id)
-    return qs
-
-
 def reminder_recipient_ids(moment) -> list[int]:
-    """Who gets a reminder now: the scope as it is at sending time, minus those who muted it."""
+    """Who gets a reminder now: the audience as it is at sending time, minus those who muted it."""
     muted = MomentMute.objects.filter(moment=moment).values("employee_id")
-    return list(scope_employees(moment).exclude(pk__in=muted).order_by("pk").values_list("pk", flat=True))
-
-
-def _scope_q(employee: Employee, tree: DepartmentTree) -> Q:
-    return (
-        Q(scope_kind=ScopeKind.EVERYONE)
-        | Q(scope_kind=ScopeKind.DEPARTMENT, department_id__in=tree.ancestors(employee.department_id))
-        | Q(scope_kind=ScopeKind.JOB_GROUP, job_group_id=employee.job_group_id)
-    )
+    return list(employees_in(moment.audience).exclude(pk__in=muted).order_by("pk").values_list("pk", flat=True))
 
 
 def _with_overrides(qs):
-    return qs.select_related("host", "department", "job_group").prefetch_related(
+    return qs.select_related("host", *AUDIENCE_RELATED).prefetch_related(
         Prefetch("overrides", queryset=OccurrenceOverride.objects.order_by("original_start"))
     )
 
 
 def moments_for_employee(*, employee: Employee):
-    """Active moments whose scope includes the employee (two queries with the overrides)."""
-    return _with_overrides(LearningMoment.objects.filter(_scope_q(employee, DepartmentTree.load()), active=True))
+    """Active moments whose audience includes the employee (two queries with the overrides)."""
+    return _with_overrides(audiences_containing(LearningMoment.objects.filter(active=True), employee))
 
 
 def moment_in_scope(*, moment: LearningMoment, employee: Employee) -> bool:
-    if moment.scope_kind == ScopeKind.EVERYONE:
-        return True
-    if moment.scope_kind == ScopeKind.JOB_GROUP:
-        return moment.job_group_id == employee.job_group_id
-    return moment.department_id in DepartmentTree.load().ancestors(employee.department_id)
+    return audience_contains(moment.audience, employee)
 
 
 def moments_all():
@@ -129,18 +106,23 @@ def _aware(day: date) -> datetime:
     return datetime.combine(day, time.min).replace(tzinfo=ZoneInfo(settings.TIME_ZONE)).astimezone(UTC)
 
 
-def policy_for(
-    employee: Employee, policies: list[LearningTimePolicy], tree: DepartmentTree
-) -> LearningTimePolicy | None:
-    """The most specific policy: a job group's, else the nearest department's, else everyone's."""
-    for p in policies:
-        if p.scope_kind == ScopeKind.JOB_GROUP and p.job_group_id == employee.job_group_id:
-            return p
-    by_department = {p.department_id: p for p in policies if p.scope_kind == ScopeKind.DEPARTMENT}
-    for department_id in tree.ancestors(employee.department_id):
-        if department_id in by_department:
-            return by_department[department_id]
-    return next((p for p in policies if p.scope_kind == ScopeKind.EVERYONE), None)
+# For an employee the most specific learning-time policy counts: a job group's, else the nearest
+# department's (fewest levels up), else everyone's.
+SPECIFICITY = {AudienceKind.JOB_GROUP: 2, AudienceKind.DEPARTMENT: 1, AudienceKind.EVERYONE: 0}
+
+
+def policy_for(employee, policies: list[LearningTimePolicy], matcher: AudienceMatcher) -> LearningTimePolicy | None:
+    """The most specific of `policies` whose audience includes the employee (in memory)."""
+    best, best_rank = None, None
+    for policy in policies:
+        audience = policy.audience
+        if not matcher.contains(audience, employee, include_inactive=True):
+            continue
+        nearness = -(matcher.distance(audience, employee) or 0)
+        rank = (SPECIFICITY.get(audience.kind, -1), nearness, -policy.pk)
+        if best_rank is None or rank > best_rank:
+            best, best_rank = policy, rank
+    return best
 
 
 def learning_hours(employee_ids, start: datetime, end: datetime) -> dict[int, Decimal]:
@@ -184,8 +166,8 @@ def hours_overview(employees, *, today: date | None = None) -> list[HoursRow]:
     today = today or timezone.localdate()
     employees = list(employees)
     policies = list(LearningTimePolicy.objects.all())
-    tree = DepartmentTree.load()
-    chosen = {e.pk: policy_for(e, policies, tree) for e in employees}
+    matcher = AudienceMatcher([p.audience for p in policies], employees)
+    chosen = {e.pk: policy_for(e, policies, matcher) for e in employees}
     rows = []
     by_period: dict[tuple[date, date], list[int]] = {}
     for e in employees:
@@ -205,10 +187,10 @@ def hours_overview(employees, *, today: date | None = None) -> list[HoursRow]:
 def hours_per_scope(*, today: date | None = None) -> list[dict]:
     """For L&D: per policy, the people it governs, their target and hours in total."""
     today = today or timezone.localdate()
-    employees = list(Employee.objects.filter(active=True).only("pk", "fte", "department_id", "job_group_id"))
+    employees = list(Employee.objects.filter(active=True).only("pk", "fte", "department_id", "job_group_id", "active"))
     rows = hours_overview(employees, today=today)
     totals: dict[int | None, dict] = {}
-    policies = {p.pk: p for p in LearningTimePolicy.objects.select_related("department", "job_group")}
+    policies = {p.pk: p for p in LearningTimePolicy.objects.select_related(*AUDIENCE_RELATED)}
     for row in rows:
         key = row.policy.pk if row.policy else None
         entry = totals.setdefault(

@@ -203,7 +203,7 @@ def calendar_feed_reset(*, employee: Employee) -> CalendarFeed:
     return feed
 
 
-POLICY_FIELDS = ("scope_kind", "department", "job_group", "hours_per_fte", "period")
+POLICY_FIELDS = ("audience", "hours_per_fte", "period")
 
 
 def _policy_save(policy: LearningTimePolicy) -> LearningTimePolicy:

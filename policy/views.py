@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from people.access import capability_required, has_capability, roles_of, team_ids
+from people.audience import AUDIENCE_RELATED
+from people.forms import add_service_errors
 from people.models import Employee
 
 from . import services
 from .forms import MomentForm, OccurrenceForm, PolicyForm
 from .ical import calendar_for
-from .models import CalendarFeed, LearningMoment, LearningTimePolicy, MomentMute
+from .models import MOMENT_FIELDS, CalendarFeed, LearningMoment, LearningTimePolicy, MomentMute
 from .recurrence import parse_key
 from .selectors import (
     hours_overview,
@@ -178,7 +180,7 @@ def team_hours(request):
 def manage(request):
     context = {
         "moments": moments_all().order_by("title"),
-        "policies": LearningTimePolicy.objects.select_related("department", "job_group").order_by("scope_kind", "pk"),
+        "policies": LearningTimePolicy.objects.select_related(*AUDIENCE_RELATED).order_by("audience_kind", "pk"),
         "scopes": hours_per_scope(),
     }
     return render(request, "policy/manage.html", context)
@@ -187,15 +189,14 @@ def manage(request):
 def _moment_form(request, moment=None):
     form = MomentForm(request.POST or None, instance=moment)
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        data = {name: form.cleaned_data[name] for name in MOMENT_FIELDS}
         try:
             if moment is None:
                 moment = services.moment_create(by=roles_of(request.user).employee, **data)
             else:
                 moment = services.moment_update(moment=moment, **data)
         except ValidationError as e:
-            for field, errors in e.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, e)
         else:
             messages.success(request, _("%(title)s has been saved.") % {"title": moment.title})
             return redirect("policy:occurrences", pk=moment.pk)
@@ -254,15 +255,14 @@ def occurrences(request, pk):
 def _policy_form(request, policy=None):
     form = PolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        data = {name: form.cleaned_data[name] for name in services.POLICY_FIELDS}
         try:
             if policy is None:
                 services.policy_create(**data)
             else:
                 services.policy_update(policy=policy, **data)
         except ValidationError as e:
-            for field, errors in e.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, e)
         else:
             messages.success(request, _("The learning-time policy has been saved."))
             return redirect("policy:manage")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from catalog.models import Status
 from catalog.selectors import completed_learning_hours
 from catalog.services import enrolment_complete
+from people.audience import EVERYONE
 from people.registry import registry
 from policy.selectors import hours_overview
 from policy.services import policy_create
@@ -22,7 +23,7 @@ from tests.factories import EmployeeFactory
 
 @pytest.fixture
 def yearly_policy(db):
-    return policy_create(scope_kind="everyone", hours_per_fte=Decimal("40"), period="year")
+    return policy_create(audience=EVERYONE, hours_per_fte=Decimal("40"), period="year")
 
 
 def _completed(employee, hours, when=None, **fields):

@@ -26,8 +26,8 @@ START = datetime(2026, 1, 13, 8, tzinfo=UTC)  # the second Tuesday of the moment
 def _form_data(org, ids):
     return {
         "title": "Friday learning",
-        "scope_kind": "department",
-        "department": org["service"].pk,
+        "audience_kind": "department",
+        "audience_department": org["service"].pk,
         "rrule": "FREQ=WEEKLY;BYDAY=FR",
         "starts_on": "2026-01-02",
         "start_time": "15:00",

@@ -4,6 +4,7 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
+from people.audience import Audience
 from tests.access import Row, only_hr, same
 
 
@@ -15,8 +16,7 @@ def _moment(p):
     found = LearningMoment.objects.filter(title="Matrix moment").first()
     return found or moment_create(
         title="Matrix moment",
-        scope_kind="department",
-        department=p.employee.department,
+        audience=Audience.of("department", department=p.employee.department),
         rrule="FREQ=DAILY",
         starts_on=timezone.localdate() - timedelta(days=7),
         start_time=time(0, 0),

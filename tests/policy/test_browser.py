@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from people.audience import EVERYONE, Audience
 from tests.conftest import axe_violations, session_cookie, violation_summary
 
 pytestmark = [pytest.mark.browser]
@@ -12,8 +13,10 @@ pytestmark = [pytest.mark.browser]
 def test_moment_pages_have_no_axe_violations(browser, live_server, personas, org, make_moment):
     from policy.services import policy_create
 
-    moment = make_moment(scope_kind="department", department=org["service"], online_url="https://meet.example.test/x")
-    policy_create(scope_kind="everyone", hours_per_fte=40, period="year")
+    moment = make_moment(
+        audience=Audience.of("department", department=org["service"]), online_url="https://meet.example.test/x"
+    )
+    policy_create(audience=EVERYONE, hours_per_fte=40, period="year")
     pages = [
         (personas.employee, reverse("policy:my_moments")),
         (personas.employee, reverse("policy:moment_detail", kwargs={"pk": moment.pk})),

@@ -16,7 +16,7 @@ def test_demo_moments_are_complete_and_idempotent(db):
     seed_moments()
     assert (LearningMoment.objects.count(), Attendance.objects.count(), LearningTimePolicy.objects.count()) == counts
     departments = Department.objects.exclude(parent__isnull=True).count()
-    weekly = LearningMoment.objects.filter(scope_kind="department", rrule__startswith="FREQ=WEEKLY")
+    weekly = LearningMoment.objects.filter(audience_kind="department", rrule__startswith="FREQ=WEEKLY")
     assert weekly.count() == departments
-    assert LearningMoment.objects.filter(scope_kind="everyone", rrule__startswith="FREQ=MONTHLY").count() == 1
+    assert LearningMoment.objects.filter(audience_kind="everyone", rrule__startswith="FREQ=MONTHLY").count() == 1
     assert counts[1] > 0

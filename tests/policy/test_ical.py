@@ -10,6 +10,7 @@ from dateutil.rrule import rrulestr
 from django.urls import reverse
 from icalendar import Calendar
 
+from people.audience import Audience
 from policy.recurrence import occurrences
 from policy.services import calendar_feed_get, calendar_feed_reset, moment_end, occurrence_cancel, occurrence_move
 
@@ -84,8 +85,7 @@ def scheduled(make_moment, org):
         rrule="FREQ=MONTHLY;BYDAY=1MO",
         start_time=time(12, 0),
         duration_minutes=60,
-        scope_kind="department",
-        department=org["service"],
+        audience=Audience.of("department", department=org["service"]),
     )
     return weekly, monthly
 

@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from comms.models import Delivery, Message
+from people.audience import Audience
 from policy.models import ReminderRun, ReminderStatus
 from policy.reminders import due_reminders, reminder_key, reminder_send, reminders_tick
 from policy.services import moment_end, moment_mute, occurrence_cancel, occurrence_move
@@ -84,7 +85,7 @@ def test_muted_employee_gets_no_reminder(make_moment, employee):
 
 
 def test_scope_is_resolved_when_sending_each_occurrence(make_moment, personas, org):
-    moment = make_moment(scope_kind="department", department=org["service"])
+    moment = make_moment(audience=Audience.of("department", department=org["service"]))
     tick(START - timedelta(minutes=15), [])
     first = set(Delivery.objects.values_list("employee_id", flat=True))
     assert personas.employee.pk in first

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from people.audience import EVERYONE, Audience
 from people.registry import registry
 from policy.models import Attendance, LearningTimePolicy
 from policy.selectors import hours_overview, learning_hours, moments_for_employee, reminder_recipient_ids
@@ -46,7 +47,7 @@ def test_no_check_in_to_a_cancelled_or_non_existent_occurrence_or_out_of_scope(m
         attendance_check_in(employee=employee, moment=moment, original_start=FIRST, now=FIRST)
     with pytest.raises(ValidationError):
         attendance_check_in(employee=employee, moment=moment, original_start=FIRST + timedelta(hours=1), now=FIRST)
-    finance = make_moment(title="Finance only", scope_kind="department", department=org["finance"])
+    finance = make_moment(title="Finance only", audience=Audience.of("department", department=org["finance"]))
     with pytest.raises(ValidationError, match="not for you"):
         attendance_check_in(employee=employee, moment=finance, original_start=FIRST, now=FIRST)
 
@@ -74,7 +75,7 @@ def test_concurrent_check_ins_keep_one_attendance(require_postgres, make_moment)
 
 
 def test_scope_is_resolved_at_the_time_of_asking_and_mute_excludes(make_moment, personas, org):
-    moment = make_moment(scope_kind="department", department=org["service"])
+    moment = make_moment(audience=Audience.of("department", department=org["service"]))
     in_service = {personas.manager.pk, personas.employee.pk, personas.team_lead.pk, personas.indirect_report.pk}
     assert set(reminder_recipient_ids(moment)) == in_service
     # The employee moves to Finance between two occurrences; a new colleague joins a sub-department.
@@ -93,19 +94,25 @@ def test_scope_is_resolved_at_the_time_of_asking_and_mute_excludes(make_moment, 
 
 def test_moments_for_employee_by_scope(make_moment, personas, org):
     everyone = make_moment(title="Everyone")
-    service = make_moment(title="Service", scope_kind="department", department=org["root"])
-    agents = make_moment(title="Agents", scope_kind="job_group", job_group=org["agents"])
-    make_moment(title="Finance", scope_kind="department", department=org["finance"])
+    service = make_moment(title="Service", audience=Audience.of("department", department=org["root"]))
+    agents = make_moment(title="Agents", audience=Audience.of("job_group", job_group=org["agents"]))
+    make_moment(title="Finance", audience=Audience.of("department", department=org["finance"]))
     make_moment(title="Off", active=False)
     assert set(moments_for_employee(employee=personas.employee)) == {everyone, service, agents}
     assert set(moments_for_employee(employee=personas.manager)) == {everyone, service}
 
 
 def test_most_specific_policy_wins(personas, org):
-    policy_create(scope_kind="everyone", hours_per_fte=Decimal("40"), period="year")
-    policy_create(scope_kind="department", department=org["root"], hours_per_fte=Decimal("30"), period="year")
-    policy_create(scope_kind="department", department=org["service"], hours_per_fte=Decimal("8"), period="quarter")
-    policy_create(scope_kind="job_group", job_group=org["agents"], hours_per_fte=Decimal("4"), period="month")
+    policy_create(audience=EVERYONE, hours_per_fte=Decimal("40"), period="year")
+    policy_create(
+        audience=Audience.of("department", department=org["root"]), hours_per_fte=Decimal("30"), period="year"
+    )
+    policy_create(
+        audience=Audience.of("department", department=org["service"]), hours_per_fte=Decimal("8"), period="quarter"
+    )
+    policy_create(
+        audience=Audience.of("job_group", job_group=org["agents"]), hours_per_fte=Decimal("4"), period="month"
+    )
     personas.manager.fte = Decimal("0.80")
     personas.manager.save()
     rows = {
@@ -125,13 +132,15 @@ def test_most_specific_policy_wins(personas, org):
 
 
 def test_one_policy_per_scope(org):
-    policy_create(scope_kind="everyone", hours_per_fte=Decimal("40"), period="year")
+    policy_create(audience=EVERYONE, hours_per_fte=Decimal("40"), period="year")
     with pytest.raises(ValidationError):
-        policy_create(scope_kind="everyone", hours_per_fte=Decimal("20"), period="year")
+        policy_create(audience=EVERYONE, hours_per_fte=Decimal("20"), period="year")
     with pytest.raises(ValidationError):
-        policy_create(scope_kind="department", hours_per_fte=Decimal("20"), period="year")  # no department chosen
+        policy_create(
+            audience=Audience("department"), hours_per_fte=Decimal("20"), period="year"
+        )  # no department chosen
     with pytest.raises(ValidationError):
-        policy_create(scope_kind="everyone", hours_per_fte=Decimal("0"), period="year")
+        policy_create(audience=EVERYONE, hours_per_fte=Decimal("0"), period="year")
     assert LearningTimePolicy.objects.count() == 1
 
 

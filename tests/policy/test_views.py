@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from people.audience import EVERYONE, Audience
 from policy.models import Attendance, LearningMoment, LearningTimePolicy, OccurrenceOverride
 from policy.recurrence import next_occurrence
 from policy.services import attendance_check_in, policy_create
@@ -28,7 +29,7 @@ def now_moment(make_moment, **fields):
 
 def test_my_moments_shows_next_join_link_hours_and_feed(client_for, employee, make_moment):
     make_moment(title="Tuesday learning", online_url="https://meet.example.test/x", starts_on=timezone.localdate())
-    policy_create(scope_kind="everyone", hours_per_fte=Decimal("40"), period="year")
+    policy_create(audience=EVERYONE, hours_per_fte=Decimal("40"), period="year")
     page = client_for(employee).get(reverse("policy:my_moments"))
     assert page.status_code == 200
     html = page.content.decode()
@@ -69,8 +70,8 @@ def test_ld_creates_a_moment_and_bad_input_changes_nothing(client_for, hr, org):
     client = client_for(hr)
     data = {
         "title": "Friday learning",
-        "scope_kind": "department",
-        "department": org["service"].pk,
+        "audience_kind": "department",
+        "audience_department": org["service"].pk,
         "rrule": "FREQ=WEEKLY;BYDAY=FR",
         "starts_on": "2026-01-02",
         "start_time": "15:00",
@@ -85,7 +86,7 @@ def test_ld_creates_a_moment_and_bad_input_changes_nothing(client_for, hr, org):
     assert "Leave out DTSTART" in bad.content.decode()
     bad = client.post(reverse("policy:moment_create"), {**data, "reminder_offsets": "a day"})
     assert "whole numbers" in bad.content.decode()
-    bad = client.post(reverse("policy:moment_create"), {**data, "scope_kind": "job_group"})
+    bad = client.post(reverse("policy:moment_create"), {**data, "audience_kind": "job_group"})
     assert "Choose the job group" in bad.content.decode()
     assert not LearningMoment.objects.exists()
     ok = client.post(reverse("policy:moment_create"), data)
@@ -121,7 +122,7 @@ def test_ld_cancels_moves_and_restores_an_occurrence(client_for, hr, make_moment
 
 def test_ld_policy_form_refuses_a_duplicate_scope(client_for, hr):
     client = client_for(hr)
-    data = {"scope_kind": "everyone", "hours_per_fte": "40", "period": "year"}
+    data = {"audience_kind": "everyone", "hours_per_fte": "40", "period": "year"}
     assert client.post(reverse("policy:policy_create"), data).status_code == 302
     again = client.post(reverse("policy:policy_create"), data)
     assert again.status_code == 400
@@ -143,13 +144,13 @@ def test_manager_sees_team_hours_not_others(client_for, manager, personas, make_
 
 def _grow(org, make_moment, n):
     for i in range(n):
-        moment = make_moment(title=f"Moment {i}", scope_kind="department", department=org["service"])
+        moment = make_moment(title=f"Moment {i}", audience=Audience.of("department", department=org["service"]))
         OccurrenceOverride.objects.create(
             moment=moment, original_start=next_occurrence(moment, timezone.now()).original_start, cancelled=True
         )
         EmployeeFactory(department=org["service"], manager=None)
     for kind in ("everyone",):
-        LearningTimePolicy.objects.get_or_create(scope_kind=kind, defaults={"hours_per_fte": 40})
+        LearningTimePolicy.objects.get_or_create(audience_kind=kind, defaults={"hours_per_fte": 40})
 
 
 PAGES = [
@@ -173,7 +174,7 @@ def test_pages_run_a_constant_number_of_queries(
 
     from policy.services import calendar_feed_get
 
-    first = make_moment(title="First", scope_kind="department", department=org["service"])
+    first = make_moment(title="First", audience=Audience.of("department", department=org["service"]))
     kwargs = {}
     if arg == "moment":
         kwargs = {"pk": first.pk}
