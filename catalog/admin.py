@@ -4,6 +4,8 @@ group needs and the approval threshold. Enrolments are shown, but change only th
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from people.audience import AUDIENCE_RELATED
+
 from .models import CatalogSettings, Enrolment, JobGroupSkill, LearningItem, MandatoryRule, Session, Skill
 
 
@@ -15,7 +17,7 @@ class SessionInline(admin.TabularInline):
 class MandatoryRuleInline(admin.TabularInline):
     model = MandatoryRule
     extra = 0
-    autocomplete_fields = ["department", "job_group"]
+    autocomplete_fields = ["audience_department", "audience_job_group", "audience_manager"]
 
 
 @admin.register(LearningItem)
@@ -60,10 +62,10 @@ class JobGroupSkillAdmin(admin.ModelAdmin):
 
 @admin.register(MandatoryRule)
 class MandatoryRuleAdmin(admin.ModelAdmin):
-    list_display = ["item", "scope", "department", "job_group", "starts_on", "due_days", "renewal_months", "active"]
-    list_filter = ["scope", "active"]
-    autocomplete_fields = ["item", "department", "job_group"]
-    list_select_related = ["item", "department", "job_group"]
+    list_display = ["item", "audience_label", "starts_on", "due_days", "renewal_months", "active"]
+    list_filter = ["audience_kind", "active"]
+    autocomplete_fields = ["item", "audience_department", "audience_job_group", "audience_manager"]
+    list_select_related = ["item", *AUDIENCE_RELATED]
 
 
 @admin.register(CatalogSettings)

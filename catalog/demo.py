@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from people.audience import EVERYONE, Audience
+from people.audience import AudienceKind as K
 from people.models import Department, Employee, JobGroup
 
 from .imports import items_import
@@ -210,17 +212,19 @@ def seed_catalog() -> None:
     today = timezone.localdate()
     warehouse = Department.objects.filter(external_id="D11").first()
     drivers = groups.get("JG-DR")
-    for target, kwargs in [
-        (item("DEMO-026"), {"scope": "everyone"}),  # phishing
-        (item("DEMO-027"), {"scope": "job_group", "job_group": groups["JG-CS"]} if "JG-CS" in groups else None),
-        (item("DEMO-002"), {"scope": "department", "department": warehouse} if warehouse else None),
-        (item("DEMO-045"), {"scope": "job_group", "job_group": drivers} if drivers else None),  # Code 95
+    for target, audience in [
+        (item("DEMO-026"), EVERYONE),  # phishing
+        (item("DEMO-027"), Audience.of(K.JOB_GROUP, job_group=groups["JG-CS"]) if "JG-CS" in groups else None),
+        (item("DEMO-002"), Audience.of(K.DEPARTMENT, department=warehouse) if warehouse else None),
+        (item("DEMO-045"), Audience.of(K.JOB_GROUP, job_group=drivers) if drivers else None),  # Code 95
     ]:
-        if kwargs is None:
+        if audience is None:
             continue
         MandatoryRule.objects.get_or_create(
             item=target,
-            **kwargs,
+            audience_kind=audience.kind,
+            audience_department_id=audience.department_id,
+            audience_job_group_id=audience.job_group_id,
             defaults={
                 "starts_on": today - timedelta(days=120),
                 "due_days": 90,

@@ -3,9 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from people.forms import AudienceField
 from people.models import EducationLevel
 
-from .models import LEVELS, Delivery, Format, Language, MandatoryScope, Skill
+from .models import LEVELS, Delivery, Format, Language, MandatoryRule, Skill
 
 
 class SearchForm(forms.Form):
@@ -224,16 +225,7 @@ class SessionForm(forms.Form):
 
 class MandatoryRuleForm(forms.Form):
     item = forms.ModelChoiceField(label=_("Learning item"), queryset=None)
-    scope = forms.ChoiceField(label=_("Required for"), choices=MandatoryScope.choices)
-    department = forms.ModelChoiceField(
-        label=_("Department"),
-        queryset=None,
-        required=False,
-        help_text=_("For a department rule; its sub-departments are included."),
-    )
-    job_group = forms.ModelChoiceField(
-        label=_("Job group"), queryset=None, required=False, help_text=_("For a job-group rule.")
-    )
+    audience = AudienceField(label=_("Required for"), kinds=MandatoryRule.audience_kinds)
     starts_on = forms.DateField(label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"}))
     due_days = forms.IntegerField(
         label=_("Due within (days)"),
@@ -250,11 +242,9 @@ class MandatoryRuleForm(forms.Form):
     )
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
-    def __init__(self, *args, items, departments, job_groups, **kwargs):
+    def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = items
-        self.fields["department"].queryset = departments
-        self.fields["job_group"].queryset = job_groups
 
 
 class JobGroupSkillsForm(forms.Form):

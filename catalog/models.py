@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from people.audience import AudienceModel, audience_check
 from people.models import Department, EducationLevel, Employee, JobGroup, TimestampedModel
 
 
@@ -180,22 +181,12 @@ class JobGroupSkill(models.Model):
         return f"{self.job_group}: {self.skill}"
 
 
-class MandatoryScope(models.TextChoices):
-    EVERYONE = "everyone", _("Everyone")
-    DEPARTMENT = "department", _("A department and its sub-departments")
-    JOB_GROUP = "job_group", _("A job group")
+class MandatoryRule(AudienceModel, TimestampedModel):
+    """An item its audience must complete, within `due_days` of the rule coming into force (or of
+    being hired), again every `renewal_months` when set."""
 
-
-class MandatoryRule(TimestampedModel):
     item = models.ForeignKey(
         LearningItem, verbose_name=_("learning item"), on_delete=models.CASCADE, related_name="mandatory_rules"
-    )
-    scope = models.CharField(_("required for"), max_length=16, choices=MandatoryScope.choices)
-    department = models.ForeignKey(
-        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.CASCADE
-    )
-    job_group = models.ForeignKey(
-        JobGroup, verbose_name=_("job group"), null=True, blank=True, on_delete=models.CASCADE
     )
     starts_on = models.DateField(_("in force from"))
     due_days = models.PositiveIntegerField(
@@ -209,23 +200,10 @@ class MandatoryRule(TimestampedModel):
     class Meta:
         verbose_name = _("mandatory rule")
         verbose_name_plural = _("mandatory rules")
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(scope="everyone", department__isnull=True, job_group__isnull=True)
-                    | models.Q(scope="department", department__isnull=False, job_group__isnull=True)
-                    | models.Q(scope="job_group", department__isnull=True, job_group__isnull=False)
-                ),
-                name="mandatory_scope_matches_target",
-                violation_error_message=_(
-                    "Give a department for a department rule, a job group for a job-group rule, else neither."
-                ),
-            ),
-        ]
+        constraints = [audience_check()]
 
     def __str__(self):
-        target = self.department or self.job_group or _("everyone")
-        return f"{self.item} · {target}"
+        return f"{self.item} · {self.audience_label}"
 
 
 class LearningProfile(TimestampedModel):

@@ -36,8 +36,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from people.access import can_view_employee, roles_of, team_ids
+from people.audience import AUDIENCE_RELATED, AudienceMatcher
 from people.models import EducationLevel, Employee, JobGroup
-from people.selectors import DepartmentTree
 
 from .models import (
     LEVEL_SHORT,
@@ -51,7 +51,6 @@ from .models import (
     LearningItem,
     LearningProfile,
     MandatoryRule,
-    MandatoryScope,
     Session,
     Skill,
     Status,
@@ -431,7 +430,7 @@ def mandatory_due(employees, *, today: date | None = None) -> dict[int, list[Due
     rules = list(MandatoryRule.objects.filter(active=True, item__active=True).select_related("item"))
     if not rules or not employees:
         return {}
-    tree = DepartmentTree.load() if any(r.scope == MandatoryScope.DEPARTMENT for r in rules) else None
+    matcher = AudienceMatcher([r.audience for r in rules], employees)
     last = {
         (row["employee_id"], row["item_id"]): timezone.localdate(row["last"])
         for row in Enrolment.objects.filter(
@@ -446,11 +445,7 @@ def mandatory_due(employees, *, today: date | None = None) -> dict[int, list[Due
     result: dict[int, list[Due]] = {}
     for employee in employees:
         for rule in rules:
-            if rule.scope == MandatoryScope.DEPARTMENT and employee.department_id not in tree.subtree(
-                rule.department_id
-            ):
-                continue
-            if rule.scope == MandatoryScope.JOB_GROUP and employee.job_group_id != rule.job_group_id:
+            if not matcher.contains(rule.audience, employee, include_inactive=True):
                 continue
             done = last.get((employee.pk, rule.item_id))
             if done is None:
@@ -679,8 +674,8 @@ def session_with_bookings(pk) -> Session:
 
 
 def mandatory_rules_for_management():
-    return MandatoryRule.objects.select_related("item", "department", "job_group").order_by(
-        "item__title", "scope", "pk"
+    return MandatoryRule.objects.select_related("item", *AUDIENCE_RELATED).order_by(
+        "item__title", "audience_kind", "pk"
     )
 
 

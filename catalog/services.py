@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.access import roles_of
+from people.audience import Audience
 from people.models import Employee
 
 from .exceptions import ApprovalRefused
@@ -725,31 +726,24 @@ def session_cancel(*, session: Session) -> int:
 NON_FIELD = "__all__"
 
 
-def _rule_apply(rule, *, item, scope, department, job_group, starts_on, due_days, renewal_months, active):
-    from .models import MandatoryScope
-
+def _rule_apply(rule, *, item, audience, starts_on, due_days, renewal_months, active):
     errors = {}
     if item is None:
         errors["item"] = _("Choose the item that is required.")
-    if scope not in MandatoryScope.values:
-        errors["scope"] = _("Choose who it is required for.")
-    elif scope == MandatoryScope.DEPARTMENT and department is None:
-        errors["department"] = _("Choose the department (its sub-departments are included).")
-    elif scope == MandatoryScope.JOB_GROUP and job_group is None:
-        errors["job_group"] = _("Choose the job group.")
     if starts_on is None:
         errors["starts_on"] = _("Give the date the rule comes into force.")
     if due_days is None or due_days < 0:
         errors["due_days"] = _("Give the number of days (0 or more).")
     if renewal_months is not None and renewal_months < 1:
         errors["renewal_months"] = _("Renew after at least one month, or leave it empty.")
+    rule.item, rule.audience = item, audience
+    rule.starts_on, rule.due_days, rule.renewal_months, rule.active = starts_on, due_days, renewal_months, active
+    try:
+        rule.full_clean(exclude=[name for name in ("item", "starts_on", "due_days") if name in errors])
+    except ValidationError as exc:
+        errors = {**exc.message_dict, **errors}
     if errors:
         raise ValidationError(errors)
-    rule.item = item
-    rule.scope = scope
-    rule.department = department if scope == MandatoryScope.DEPARTMENT else None
-    rule.job_group = job_group if scope == MandatoryScope.JOB_GROUP else None
-    rule.starts_on, rule.due_days, rule.renewal_months, rule.active = starts_on, due_days, renewal_months, active
     rule.save()
     return rule
 
@@ -758,11 +752,9 @@ def _rule_apply(rule, *, item, scope, department, job_group, starts_on, due_days
 def mandatory_rule_create(
     *,
     item: LearningItem,
-    scope: str,
+    audience: Audience,
     starts_on: date,
     due_days: int,
-    department=None,
-    job_group=None,
     renewal_months: int | None = None,
     active: bool = True,
 ):
@@ -771,9 +763,7 @@ def mandatory_rule_create(
     return _rule_apply(
         MandatoryRule(),
         item=item,
-        scope=scope,
-        department=department,
-        job_group=job_group,
+        audience=audience,
         starts_on=starts_on,
         due_days=due_days,
         renewal_months=renewal_months,
@@ -786,11 +776,9 @@ def mandatory_rule_update(
     *,
     rule,
     item: LearningItem,
-    scope: str,
+    audience: Audience,
     starts_on: date,
     due_days: int,
-    department=None,
-    job_group=None,
     renewal_months: int | None = None,
     active: bool = True,
 ):
@@ -800,9 +788,7 @@ def mandatory_rule_update(
     _rule_apply(
         locked,
         item=item,
-        scope=scope,
-        department=department,
-        job_group=job_group,
+        audience=audience,
         starts_on=starts_on,
         due_days=due_days,
         renewal_months=renewal_months,

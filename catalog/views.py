@@ -18,7 +18,9 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from people.access import capability_required, roles_of
-from people.models import Department, JobGroup
+from people.audience import EVERYONE
+from people.forms import add_service_errors
+from people.models import JobGroup
 from people.registry import registry
 
 from . import services
@@ -186,12 +188,7 @@ def item_request(request, pk):
     )
 
 
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+_add_errors = add_service_errors
 
 
 @capability_required("catalog.request")
@@ -589,8 +586,6 @@ def _rule_form(request, initial=None):
         request.POST or None,
         initial=initial,
         items=LearningItem.objects.order_by("title", "pk"),
-        departments=Department.objects.order_by("name"),
-        job_groups=JobGroup.objects.order_by("name"),
     )
 
 
@@ -601,7 +596,7 @@ def manage_rules(request):
 
 @capability_required("catalog.manage")
 def manage_rule_create(request):
-    initial = {"starts_on": timezone.localdate(), "due_days": 30, "active": True, "scope": "everyone"}
+    initial = {"starts_on": timezone.localdate(), "due_days": 30, "active": True, "audience": EVERYONE}
     if request.GET.get("item", "").isdigit():
         initial["item"] = int(request.GET["item"])
     form = _rule_form(request, initial)
@@ -620,8 +615,7 @@ def manage_rule_create(request):
 def manage_rule_edit(request, pk):
     rule = get_object_or_404(MandatoryRule.objects.select_related("item"), pk=pk)
     initial = {
-        name: getattr(rule, name)
-        for name in ("item", "scope", "department", "job_group", "starts_on", "due_days", "renewal_months", "active")
+        name: getattr(rule, name) for name in ("item", "audience", "starts_on", "due_days", "renewal_months", "active")
     }
     form = _rule_form(request, initial)
     if request.method == "POST" and form.is_valid():

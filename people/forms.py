@@ -5,6 +5,7 @@ import json
 from django import forms
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from .audience import ALL_KINDS, NEEDS, UNSET, Audience, AudienceKind, audience_problems, audience_size, manages_someone
@@ -72,7 +73,7 @@ class EmployeeForm(forms.ModelForm):
 # --- the audience: one field for every form that asks "who does this apply to" ----------------------
 
 
-class _LazyChoices:
+class _LazyChoices(BaseChoiceIterator):
     """Choices read from the database when the widget renders, not when the form is built."""
 
     def __init__(self, load):

@@ -82,7 +82,7 @@ def test_ld_staff_add_an_item_with_a_session(journey, personas):
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state()
     rule = MandatoryRule.objects.get()
-    assert (rule.item_id, rule.scope, rule.due_days) == (item.pk, "everyone", 60)
+    assert (rule.item_id, rule.audience_kind, rule.due_days) == (item.pk, "everyone", 60)
     journey.audit("rules")
     journey.goto(f"/catalog/manage/rules/{rule.pk}/")
     journey.audit("rule-edit")

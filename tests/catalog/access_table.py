@@ -142,7 +142,7 @@ def _rule(p):
     from catalog.models import MandatoryRule
 
     rule, _ = MandatoryRule.objects.get_or_create(
-        item=_item(p), scope="everyone", defaults={"starts_on": date(2026, 1, 1), "due_days": 30}
+        item=_item(p), audience_kind="everyone", defaults={"starts_on": date(2026, 1, 1), "due_days": 30}
     )
     return {"pk": rule.pk}
 

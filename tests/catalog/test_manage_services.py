@@ -21,6 +21,8 @@ from catalog.models import (
     Status,
 )
 from catalog.selectors import CATALOG_VERSION_KEY, for_you
+from people.audience import EVERYONE, Audience
+from people.audience import AudienceKind as K
 from people.signals import domain_event
 from tests.catalog.factories import EnrolmentFactory, ItemFactory, SessionFactory, SkillFactory
 from tests.factories import DepartmentFactory, EmployeeFactory, JobGroupFactory
@@ -237,22 +239,20 @@ def test_mandatory_rule_create_update_and_delete():
     item = ItemFactory()
     department = DepartmentFactory()
     rule = services.mandatory_rule_create(
-        item=item, scope="department", department=department, starts_on=date(2026, 1, 1), due_days=30
+        item=item, audience=Audience.of(K.DEPARTMENT, department=department), starts_on=date(2026, 1, 1), due_days=30
     )
-    assert (rule.department_id, rule.job_group_id, rule.renewal_months) == (department.pk, None, None)
+    assert (rule.audience_department_id, rule.audience_job_group_id, rule.renewal_months) == (department.pk, None, None)
     group = JobGroupFactory()
     services.mandatory_rule_update(
         rule=rule,
         item=item,
-        scope="job_group",
-        department=department,  # ignored: the scope says job group
-        job_group=group,
+        audience=Audience(K.JOB_GROUP, department_id=department.pk, job_group_id=group.pk),  # the department is dropped
         starts_on=date(2026, 2, 1),
         due_days=14,
         renewal_months=12,
     )
     rule.refresh_from_db()
-    assert (rule.scope, rule.department_id, rule.job_group_id, rule.renewal_months) == (
+    assert (rule.audience_kind, rule.audience_department_id, rule.audience_job_group_id, rule.renewal_months) == (
         "job_group",
         None,
         group.pk,
@@ -265,9 +265,9 @@ def test_mandatory_rule_create_update_and_delete():
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"scope": "department"}, "department"),
-        ({"scope": "job_group"}, "job_group"),
-        ({"scope": "planet"}, "scope"),
+        ({"audience": Audience(K.DEPARTMENT)}, "audience_department"),
+        ({"audience": Audience(K.JOB_GROUP)}, "audience_job_group"),
+        ({"audience": Audience("planet")}, "audience_kind"),
         ({"due_days": -1}, "due_days"),
         ({"renewal_months": 0}, "renewal_months"),
         ({"starts_on": None}, "starts_on"),
@@ -275,8 +275,8 @@ def test_mandatory_rule_create_update_and_delete():
 )
 def test_mandatory_rule_refuses_bad_input_and_changes_nothing(overrides, field):
     item = ItemFactory()
-    rule = services.mandatory_rule_create(item=item, scope="everyone", starts_on=date(2026, 1, 1), due_days=30)
-    kwargs = {"item": item, "scope": "everyone", "starts_on": date(2026, 3, 1), "due_days": 10} | overrides
+    rule = services.mandatory_rule_create(item=item, audience=EVERYONE, starts_on=date(2026, 1, 1), due_days=30)
+    kwargs = {"item": item, "audience": EVERYONE, "starts_on": date(2026, 3, 1), "due_days": 10} | overrides
     with pytest.raises(ValidationError) as exc:
         services.mandatory_rule_create(**kwargs)
     assert field in exc.value.message_dict
@@ -284,7 +284,7 @@ def test_mandatory_rule_refuses_bad_input_and_changes_nothing(overrides, field):
         services.mandatory_rule_update(rule=rule, **kwargs)
     rule.refresh_from_db()
     assert MandatoryRule.objects.count() == 1
-    assert (rule.scope, rule.starts_on, rule.due_days) == ("everyone", date(2026, 1, 1), 30)
+    assert (rule.audience_kind, rule.starts_on, rule.due_days) == ("everyone", date(2026, 1, 1), 30)
 
 
 # --- skills per job group and the threshold ----------------------------------------------------
@@ -331,7 +331,7 @@ def test_employees_are_unaffected_by_a_department_rule_elsewhere():
     item = ItemFactory()
     inside, outside = DepartmentFactory(), DepartmentFactory()
     services.mandatory_rule_create(
-        item=item, scope="department", department=inside, starts_on=date(2026, 1, 1), due_days=30
+        item=item, audience=Audience.of(K.DEPARTMENT, department=inside), starts_on=date(2026, 1, 1), due_days=30
     )
     a = EmployeeFactory(department=inside)
     b = EmployeeFactory(department=outside)

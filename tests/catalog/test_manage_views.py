@@ -151,16 +151,16 @@ def test_mandatory_rule_pages(ld, personas):
     item = ItemFactory()
     response = ld.post(
         reverse("catalog:manage_rule_create"),
-        {"item": item.pk, "scope": "job_group", "starts_on": "2026-01-01", "due_days": "30"},
+        {"item": item.pk, "audience_kind": "job_group", "starts_on": "2026-01-01", "due_days": "30"},
     )
-    assert response.context["form"].errors["job_group"] == ["Choose the job group."]
+    assert response.context["form"].errors["audience"] == ["Choose the job group."]
     assert MandatoryRule.objects.count() == 0
     ld.post(
         reverse("catalog:manage_rule_create"),
         {
             "item": item.pk,
-            "scope": "job_group",
-            "job_group": personas.employee.job_group_id,
+            "audience_kind": "job_group",
+            "audience_job_group": personas.employee.job_group_id,
             "starts_on": "2026-01-01",
             "due_days": "30",
             "renewal_months": "12",
@@ -168,13 +168,20 @@ def test_mandatory_rule_pages(ld, personas):
         },
     )
     rule = MandatoryRule.objects.get()
-    assert (rule.job_group_id, rule.renewal_months) == (personas.employee.job_group_id, 12)
+    assert (rule.audience_job_group_id, rule.renewal_months) == (personas.employee.job_group_id, 12)
     ld.post(
         reverse("catalog:manage_rule_edit", kwargs={"pk": rule.pk}),
-        {"item": item.pk, "scope": "everyone", "starts_on": "2026-02-01", "due_days": "10", "active": "on"},
+        {
+            "item": item.pk,
+            "audience_kind": "everyone",
+            "audience_job_group": personas.employee.job_group_id,  # left over from the job group: dropped
+            "starts_on": "2026-02-01",
+            "due_days": "10",
+            "active": "on",
+        },
     )
     rule.refresh_from_db()
-    assert (rule.scope, rule.job_group_id, rule.due_days) == ("everyone", None, 10)
+    assert (rule.audience_kind, rule.audience_job_group_id, rule.due_days) == ("everyone", None, 10)
     ld.post(reverse("catalog:manage_rule_delete", kwargs={"pk": rule.pk}))
     assert MandatoryRule.objects.count() == 0
 
@@ -228,7 +235,7 @@ def _grow(personas, rounds, item, rule_item):
         Enrolment.objects.create(
             employee=EmployeeFactory(), item=item, session=session, motivation="x", status=Status.COMPLETED
         )
-        MandatoryRule.objects.create(item=rule_item, scope="everyone", starts_on=date(2026, 1, 1), due_days=30)
+        MandatoryRule.objects.create(item=rule_item, audience_kind="everyone", starts_on=date(2026, 1, 1), due_days=30)
         group = JobGroupFactory()
         JobGroupSkill.objects.create(job_group=group, skill=SkillFactory())
 

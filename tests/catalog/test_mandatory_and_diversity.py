@@ -6,6 +6,8 @@ import pytest
 
 from catalog.models import JobGroupSkill, MandatoryRule, Status
 from catalog.selectors import mandatory_due, offer_diversity
+from people.audience import EVERYONE, Audience
+from people.audience import AudienceKind as K
 from tests.catalog.factories import EnrolmentFactory, ItemFactory, SkillFactory
 from tests.factories import EmployeeFactory, JobGroupFactory
 
@@ -14,7 +16,7 @@ TODAY = date(2026, 11, 29)
 
 
 def rule(item, **kw):
-    defaults = {"scope": "everyone", "starts_on": date(2026, 1, 1), "due_days": 60}
+    defaults = {"audience": EVERYONE, "starts_on": date(2026, 1, 1), "due_days": 60}
     return MandatoryRule.objects.create(item=item, **{**defaults, **kw})
 
 
@@ -29,9 +31,11 @@ def test_due_and_overdue_by_rule_start_or_hiring_date(employee, other_employee):
 
 
 def test_scope_department_subtree_and_job_group(org, employee, other_employee, manager):
-    by_dept = rule(ItemFactory(title="Service basics"), scope="department", department=org["root"])
-    by_group = rule(ItemFactory(title="Agents only"), scope="job_group", job_group=org["agents"])
-    only_service = rule(ItemFactory(title="Service only"), scope="department", department=org["service"])
+    by_dept = rule(ItemFactory(title="Service basics"), audience=Audience.of(K.DEPARTMENT, department=org["root"]))
+    by_group = rule(ItemFactory(title="Agents only"), audience=Audience.of(K.JOB_GROUP, job_group=org["agents"]))
+    only_service = rule(
+        ItemFactory(title="Service only"), audience=Audience.of(K.DEPARTMENT, department=org["service"])
+    )
     dues = mandatory_due([employee, other_employee, manager], today=TODAY)
 
     def rules_of(person):
@@ -64,7 +68,7 @@ def test_inactive_rules_and_items_are_not_due(employee):
 
 
 def test_mandatory_due_runs_three_queries_for_any_team(django_assert_num_queries, org):
-    rule(ItemFactory(), scope="department", department=org["root"])
+    rule(ItemFactory(), audience=Audience.of(K.DEPARTMENT, department=org["root"]))
     people = [EmployeeFactory(department=org["service"]) for _ in range(30)]
     with django_assert_num_queries(3):
         assert len(mandatory_due(people, today=TODAY)) == 30

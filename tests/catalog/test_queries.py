@@ -51,7 +51,7 @@ def grow(personas, rounds):
             rating=4,
         )
         Enrolment.objects.create(employee=personas.employee, item=ItemFactory(), motivation="x", status=Status.APPROVED)
-        MandatoryRule.objects.create(item=item, scope="everyone", starts_on=date(2026, 1, 1), due_days=30)
+        MandatoryRule.objects.create(item=item, audience_kind="everyone", starts_on=date(2026, 1, 1), due_days=30)
     item_stats_refresh()
 
 
