@@ -6,10 +6,11 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from people.audience import EVERYONE, Audience, AudienceKind
 from people.models import Employee
 
 from . import services
-from .models import Audience, CommunicationPlan, Message, Trigger, When
+from .models import CommunicationPlan, Message, Trigger, When
 
 PLAN_NAME = "Learning offer launch 2027"
 
@@ -27,7 +28,7 @@ def demo_step():
             "body": "You have {{ budget_available }} to spend on learning this year. "
             "Have a look at the catalog: {{ catalog_link }}",
             "link": "/catalog/",
-            "audience": Audience.EVERYONE,
+            "audience": EVERYONE,
             "channels": ["email", "in_app"],
             "reason": "Staff do not know they have a budget, so they do not use it.",
             "when": When.AT,
@@ -36,7 +37,7 @@ def demo_step():
         {
             "subject": "Join the next learning moment",
             "body": "Hi {{ first_name }}, the next learning moment is {{ next_learning_moment }}.",
-            "audience": Audience.MANAGERS,
+            "audience": Audience(AudienceKind.MANAGERS),
             "channels": ["in_app"],
             "reason": "Managers set the example: when they join, their teams follow.",
             "when": When.RECURRING,
@@ -46,7 +47,7 @@ def demo_step():
         {
             "subject": "New in the catalog for your job",
             "body": "Something new was added that fits your work: {{ catalog_link }}",
-            "audience": Audience.EVERYONE,
+            "audience": EVERYONE,
             "channels": ["in_app", "email"],
             "reason": "A relevant offer only helps when people hear about it.",
             "when": When.TRIGGER,
@@ -55,7 +56,7 @@ def demo_step():
         {  # still a draft: nobody wrote down why yet, so the plan cannot be activated
             "subject": "Share what you learned",
             "body": "Tell your colleagues about a course you followed.",
-            "audience": Audience.EVERYONE,
+            "audience": EVERYONE,
             "channels": ["in_app"],
             "reason": "",
             "when": When.AT,

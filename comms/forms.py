@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from people.forms import AudienceModelFormMixin
+
 from .models import PLACEHOLDERS, Category, Channel, CommunicationPlan, Message, OptOut
 
 PREFERENCE_CHANNELS = (Channel.EMAIL, Channel.IN_APP)
@@ -54,7 +56,7 @@ class PlanForm(forms.ModelForm):
         fields = ["name", "description", "webhook_url"]
 
 
-class MessageForm(forms.ModelForm):
+class MessageForm(AudienceModelFormMixin, forms.ModelForm):
     channels = forms.MultipleChoiceField(
         label=_("Where: channels"),
         choices=Channel.choices,
@@ -65,9 +67,6 @@ class MessageForm(forms.ModelForm):
     class Meta:
         model = Message
         fields = [
-            "audience",
-            "department",
-            "job_group",
             "subject",
             "body",
             "link",

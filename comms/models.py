@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from people.models import Department, Employee, JobGroup
+from people.audience import AudienceModel, audience_check, audience_kind_field
+from people.models import Employee
 
 # The fixed, documented set of placeholders a message may use (docs/comms.md).
 PLACEHOLDERS = ("first_name", "budget_available", "next_learning_moment", "catalog_link")
@@ -34,13 +35,6 @@ class Category(models.TextChoices):
     BUDGETS = "budgets", _("Budget notices")
     SURVEYS = "surveys", _("Surveys")
     GOALS = "goals", _("Goals")
-
-
-class Audience(models.TextChoices):
-    EVERYONE = "everyone", _("Everyone")
-    DEPARTMENT = "department", _("A department and the departments below it")
-    JOB_GROUP = "job_group", _("A job group")
-    MANAGERS = "managers", _("Managers only")
 
 
 class When(models.TextChoices):
@@ -87,8 +81,11 @@ class CommunicationPlan(models.Model):
         return self.name
 
 
-class Message(models.Model):
-    """What is sent. A plan message answers the five W's; a system message (key set) is sent by code."""
+class Message(AudienceModel):
+    """What is sent. A plan message answers the five W's; a system message (key set) is sent by code.
+    Its audience may be left unchosen while the plan is a draft ("who" is then missing)."""
+
+    audience_optional = True
 
     plan = models.ForeignKey(
         CommunicationPlan,
@@ -112,14 +109,8 @@ class Message(models.Model):
     mandatory = models.BooleanField(
         _("mandatory"), default=False, help_text=_("Sent on every channel, whatever the recipient's preferences.")
     )
-    # Who
-    audience = models.CharField(_("who: audience"), max_length=20, choices=Audience.choices, blank=True)
-    department = models.ForeignKey(
-        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    job_group = models.ForeignKey(
-        JobGroup, verbose_name=_("job group"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    # Who: the audience (AudienceModel), chosen or not yet
+    audience_kind = audience_kind_field(blank=True)
     # What
     subject = models.CharField(_("what: subject"), max_length=200, blank=True)
     body = models.TextField(_("what: text"), blank=True)
@@ -140,6 +131,7 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["send_at", "id"]
+        constraints = [audience_check(optional=True)]
 
     def __str__(self):
         return self.subject or self.key or f"#{self.pk}"
@@ -189,10 +181,7 @@ class Message(models.Model):
     def missing_ws(self) -> list[str]:
         """The W's this message does not answer yet (empty when complete)."""
         missing = []
-        scope_missing = (self.audience == Audience.DEPARTMENT and not self.department_id) or (
-            self.audience == Audience.JOB_GROUP and not self.job_group_id
-        )
-        if not self.audience or scope_missing:
+        if not self.audience.is_set:
             missing.append("who")
         if not self.subject.strip() or not self.body.strip():
             missing.append("what")

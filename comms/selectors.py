@@ -8,9 +8,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from people.audience import AUDIENCE_RELATED, NEEDS, AudienceKind, employees_in
 from people.registry import registry
 
-from .models import Audience, Channel, CommunicationPlan, Delivery, Message, When
+from .models import Channel, CommunicationPlan, Delivery, Message, When
 
 
 def notifications_of(*, employee):
@@ -76,11 +77,7 @@ def plans_with_counts():
 
 
 def plan_messages(*, plan):
-    return (
-        Message.objects.filter(plan=plan, parent=None)
-        .select_related("department", "job_group")
-        .order_by("send_at", "id")
-    )
+    return Message.objects.filter(plan=plan, parent=None).select_related(*AUDIENCE_RELATED).order_by("send_at", "id")
 
 
 def failed_deliveries(*, plan=None, limit=50):
@@ -90,29 +87,9 @@ def failed_deliveries(*, plan=None, limit=50):
     return qs.order_by("-created_at")[:limit]
 
 
-def audience_queryset(message):
-    """Who a plan message reaches, resolved now: active employees in its audience."""
-    from django.db.models import Exists, OuterRef
-
-    from people.models import Employee
-    from people.selectors import department_subtree_ids
-
-    people = Employee.objects.filter(active=True)
-    if message.audience == Audience.DEPARTMENT:
-        if not message.department_id:
-            return people.none()
-        return people.filter(department_id__in=department_subtree_ids(message.department_id))
-    if message.audience == Audience.JOB_GROUP:
-        return people.filter(job_group_id=message.job_group_id) if message.job_group_id else people.none()
-    if message.audience == Audience.MANAGERS:
-        return people.filter(Exists(Employee.objects.filter(manager=OuterRef("pk"), active=True)))
-    if message.audience == Audience.EVERYONE:
-        return people
-    return people.none()
-
-
 def audience_ids(message) -> list[int]:
-    return list(audience_queryset(message).order_by("pk").values_list("pk", flat=True))
+    """Who a plan message reaches, resolved now: the active employees in its audience."""
+    return list(employees_in(message.audience).order_by("pk").values_list("pk", flat=True))
 
 
 def plan_timeline(*, plan, start, weeks: int):
@@ -138,7 +115,9 @@ def plan_timeline(*, plan, start, weeks: int):
 
 def coverage(*, start, weeks: int) -> list[dict]:
     """Per department, job group and 'managers': how many sendings of active plans reach them in
-    the coming weeks (triggered messages are listed apart: nobody knows when they fire)."""
+    the coming weeks (triggered messages are listed apart: nobody knows when they fire). A message
+    for a department's job group counts for the departments and for the job group (it reaches part
+    of each); a message for a manager's team gets a row of its own."""
     from people.models import Department, JobGroup
     from people.selectors import DepartmentTree
 
@@ -148,23 +127,28 @@ def coverage(*, start, weeks: int) -> list[dict]:
 
     active = Message.objects.filter(
         parent=None, plan__status=CommunicationPlan.Status.ACTIVE, when__in=[When.AT, When.RECURRING]
-    )
+    ).select_related("audience_manager")
     dept_counts: dict = {}
     group_counts: dict = {}
+    teams: dict = {}
     everyone = managers = 0
     for message in active:
         n = len(message.send_times(start, end))
-        if not n:
+        audience = message.audience
+        if not n or audience.kind not in NEEDS:
             continue
-        if message.audience == Audience.EVERYONE:
+        if audience.kind == AudienceKind.EVERYONE:
             everyone += n
-        elif message.audience == Audience.MANAGERS:
+        elif audience.kind == AudienceKind.MANAGERS:
             managers += n
-        elif message.audience == Audience.DEPARTMENT and message.department_id:
-            for pk in tree.subtree(message.department_id):
+        elif audience.kind == AudienceKind.TEAM:
+            name = message.audience_label
+            teams[name] = teams.get(name, 0) + n
+        if audience.department_id:
+            for pk in tree.subtree(audience.department_id):
                 dept_counts[pk] = dept_counts.get(pk, 0) + n
-        elif message.audience == Audience.JOB_GROUP and message.job_group_id:
-            group_counts[message.job_group_id] = group_counts.get(message.job_group_id, 0) + n
+        if audience.job_group_id:
+            group_counts[audience.job_group_id] = group_counts.get(audience.job_group_id, 0) + n
     rows = [
         {"kind": _("Department"), "name": d.name, "count": everyone + dept_counts.get(d.pk, 0)} for d in departments
     ]
@@ -173,6 +157,7 @@ def coverage(*, start, weeks: int) -> list[dict]:
         for g in JobGroup.objects.order_by("name")
     ]
     rows.append({"kind": _("Role"), "name": _("Managers"), "count": everyone + managers})
+    rows += [{"kind": _("Team"), "name": name, "count": everyone + n} for name, n in sorted(teams.items())]
     return rows
 
 

@@ -593,11 +593,7 @@ def plan_message_save(*, plan: CommunicationPlan, message: Message | None = None
 
 
 def plan_incomplete_messages(*, plan: CommunicationPlan) -> list[tuple[Message, list[str]]]:
-    return [
-        (m, m.missing_ws())
-        for m in plan.messages.filter(parent=None).select_related("department", "job_group")
-        if m.missing_ws()
-    ]
+    return [(m, m.missing_ws()) for m in plan.messages.filter(parent=None) if m.missing_ws()]
 
 
 @transaction.atomic

@@ -17,6 +17,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from people.access import capability_required, roles_of
+from people.audience import employees_in
+from people.forms import add_service_errors
 
 from . import rendering, selectors, services
 from .forms import MessageForm, PlanForm, PreferencesForm, PreviewForm
@@ -137,12 +139,7 @@ def _category_label(category: str) -> str:
 # --- plans (L&D staff) -------------------------------------------------------------------------------
 
 
-def _form_errors_from(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+_form_errors_from = add_service_errors
 
 
 @capability_required("comms.manage")
@@ -217,7 +214,7 @@ def message_edit(request, plan_pk, pk=None):
     if request.method == "POST":
         if form.is_valid():
             try:
-                fields = {f: form.cleaned_data[f] for f in MessageForm.Meta.fields}
+                fields = {f: form.cleaned_data[f] for f in ("audience", *MessageForm.Meta.fields)}
                 message = services.plan_message_save(plan=plan, message=message, **fields)
             except ValidationError as exc:
                 _form_errors_from(form, exc)
@@ -231,7 +228,7 @@ def message_edit(request, plan_pk, pk=None):
 @capability_required("comms.manage")
 def message_preview(request, pk):
     message = get_object_or_404(Message.objects.select_related("plan"), pk=pk)
-    audience = selectors.audience_queryset(message).select_related("department")
+    audience = employees_in(message.audience).select_related("department")
     form = PreviewForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     matches = audience

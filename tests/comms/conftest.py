@@ -3,7 +3,8 @@
 
 import pytest
 
-from comms.models import Audience, Channel, CommunicationPlan, Message, When
+from comms.models import Channel, CommunicationPlan, Message, When
+from people.audience import EVERYONE
 from tests.factories import EmployeeFactory
 
 
@@ -22,7 +23,7 @@ def plan_message(plan):
         body="Your budget: {{ budget_available }}. See {{ catalog_link }}",
         link="/catalog/",
         channels=[Channel.EMAIL, Channel.IN_APP],
-        audience=Audience.EVERYONE,
+        audience=EVERYONE,
         reason="People do not know the offer.",
         when=When.AT,
         send_at=timezone.now(),

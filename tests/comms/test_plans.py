@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from comms import selectors, services
-from comms.models import Audience, CommunicationPlan, Delivery, Message, When
+from comms.models import CommunicationPlan, Delivery, Message, When
+from people.audience import Audience
+from people.audience import AudienceKind as K
 from people.registry import registry
 from people.signals import domain_event
 
@@ -64,22 +66,22 @@ def test_chat_channel_needs_a_webhook_url_on_the_plan(plan):
 
 
 def test_audience_resolution(org, personas):
-    service = Message(audience=Audience.DEPARTMENT, department=org["service"])
+    service = Message(audience=Audience.of(K.DEPARTMENT, department=org["service"]))
     assert set(selectors.audience_ids(service)) == {
         personas.manager.pk,
         personas.employee.pk,
         personas.team_lead.pk,
         personas.indirect_report.pk,
     }
-    assert set(selectors.audience_ids(Message(audience=Audience.DEPARTMENT, department=org["root"]))) >= {
+    assert set(selectors.audience_ids(Message(audience=Audience.of(K.DEPARTMENT, department=org["root"])))) >= {
         personas.other_employee.pk,
         personas.hr.pk,
     }
-    agents = selectors.audience_ids(Message(audience=Audience.JOB_GROUP, job_group=org["agents"]))
+    agents = selectors.audience_ids(Message(audience=Audience.of(K.JOB_GROUP, job_group=org["agents"])))
     assert set(agents) == {personas.employee.pk, personas.indirect_report.pk, personas.other_employee.pk}
-    managers = selectors.audience_ids(Message(audience=Audience.MANAGERS))
+    managers = selectors.audience_ids(Message(audience=Audience(K.MANAGERS)))
     assert set(managers) == {personas.manager.pk, personas.team_lead.pk, personas.outsider_manager.pk}
-    assert selectors.audience_ids(Message(audience="")) == []
+    assert selectors.audience_ids(Message(audience=Audience(""))) == []
 
 
 def test_dated_message_is_sent_once_by_beat_even_when_beat_runs_twice(
@@ -182,8 +184,7 @@ def test_coverage_shows_audiences_that_receive_nothing(org, personas, plan, plan
     services.plan_message_save(
         plan=plan,
         message=plan_message,
-        audience=Audience.DEPARTMENT,
-        department=org["service"],
+        audience=Audience.of(K.DEPARTMENT, department=org["service"]),
         send_at=timezone.now() + timedelta(days=3),
     )
     services.plan_activate(plan=plan)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from comms import services
 from comms.models import Channel, CommunicationPlan, Delivery, Message
+from people.audience import EVERYONE
 from tests.comms.sinks import SmtpSink, WebhookReceiver
 from tests.factories import EmployeeFactory
 from tests.workers import wait_for
@@ -106,7 +107,7 @@ def test_two_beat_processes_send_each_plan_message_and_stuck_delivery_once(
     """Two `celery beat` processes (the production scheduler, both ticking every second) against
     one worker: the due plan message and the stuck deliveries are sent by both beats' tasks many
     times over, and every person still gets each e-mail once."""
-    from comms.models import Audience, When
+    from comms.models import When
     from tests.workers import BeatProcess
 
     ids = _people(12)
@@ -121,7 +122,7 @@ def test_two_beat_processes_send_each_plan_message_and_stuck_delivery_once(
         subject="Hello {{ first_name }}",
         body="Something new to learn.",
         channels=[Channel.EMAIL],
-        audience=Audience.EVERYONE,
+        audience=EVERYONE,
         reason="People do not know the offer.",
         when=When.AT,
         send_at=timezone.now(),

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comms import rendering, services
-from comms.models import Audience, CommunicationPlan, Delivery, Message, OptOut, When
+from comms.models import CommunicationPlan, Delivery, Message, OptOut, When
+from people.audience import EVERYONE
 from tests.factories import EmployeeFactory
 
 
@@ -150,7 +151,7 @@ def _grow_plan(plan, n=15):
             subject=f"M{i}",
             body="B",
             channels=["email", "in_app"],
-            audience=Audience.EVERYONE,
+            audience=EVERYONE,
             reason="R",
             when=When.AT,
             send_at=timezone.now(),
@@ -202,8 +203,8 @@ def test_message_form_saves_a_complete_message(client_for, hr, plan, org):
     response = client_for(hr).post(
         reverse("comms:message_create", args=[plan.pk]),
         {
-            "audience": "department",
-            "department": org["service"].pk,
+            "audience_kind": "department",
+            "audience_department": org["service"].pk,
             "subject": "Hi {{ first_name }}",
             "body": "See {{ catalog_link }}",
             "category": "plan",

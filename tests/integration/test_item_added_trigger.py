@@ -8,7 +8,8 @@ from catalog.imports import items_import
 from catalog.models import JobGroupSkill, LearningItem
 from catalog.selectors import employees_for_item
 from comms import services
-from comms.models import Audience, Channel, CommunicationPlan, Delivery, Message, When
+from comms.models import Channel, CommunicationPlan, Delivery, Message, When
+from people.audience import EVERYONE
 from people.registry import registry
 from tests.catalog.factories import ItemFactory, SkillFactory
 from tests.factories import EmployeeFactory
@@ -113,7 +114,7 @@ def test_an_item_made_without_a_transaction_still_reaches_the_job_group(org, per
         body="See {{ catalog_link }}",
         link="/catalog/",
         channels=[Channel.IN_APP],
-        audience=Audience.EVERYONE,
+        audience=EVERYONE,
         reason="People do not know the offer.",
         when=When.TRIGGER,
         trigger="catalog.item_added",
