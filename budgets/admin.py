@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from people.audience import AUDIENCE_RELATED
+
 from .models import Budget, BudgetPolicy, LedgerEntry
 
 
@@ -18,7 +20,8 @@ class ReadOnly(admin.ModelAdmin):
 
 @admin.register(BudgetPolicy)
 class BudgetPolicyAdmin(ReadOnly):
-    list_display = ["name", "department", "job_group", "amount", "hours", "period_start", "period_months", "active"]
+    list_display = ["name", "audience_label", "amount", "hours", "period_start", "period_months", "active"]
+    list_select_related = AUDIENCE_RELATED
 
 
 @admin.register(Budget)

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from people.audience import Audience, AudienceKind
 from people.models import Department, Employee, JobGroup
 
 from .models import Budget, BudgetPolicy, CarryOver, EntryKind, LedgerEntry, OverBudget
@@ -36,7 +37,7 @@ def seed_budgets():
     if warehouse:
         _policy(
             "Warehouse staff: certificates and safety",
-            job_group=warehouse,
+            audience=Audience.of(AudienceKind.JOB_GROUP, job_group=warehouse),
             amount=Decimal("750.00"),
             hours=Decimal("24"),
             period_start=year_start,
@@ -46,7 +47,7 @@ def seed_budgets():
     if it:
         _policy(
             "IT: certifications",
-            department=it,
+            audience=Audience.of(AudienceKind.DEPARTMENT, department=it),
             amount=Decimal("2000.00"),
             hours=Decimal("60"),
             period_start=year_start,

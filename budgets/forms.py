@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from people.forms import AudienceModelFormMixin
+
 from .models import BudgetPolicy
 
 
@@ -24,13 +26,11 @@ class AdjustmentForm(forms.Form):
         return amount
 
 
-class BudgetPolicyForm(forms.ModelForm):
+class BudgetPolicyForm(AudienceModelFormMixin, forms.ModelForm):
     class Meta:
         model = BudgetPolicy
         fields = [
             "name",
-            "department",
-            "job_group",
             "amount",
             "hours",
             "period_start",

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from people.audience import AudienceKind, AudienceModel, audience_check
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
@@ -34,27 +36,19 @@ class OverBudget(models.TextChoices):
     ROUTE_TO_LD = "route_to_ld", _("Route to L&D staff for an exception")
 
 
-class BudgetPolicy(models.Model):
-    """How much each employee gets per period. The most specific policy for an employee wins:
-    department and job group together, then job group, then the deepest department, then everyone."""
+class BudgetPolicy(AudienceModel):
+    """How much each employee in its audience gets per period. The most specific policy for an
+    employee wins: department and job group together, then job group, then the deepest department,
+    then everyone (budgets.services.PolicyResolver)."""
+
+    audience_kinds = (
+        AudienceKind.EVERYONE,
+        AudienceKind.DEPARTMENT,
+        AudienceKind.JOB_GROUP,
+        AudienceKind.DEPARTMENT_JOB_GROUP,
+    )
 
     name = models.CharField(_("name"), max_length=200)
-    department = models.ForeignKey(
-        "people.Department",
-        verbose_name=_("department (and everything below it)"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="budget_policies",
-    )
-    job_group = models.ForeignKey(
-        "people.JobGroup",
-        verbose_name=_("job group"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="budget_policies",
-    )
     amount = models.DecimalField(
         _("amount per period (EUR)"),
         max_digits=10,
@@ -109,6 +103,7 @@ class BudgetPolicy(models.Model):
         verbose_name_plural = _("budget policies")
         ordering = ["name"]
         constraints = [
+            audience_check(),
             models.CheckConstraint(condition=Q(amount__gte=0), name="budget_policy_amount_not_negative"),
             models.CheckConstraint(condition=Q(period_months__gte=1), name="budget_policy_period_positive"),
         ]

@@ -16,8 +16,8 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from people.audience import AudienceKind, AudienceMatcher, MemberRow
 from people.models import Employee
-from people.selectors import DepartmentTree
 
 from .models import ZERO, Budget, BudgetPolicy, CarryOver, EntryKind, LedgerEntry, OverBudget, cents
 
@@ -62,50 +62,44 @@ def policy_period(policy: BudgetPolicy, on: date) -> tuple[date, date]:
     return start, end
 
 
+# For an employee the most specific active policy wins: a department and a job group together, then
+# a job group, then the deepest department (the fewest levels above the employee's), then everyone's;
+# the oldest policy breaks a tie.
+SPECIFICITY = {
+    AudienceKind.DEPARTMENT_JOB_GROUP: 3,
+    AudienceKind.JOB_GROUP: 2,
+    AudienceKind.DEPARTMENT: 1,
+    AudienceKind.EVERYONE: 0,
+}
+
+
 @dataclass
 class PolicyResolver:
-    """Picks the most specific active policy per employee, from two queries for any number of them."""
+    """Picks the most specific active policy per employee: membership from people's audience
+    matcher, loaded once (one query for the department links) for any number of employees."""
 
     policies: list
-    tree: DepartmentTree
+    matcher: AudienceMatcher
     cache: dict = field(default_factory=dict)
 
     @classmethod
-    def load(cls) -> "PolicyResolver":
-        return cls(
-            policies=list(BudgetPolicy.objects.filter(active=True).order_by("pk")),
-            tree=DepartmentTree.load(),
-        )
-
-    def _depth_in(self, department_id, target_id) -> int | None:
-        """How many levels `department_id` lies below `target_id`, or None when outside its subtree."""
-        chain = self.tree.ancestors(department_id)
-        return chain.index(target_id) if target_id in chain else None
-
-    def _ancestry_depth(self, department_id) -> int:
-        return len(self.tree.ancestors(department_id)) - 1
+    def for_departments(cls, policies: list[BudgetPolicy], department_ids) -> "PolicyResolver":
+        profiles = [MemberRow(None, department_id, None) for department_id in set(department_ids)]
+        return cls(policies=policies, matcher=AudienceMatcher([p.audience for p in policies], profiles))
 
     def for_employee(self, *, department_id, job_group_id) -> BudgetPolicy | None:
         key = (department_id, job_group_id)
         if key not in self.cache:  # few distinct (department, job group) pairs, many employees
-            self.cache[key] = self._resolve(department_id, job_group_id)
+            self.cache[key] = self._resolve(MemberRow(None, department_id, job_group_id))
         return self.cache[key]
 
-    def _resolve(self, department_id, job_group_id) -> BudgetPolicy | None:
+    def _resolve(self, member: MemberRow) -> BudgetPolicy | None:
         best, best_rank = None, None
         for policy in self.policies:
-            if policy.job_group_id is not None and policy.job_group_id != job_group_id:
+            audience = policy.audience
+            if not self.matcher.contains(audience, member):
                 continue
-            dept_depth = 0
-            if policy.department_id is not None:
-                if department_id is None or self._depth_in(department_id, policy.department_id) is None:
-                    continue
-                dept_depth = 1 + self._ancestry_depth(policy.department_id)  # deeper is more specific
-            rank = (
-                policy.job_group_id is not None and policy.department_id is not None,
-                policy.job_group_id is not None,
-                dept_depth,
-            )
+            rank = (SPECIFICITY.get(audience.kind, -1), -(self.matcher.distance(audience, member) or 0))
             if best_rank is None or rank > best_rank:
                 best, best_rank = policy, rank
         return best
@@ -157,8 +151,8 @@ def budget_allocate(*, on: date | None = None, employee_ids=None) -> dict:
     a re-allocation is computed from the basis already recorded on the budget.
     """
     on = on or timezone.localdate()
-    resolver = PolicyResolver.load()
-    if not resolver.policies:
+    policies = list(BudgetPolicy.objects.filter(active=True).order_by("pk"))
+    if not policies:
         # Nothing to allocate: answer before reading the employees (an HRIS sync of 100,000 new
         # people would otherwise send a 100,000-id IN list to the database for nothing).
         return {"created": 0, "reallocated": 0}
@@ -168,6 +162,7 @@ def budget_allocate(*, on: date | None = None, employee_ids=None) -> dict:
     rows = list(employees.values_list("pk", "department_id", "job_group_id", "fte", "hired_on"))
     if not rows:
         return {"created": 0, "reallocated": 0}
+    resolver = PolicyResolver.for_departments(policies, (row[1] for row in rows))
 
     wanted, periods = {}, {}
     for pk, department_id, job_group_id, fte, hired_on in rows:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.access import access_employee, capability_required, has_capability, roles_of
+from people.audience import AUDIENCE_RELATED
 
 from .forms import AdjustmentForm, BudgetPolicyForm, BudgetSearchForm
 from .models import Budget, BudgetPolicy
@@ -156,7 +157,7 @@ def adjust(request, pk):
 
 @capability_required("budgets.manage")
 def policy_list(request):
-    policies = BudgetPolicy.objects.select_related("department", "job_group").order_by("-active", "name")
+    policies = BudgetPolicy.objects.select_related(*AUDIENCE_RELATED).order_by("-active", "name")
     return render(request, "budgets/policy_list.html", {"policies": policies})
 
 

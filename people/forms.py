@@ -212,14 +212,21 @@ class AudienceField(forms.MultiValueField):
 
 
 class AudienceModelFormMixin:
-    """For a ModelForm of an AudienceModel: an `audience` field instead of the four model fields,
-    showing the instance's audience and setting it before the model validates."""
+    """For a ModelForm of an AudienceModel: an `audience` field instead of the four model fields
+    (leave those out of Meta.fields), showing the instance's audience and setting it before the
+    model validates. It comes after the first field (the name or title) unless `audience_position`
+    says otherwise."""
+
+    audience_position = 1
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         model = self._meta.model
         self.fields["audience"] = AudienceField(kinds=model.audience_kinds, optional=model.audience_optional)
         self.initial.setdefault("audience", self.instance.audience)
+        names = [name for name in self.fields if name != "audience"]
+        names.insert(self.audience_position, "audience")
+        self.order_fields(names)
 
     def clean(self):
         data = super().clean()

@@ -9,8 +9,10 @@ import pytest
 
 from budgets.models import Budget, BudgetPolicy, CarryOver, EntryKind, LedgerEntry, cents
 from budgets.services import budget_allocate, budget_commit, budget_expire, policy_period
+from people.audience import Audience
+from people.audience import AudienceKind as K
 from people.services import employee_update
-from tests.factories import EmployeeFactory
+from tests.factories import DepartmentFactory, EmployeeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,17 +75,19 @@ def test_someone_hired_after_the_period_gets_nothing_yet(policy):
 
 def test_most_specific_policy_wins(policy, org):
     sub = org["service"]
+    START = date(2026, 1, 1)
     dept_policy = BudgetPolicy.objects.create(
-        name="Org", department=org["root"], amount=D(1100), period_start=date(2026, 1, 1)
+        name="Org", audience=Audience.of(K.DEPARTMENT, department=org["root"]), amount=D(1100), period_start=START
     )
-    deeper = BudgetPolicy.objects.create(name="Service", department=sub, amount=D(1200), period_start=date(2026, 1, 1))
+    deeper = BudgetPolicy.objects.create(
+        name="Service", audience=Audience.of(K.DEPARTMENT, department=sub), amount=D(1200), period_start=START
+    )
     group = BudgetPolicy.objects.create(
-        name="Agents", job_group=org["agents"], amount=D(1300), period_start=date(2026, 1, 1)
+        name="Agents", audience=Audience.of(K.JOB_GROUP, job_group=org["agents"]), amount=D(1300), period_start=START
     )
     both = BudgetPolicy.objects.create(
         name="Service agents",
-        department=org["root"],
-        job_group=org["leads"],
+        audience=Audience.of(K.DEPARTMENT_JOB_GROUP, department=org["root"], job_group=org["leads"]),
         amount=D(1400),
         period_start=date(2026, 1, 1),
     )
@@ -221,7 +225,11 @@ def test_money_released_after_expiry_expires_too(policy, enrolment):
 
 def test_moving_to_a_department_with_another_policy_reallocates_the_rest_of_the_period(policy, org, time_machine):
     BudgetPolicy.objects.create(
-        name="Finance", department=org["finance"], amount=D("2000.00"), hours=D("80"), period_start=date(2026, 1, 1)
+        name="Finance",
+        audience=Audience.of(K.DEPARTMENT, department=org["finance"]),
+        amount=D("2000.00"),
+        hours=D("80"),
+        period_start=date(2026, 1, 1),
     )
     time_machine.move_to("2026-01-01 09:00")
     e = EmployeeFactory(department=org["service"])
@@ -237,6 +245,14 @@ def test_moving_to_a_department_with_another_policy_reallocates_the_rest_of_the_
 def test_a_bulk_change_is_set_based(policy, django_assert_num_queries, require_postgres):
     """The HRIS sync sends one signal for many people: the same queries for 5 as for 200."""
     from people.signals import employees_changed
+
+    # A policy that names a department: its links to the employees' departments are read too.
+    BudgetPolicy.objects.create(
+        name="Org",
+        audience=Audience.of(K.DEPARTMENT, department=DepartmentFactory()),
+        amount=D(1),
+        period_start=date(2026, 1, 1),
+    )
 
     def run(n):
         ids = {EmployeeFactory().pk for _ in range(n)}

@@ -174,7 +174,8 @@ def test_policy_form_validates_and_saves(client_for, hr, org):
     url = reverse("budgets:policy_create")
     data = {
         "name": "Agents",
-        "job_group": org["agents"].pk,
+        "audience_kind": "job_group",
+        "audience_job_group": org["agents"].pk,
         "amount": "800",
         "hours": "16",
         "period_start": "2026-01-01",
@@ -195,7 +196,8 @@ def test_policy_form_validates_and_saves(client_for, hr, org):
     assert not BudgetPolicy.objects.exists()
     response = client_for(hr).post(url, {**data, "reminder_days": "30,7", "carry_over_limit": "200"})
     assert response.status_code == 302
-    assert BudgetPolicy.objects.get().reminder_day_list() == [30, 7]
+    policy = BudgetPolicy.objects.get()
+    assert (policy.reminder_day_list(), policy.audience_job_group_id) == ([30, 7], org["agents"].pk)
 
 
 def test_home_panels_show_budget_to_employee_team_to_manager_organisation_to_ld(client_for, personas, budgets):
