@@ -1,5 +1,6 @@
 """REST API of the catalog: learning items (read, and upsert by provider key for providers and HR
-systems) and enrolments (read, and completions reported by an external LMS)."""
+systems), mandatory rules (who must complete which item, with the shared audience) and enrolments
+(read, and completions reported by an external LMS)."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -13,11 +14,13 @@ from rest_framework.exceptions import ParseError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from people.api import AudienceSerializer, api_errors
 from people.models import Employee
 
+from . import services
 from .imports import FIELDS, items_import
-from .models import Enrolment, LearningItem
-from .selectors import enrolments_visible_to, items_search
+from .models import Enrolment, LearningItem, MandatoryRule
+from .selectors import enrolments_visible_to, items_search, mandatory_rules_for_management
 from .services import enrolment_record_completion
 
 
@@ -135,6 +138,57 @@ class LearningItemViewSet(ErrorListMixin, mixins.ListModelMixin, mixins.Retrieve
         if result.errors:
             return Response({"errors": result.errors}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"created": result.created, "updated": result.updated})
+
+
+class MandatoryRuleSerializer(serializers.ModelSerializer):
+    audience = AudienceSerializer(kinds=MandatoryRule.audience_kinds, help_text="Who must complete the item.")
+    due_days = serializers.IntegerField(min_value=0, max_value=3650)
+    renewal_months = serializers.IntegerField(min_value=1, max_value=240, required=False, allow_null=True)
+
+    class Meta:
+        model = MandatoryRule
+        fields = ["id", "item", "audience", "starts_on", "due_days", "renewal_months", "active", "updated_at"]
+        read_only_fields = ["id", "updated_at"]
+
+
+RULE_INPUT = ("item", "audience", "starts_on", "due_days", "renewal_months", "active")
+
+
+class MandatoryRuleViewSet(viewsets.ModelViewSet):
+    """Mandatory rules: an item that everyone in the rule's audience must complete within `due_days`
+    (of the rule coming into force or of being hired), again every `renewal_months` when set.
+    Writes go through the catalog's services; bad input is a 400 with field errors and saves nothing."""
+
+    serializer_class = MandatoryRuleSerializer
+    pagination_class = ByIdPagination
+    capabilities = {
+        "list": "catalog.read_rules",
+        "retrieve": "catalog.read_rules",
+        "create": "catalog.write_items",
+        "update": "catalog.write_items",
+        "partial_update": "catalog.write_items",
+        "destroy": "catalog.write_items",
+    }
+
+    def get_queryset(self):
+        return mandatory_rules_for_management().order_by("pk")
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = services.mandatory_rule_create(**serializer.validated_data)
+        except ValidationError as exc:
+            raise serializers.ValidationError(api_errors(exc)) from exc
+
+    def perform_update(self, serializer):
+        rule = serializer.instance
+        fields = {"audience": rule.audience, **{name: getattr(rule, name) for name in RULE_INPUT if name != "audience"}}
+        try:
+            services.mandatory_rule_update(rule=rule, **{**fields, **serializer.validated_data})
+        except ValidationError as exc:
+            raise serializers.ValidationError(api_errors(exc)) from exc
+
+    def perform_destroy(self, instance):
+        services.mandatory_rule_delete(rule=instance)
 
 
 class EnrolmentSerializer(serializers.ModelSerializer):
@@ -261,4 +315,5 @@ class EnrolmentViewSet(ErrorListMixin, mixins.ListModelMixin, mixins.RetrieveMod
 def register(router, urlpatterns):
     """Add this app's viewsets to the /api/v1/ router and its extra paths to urlpatterns."""
     router.register("learning-items", LearningItemViewSet, basename="learning-item")
+    router.register("mandatory-rules", MandatoryRuleViewSet, basename="mandatory-rule")
     router.register("enrolments", EnrolmentViewSet, basename="enrolment")

@@ -42,6 +42,12 @@ def _write_items(roles: Roles) -> bool:
     return roles.is_ld_staff or "hris:write" in roles.scopes or "catalog:write" in roles.scopes
 
 
+@rule("catalog.read_rules")
+def _read_rules(roles: Roles) -> bool:
+    # Mandatory rules: L&D staff, and the systems that feed or report on the catalog.
+    return roles.is_ld_staff or bool(roles.scopes & {"hris:write", "catalog:write", "reporting:read"})
+
+
 @rule("catalog.read_enrolments")
 def _read_enrolments(roles: Roles) -> bool:
     return roles.is_employee or roles.is_ld_staff or bool(roles.scopes & {"reporting:read", "lms:write", "hris:write"})

@@ -186,6 +186,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The audience's kinds are one enum wherever an API uses people.api.AudienceSerializer.
+    "ENUM_NAME_OVERRIDES": {"AudienceKindEnum": "people.audience.AudienceKind"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "hris.schema.document_error_responses",

@@ -11,10 +11,13 @@ from .models import Department, Employee, JobGroup
 
 
 class AudienceSerializer(serializers.Serializer):
-    """Who something applies to, read and written the same way by every API (one OpenAPI
-    component, `Audience`). On a model field: `audience = AudienceSerializer(kinds=Model.audience_kinds)`;
-    validated data holds a `people.audience.Audience`. Ids that do not exist, a kind that is not
-    offered, a missing or inactive part: field errors under `audience`, nothing saved."""
+    """Who something applies to: everyone, a department and its sub-departments, a job group, a
+    job group within a department, managers only, or a manager's whole team (direct and indirect
+    reports). Give the parts the kind needs; others are ignored. A department, job group or manager
+    that does not exist (or a manager who left) is a field error under `audience`."""
+
+    # One OpenAPI component for every API. On a model: `audience = AudienceSerializer(kinds=
+    # Model.audience_kinds)`; validated data holds a people.audience.Audience.
 
     kind = serializers.ChoiceField(choices=AudienceKind.choices, help_text="Which people: see the enum.")
     department = serializers.PrimaryKeyRelatedField(
@@ -64,6 +67,23 @@ class AudienceSerializer(serializers.Serializer):
         if problems:
             raise serializers.ValidationError({part: [message] for part, message in problems.items()})
         return Audience.of(attrs["kind"], **parts)
+
+
+def api_errors(exc) -> dict:
+    """A service's Django ValidationError as DRF field errors: the audience's model fields under
+    `audience` (`{"audience": {"department": [...]}}`), other fields by name, the rest under
+    `non_field_errors`."""
+    if not hasattr(exc, "error_dict"):
+        return {"non_field_errors": exc.messages}
+    errors: dict = {}
+    for name, messages in exc.message_dict.items():
+        if name.startswith("audience_"):
+            errors.setdefault("audience", {})[name.removeprefix("audience_")] = messages
+        elif name == "__all__":
+            errors["non_field_errors"] = messages
+        else:
+            errors[name] = messages
+    return errors
 
 
 class MeSerializer(serializers.ModelSerializer):

@@ -176,8 +176,6 @@ class AudienceField(forms.MultiValueField):
     `{{ form.audience.as_field_group }}`. `kinds` narrows the kinds offered; `optional` allows
     "not chosen yet" (an Audience of kind "")."""
 
-    template_name = "people/audience_field.html"
-
     def __init__(self, *, kinds=None, optional: bool = False, **kwargs):
         self.kinds = tuple(kinds or ALL_KINDS)
         self.optional = optional
@@ -188,6 +186,7 @@ class AudienceField(forms.MultiValueField):
             forms.ModelChoiceField(queryset=Employee.objects.all(), required=False),
         )
         kwargs.setdefault("label", _("Who it applies to"))
+        kwargs.setdefault("template_name", "people/audience_field.html")
         super().__init__(
             fields,
             widget=AudienceWidget(kinds=self.kinds, optional=optional),

@@ -76,6 +76,7 @@ ROWS = [
         method="post",
         data={
             "name": "Sales",
+            "audience_kind": "everyone",
             "amount": "800",
             "hours": "10",
             "period_start": "2026-01-01",

@@ -213,3 +213,31 @@ ROWS += [
     Row("catalog:manage_settings", only_hr()),
     Row("catalog:manage_settings", MANAGE_POST, method="post", data={"approval_threshold": "150"}),
 ]
+
+
+# --- mandatory rules through the API: L&D staff (and catalog systems, see the token matrix) -----------
+
+
+def _rule_data(p):
+    return {
+        "item": _item(p).pk,
+        "audience": {"kind": "department", "department": p.employee.department_id},
+        "starts_on": "2026-01-01",
+        "due_days": 30,
+    }
+
+
+ROWS += [
+    Row("api:mandatory-rule-list", same(403, anonymous=401, hr=200)),
+    Row("api:mandatory-rule-list", same(403, anonymous=401, hr=201), method="post", json=True, data=_rule_data),
+    Row("api:mandatory-rule-detail", same(403, anonymous=401, hr=200), kwargs=_rule),
+    Row(
+        "api:mandatory-rule-detail",
+        same(403, anonymous=401, hr=200),
+        kwargs=_rule,
+        method="patch",
+        json=True,
+        data={"due_days": 45},
+    ),
+    Row("api:mandatory-rule-detail", same(403, anonymous=401, hr=204), kwargs=_rule, method="delete"),
+]

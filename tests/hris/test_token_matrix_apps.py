@@ -2,6 +2,7 @@
 expired tokens, and no token. With test_api.TOKEN_ROWS this covers every API and SCIM URL."""
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from catalog.models import CatalogSettings
+from catalog.services import mandatory_rule_create
+from people.audience import EVERYONE
 from tests.catalog.factories import EnrolmentFactory, ItemFactory
 from tests.factories import EmployeeFactory
 from tests.hris.test_api import TOKEN_ROWS
@@ -49,7 +52,8 @@ def _objects():
     employee = EmployeeFactory(external_id="E-M1")
     item = ItemFactory(title="Safety basics", cost=Decimal("0.00"), level_secondary=True)
     enrolment = EnrolmentFactory(employee=employee, item=item, status="approved")
-    return {"employee": employee, "item": item, "enrolment": enrolment}
+    rule = mandatory_rule_create(item=item, audience=EVERYONE, starts_on=date(2026, 1, 1), due_days=30)
+    return {"employee": employee, "item": item, "enrolment": enrolment, "rule": rule}
 
 
 ROWS = [
@@ -83,6 +87,30 @@ ROWS = [
         },
         expect(hris_write=200),
     ),
+    # Mandatory rules: catalog systems read and write them, reporting reads them.
+    ("get", "api:mandatory-rule-list", None, None, expect(hris_write=200, reporting_read=200)),
+    (
+        "get",
+        "api:mandatory-rule-detail",
+        lambda o: {"pk": o["rule"].pk},
+        None,
+        expect(hris_write=200, reporting_read=200),
+    ),
+    (
+        "post",
+        "api:mandatory-rule-list",
+        None,
+        lambda o: {"item": o["item"].pk, "audience": {"kind": "everyone"}, "starts_on": "2026-01-01", "due_days": 30},
+        expect(hris_write=201),
+    ),
+    (
+        "patch",
+        "api:mandatory-rule-detail",
+        lambda o: {"pk": o["rule"].pk},
+        lambda o: {"due_days": 5},
+        expect(hris_write=200),
+    ),
+    ("delete", "api:mandatory-rule-detail", lambda o: {"pk": o["rule"].pk}, None, expect(hris_write=204)),
     ("get", "api:enrolment-list", None, None, expect(hris_write=200, lms_write=200, reporting_read=200)),
     (
         "get",

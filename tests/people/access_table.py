@@ -18,6 +18,7 @@ ROWS = [
         expect=same(404, anonymous=302, other_employee=200, outsider_manager=200, hr=200),
     ),
     Row("people:employee_edit", kwargs=lambda p: {"pk": p.employee.pk}, expect=only_hr()),
+    Row("people:audience_field", only_hr(), query="name=audience&audience_kind=department"),
     Row("set_language", same(302), method="post", data={"language": "nl", "next": "/"}),
     Row("login", same(302, anonymous=200)),
     Row("logout", same(302), method="post"),
