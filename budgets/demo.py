@@ -55,6 +55,17 @@ def seed_budgets():
             over_budget=OverBudget.ROUTE_TO_LD,
             spend_on="Cloud and security certifications, conferences.",
         )
+    operations = Department.objects.filter(external_id="D10").first()
+    leads = JobGroup.objects.filter(external_id="JG-TL").first()
+    if operations and leads:  # the most specific policy wins: these leads get this one, not the others
+        _policy(
+            "Operations team leads: leadership",
+            audience=Audience.of(AudienceKind.DEPARTMENT_JOB_GROUP, department=operations, job_group=leads),
+            amount=Decimal("1500.00"),
+            hours=Decimal("40"),
+            period_start=year_start,
+            spend_on="Leadership and coaching programmes, safety leadership.",
+        )
     budget_allocate()
     # The demo's enrolments (the catalog's demo step, after this one) commit and spend through the
     # real approval flow; here only an adjustment by L&D staff is added for the demo employee.

@@ -51,6 +51,22 @@ def seed_moments() -> None:
                 "reminder_offsets": [1440, 15],
             },
         )
+    manager = Employee.objects.filter(user__username="manager").first()
+    if manager is not None:  # a moment for one manager's whole team, wherever its members sit
+        LearningMoment.objects.get_or_create(
+            title="Team learning: what we try next",
+            defaults={
+                "description": "Every other Thursday the team picks one thing from the catalog to try together.",
+                "audience": Audience.of(AudienceKind.TEAM, manager=manager),
+                "rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH",
+                "starts_on": start,
+                "start_time": time(16, 0),
+                "duration_minutes": 30,
+                "location": "Customer Service, room 2",
+                "host": manager,
+                "reminder_offsets": [1440, 15],
+            },
+        )
     LearningTimePolicy.objects.get_or_create(
         audience_kind=AudienceKind.EVERYONE, defaults={"hours_per_fte": Decimal("40"), "period": "year"}
     )

@@ -20,7 +20,14 @@ def test_demo_gives_everyone_a_budget_and_the_demo_logins_a_history():
     entries = LedgerEntry.objects.count()
     call_command("seed_demo", stdout=StringIO())
     assert LedgerEntry.objects.count() == entries  # a second run adds nothing
-    assert BudgetPolicy.objects.count() == 3
+    assert BudgetPolicy.objects.count() == 4
+    # The Operations team leads get their own policy, the most specific one; other leads do not.
+    lead = Budget.objects.filter(employee__job_group__external_id="JG-TL", employee__department__external_id="D11")
+    assert {b.policy.name for b in lead} == {"Operations team leads: leadership"}
+    finance_lead = Budget.objects.filter(
+        employee__job_group__external_id="JG-TL", employee__department__external_id="D30"
+    )
+    assert {b.policy.name for b in finance_lead} == {"Everyone: personal learning budget"}
     assert Budget.objects.count() == Budget.objects.values("employee").distinct().count() > 250
     mine = Budget.objects.get(employee__user__username="employee")
     # The catalog's demo enrolments went through the real approval flow and left their trace here.
