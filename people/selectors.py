@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from .access import team_ids
 from .models import Department, DepartmentClosure, Employee, JobGroup
@@ -80,6 +80,22 @@ class DepartmentTree:
 def department_subtree_ids(department_id: int) -> set[int]:
     """A department and everything below it, from one query on the closure table."""
     return set(DepartmentClosure.objects.filter(ancestor_id=department_id).values_list("descendant_id", flat=True))
+
+
+def department_subtree_totals(queryset, *, employee: str = "employee", **aggregates) -> dict[int, dict]:
+    """Aggregates over `queryset` per department, each over its whole subtree, in one query
+    however deep the tree (a join on the closure table), e.g. for a breakdown:
+
+        department_subtree_totals(Enrolment.objects.filter(status="completed"), completed=Count("pk"))
+        -> {department_id: {"completed": n}, ...}
+
+    `employee` is the path from the queryset's rows to their employee ("" for employees
+    themselves). Departments with no row below them are left out; rows without a department count
+    nowhere. Each row counts once per department above it, so aggregate over the rows themselves
+    (Count("pk"), Sum of a column), not over another multi-valued join."""
+    path = f"{employee}__department__ancestor_links__ancestor" if employee else "department__ancestor_links__ancestor"
+    rows = queryset.order_by().values(subtree_of=F(path)).annotate(**aggregates)
+    return {row.pop("subtree_of"): row for row in rows if row["subtree_of"] is not None}
 
 
 def department_closure_problems() -> dict[str, list[tuple[int, int, int]]]:

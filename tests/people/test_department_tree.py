@@ -2,6 +2,7 @@
 the admin, the HRIS bulk sync, the CSV import, SCIM and the demo; `people_check` verifies it."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -207,3 +208,41 @@ def test_a_move_costs_the_same_number_of_queries_however_deep():
         counts.append(len(captured))
         assert_closure_right()
     assert counts[0] == counts[1] <= 14
+
+
+def test_subtree_totals_add_up_to_the_organisation_in_one_query_however_deep():
+    from django.db import connection
+    from django.db.models import Count, Q, Sum
+    from django.test.utils import CaptureQueriesContext
+
+    from people.models import Employee
+    from people.selectors import department_subtree_totals
+    from tests.factories import EmployeeFactory
+
+    levels = chain(6)
+    side = department_create(name="Side", parent=levels[0])
+    for n, department in enumerate([*levels, side]):
+        EmployeeFactory.create_batch(n + 1, department=department, fte="0.50")
+    EmployeeFactory(department=levels[5], active=False)
+    EmployeeFactory(department=None)
+    with CaptureQueriesContext(connection) as captured:
+        totals = department_subtree_totals(
+            Employee.objects.all(), employee="", people=Count("pk", filter=Q(active=True)), fte=Sum("fte")
+        )
+    assert len(captured) == 1
+    assert (
+        totals[levels[0].pk]["people"]
+        == 1 + 2 + 3 + 4 + 5 + 6 + 7
+        == Employee.objects.filter(active=True, department__isnull=False).count()
+    )
+    assert totals[levels[4].pk]["people"] == 5 + 6
+    assert totals[side.pk] == {"people": 7, "fte": Decimal("3.50")}
+    # The same breakdown over another table, by the path from its rows to the employee.
+    from catalog.models import Enrolment
+    from tests.catalog.factories import EnrolmentFactory
+
+    for person in Employee.objects.filter(department__in=levels[3:5]):
+        EnrolmentFactory(employee=person, status="completed")
+    enrolments = department_subtree_totals(Enrolment.objects.all(), n=Count("pk"))
+    assert enrolments[levels[0].pk] == enrolments[levels[3].pk] == {"n": 4 + 5}
+    assert levels[5].pk not in enrolments
