@@ -166,6 +166,26 @@ def test_scim_creates_departments_in_the_closure():
     assert_closure_right()
 
 
+def test_the_rest_api_creates_and_moves_departments_through_the_services():
+    from django.test import Client
+
+    from hris.services import api_client_create
+
+    _client, token = api_client_create(name="HRIS", scopes=["hris:write"])
+    api = Client(headers={"Authorization": f"Bearer {token}"})
+    top = department_create(name="Top")
+    other = department_create(name="Other")
+    response = api.post("/api/v1/departments/", {"name": "Sub", "parent": top.pk}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    sub = response.json()["id"]
+    assert ("Top", "Sub", 1) in links()
+    response = api.patch(f"/api/v1/departments/{sub}/", {"parent": other.pk}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert ("Other", "Sub", 1) in links()
+    assert ("Top", "Sub", 1) not in links()
+    assert_closure_right()
+
+
 def test_the_demo_organisation_has_a_right_closure():
     from people.demo import seed_people
 
