@@ -8,7 +8,17 @@ from django.urls import reverse
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from .audience import ALL_KINDS, NEEDS, UNSET, Audience, AudienceKind, audience_problems, audience_size, manages_someone
+from .audience import (
+    ALL_KINDS,
+    NEEDS,
+    PARTS,
+    UNSET,
+    Audience,
+    AudienceKind,
+    audience_problems,
+    audience_size,
+    manages_someone,
+)
 from .models import Department, EducationLevel, Employee, JobGroup
 from .selectors import DepartmentTree
 
@@ -84,8 +94,9 @@ class _LazyChoices(BaseChoiceIterator):
 
 
 def _department_choices():
-    names = dict(Department.objects.values_list("pk", "name"))
-    tree = DepartmentTree(dict(Department.objects.values_list("pk", "parent_id")))
+    rows = Department.objects.values_list("pk", "parent_id", "name").order_by()
+    names = {pk: name for pk, _parent, name in rows}
+    tree = DepartmentTree({pk: parent for pk, parent, _name in rows})
     yield "", _("Choose a department")
     for pk, depth in tree.display_order(lambda pk: names[pk].lower()):
         yield pk, "\u2003" * depth + names[pk]  # em spaces: the tree shows, a screen reader reads the name
@@ -121,8 +132,8 @@ class AudienceWidget(forms.MultiWidget):
             kind_choices.insert(0, ("", _("Not chosen yet")))
         widgets = {
             "kind": forms.Select(choices=kind_choices, attrs={"class": "form-select"}),
-            "department": forms.Select(choices=_LazyChoices(_department_choices), attrs={"class": "form-select"}),
-            "job_group": forms.Select(choices=_LazyChoices(_job_group_choices), attrs={"class": "form-select"}),
+            "department": forms.Select(attrs={"class": "form-select"}),
+            "job_group": forms.Select(attrs={"class": "form-select"}),
             "manager": forms.Select(attrs={"class": "form-select"}),
         }
         super().__init__(widgets, attrs)
@@ -136,7 +147,14 @@ class AudienceWidget(forms.MultiWidget):
         values = value if isinstance(value, list | tuple) else self.decompress(value)
         kind = values[0] or ("" if self.optional else self.kinds[0])
         needs = NEEDS.get(kind, frozenset())
-        self.widgets[3].choices = _LazyChoices(lambda: _manager_choices(_as_int(values[3])))
+        # Only the parts the kind needs are shown, so only their choices are read.
+        choices = {
+            "department": _LazyChoices(_department_choices),
+            "job_group": _LazyChoices(_job_group_choices),
+            "manager": _LazyChoices(lambda: _manager_choices(_as_int(values[3]))),
+        }
+        for widget, part in zip(self.widgets[1:], PARTS, strict=True):
+            widget.choices = choices[part] if part in needs else []
         context = super().get_context(name, [kind, *values[1:]], attrs)
         labels = {
             "kind": _("Who"),
