@@ -14,7 +14,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from people.api import AudienceSerializer, api_errors
+from people.api import AudienceSerializer, StrictIntegerField, StrictModelSerializer, api_errors
 from people.models import Employee
 
 from . import services
@@ -140,10 +140,10 @@ class LearningItemViewSet(ErrorListMixin, mixins.ListModelMixin, mixins.Retrieve
         return Response({"created": result.created, "updated": result.updated})
 
 
-class MandatoryRuleSerializer(serializers.ModelSerializer):
+class MandatoryRuleSerializer(StrictModelSerializer):
     audience = AudienceSerializer(kinds=MandatoryRule.audience_kinds, help_text="Who must complete the item.")
-    due_days = serializers.IntegerField(min_value=0, max_value=3650)
-    renewal_months = serializers.IntegerField(min_value=1, max_value=240, required=False, allow_null=True)
+    due_days = StrictIntegerField(min_value=0, max_value=3650)
+    renewal_months = StrictIntegerField(min_value=1, max_value=240, required=False, allow_null=True)
 
     class Meta:
         model = MandatoryRule

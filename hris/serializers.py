@@ -1,4 +1,4 @@
-"""Strict serializer fields (a number is no string, "1" is no integer) and the people serializers."""
+"""The people serializers of the HRIS API (strict fields from people.api: a number is no string)."""
 
 from decimal import Decimal
 
@@ -7,42 +7,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from people.api import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictChoiceField,
+    StrictEmailField,
+    StrictModelSerializer,
+)
 from people.models import MAX_FTE, Department, Employee, JobGroup
-
-
-class StrictCharField(serializers.CharField):
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            raise ValidationError(_("Expected a string."), code="invalid_type")
-        return super().to_internal_value(data)
-
-
-class StrictEmailField(serializers.EmailField):
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            raise ValidationError(_("Expected a string."), code="invalid_type")
-        return super().to_internal_value(data)
-
-
-class StrictChoiceField(serializers.ChoiceField):
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            raise ValidationError(_("Expected a string."), code="invalid_type")
-        return super().to_internal_value(data)
-
-
-class StrictBooleanField(serializers.BooleanField):
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            raise ValidationError(_("Expected true or false."), code="invalid_type")
-        return data
-
-
-class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int):
-            raise ValidationError(_("Expected an integer id."), code="invalid_type")
-        return super().to_internal_value(data)
 
 
 @extend_schema_field({"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 1.5})
@@ -61,20 +33,6 @@ class FteField(serializers.Field):
 
     def to_representation(self, value):
         return float(value)
-
-
-class StrictModelSerializer(serializers.ModelSerializer):
-    serializer_related_field = StrictPrimaryKeyRelatedField
-    serializer_choice_field = StrictChoiceField
-
-    def build_standard_field(self, field_name, model_field):
-        field_class, kwargs = super().build_standard_field(field_name, model_field)
-        mapping = {
-            serializers.CharField: StrictCharField,
-            serializers.EmailField: StrictEmailField,
-            serializers.BooleanField: StrictBooleanField,
-        }
-        return mapping.get(field_class, field_class), kwargs
 
 
 class DepartmentSerializer(StrictModelSerializer):

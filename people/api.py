@@ -1,13 +1,71 @@
-"""People endpoints of the REST API (the HRIS issue adds the resources an HR system writes to)."""
+"""What every API shares (strict fields, the one Audience component, a service's errors as field
+errors) and the people endpoints of the REST API (the HRIS app adds what an HR system writes to)."""
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .access import roles_of
 from .audience import ALL_KINDS, Audience, AudienceKind, AudienceModel, audience_label, audience_problems
 from .models import Department, Employee, JobGroup
+
+# --- strict fields for every API: a number is no string, "1" is no integer, "true" is no boolean ---
+
+
+class _JsonTyped:
+    """Input of another JSON type is refused before the field's own checks."""
+
+    json_type: type = str
+    type_message = gettext_lazy("Expected a string.")
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) != (self.json_type is bool) or not isinstance(data, self.json_type):
+            raise ValidationError(self.type_message, code="invalid_type")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(_JsonTyped, serializers.CharField):
+    pass
+
+
+class StrictEmailField(_JsonTyped, serializers.EmailField):
+    pass
+
+
+class StrictChoiceField(_JsonTyped, serializers.ChoiceField):
+    pass
+
+
+class StrictBooleanField(_JsonTyped, serializers.BooleanField):
+    json_type, type_message = bool, gettext_lazy("Expected true or false.")
+
+
+class StrictPrimaryKeyRelatedField(_JsonTyped, serializers.PrimaryKeyRelatedField):
+    json_type, type_message = int, gettext_lazy("Expected an integer id.")
+
+
+class StrictIntegerField(_JsonTyped, serializers.IntegerField):
+    json_type, type_message = int, gettext_lazy("Expected a whole number.")
+
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    serializer_related_field = StrictPrimaryKeyRelatedField
+    serializer_choice_field = StrictChoiceField
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        mapping = {
+            serializers.CharField: StrictCharField,
+            serializers.EmailField: StrictEmailField,
+            serializers.BooleanField: StrictBooleanField,
+        }
+        return mapping.get(field_class, field_class), kwargs
+
+
+# --- the audience -----------------------------------------------------------------------------------
 
 
 class AudienceSerializer(serializers.Serializer):
@@ -19,20 +77,20 @@ class AudienceSerializer(serializers.Serializer):
     # One OpenAPI component for every API. On a model: `audience = AudienceSerializer(kinds=
     # Model.audience_kinds)`; validated data holds a people.audience.Audience.
 
-    kind = serializers.ChoiceField(choices=AudienceKind.choices, help_text="Which people: see the enum.")
-    department = serializers.PrimaryKeyRelatedField(
+    kind = StrictChoiceField(choices=AudienceKind.choices, help_text="Which people: see the enum.")
+    department = StrictPrimaryKeyRelatedField(
         queryset=Department.objects.all(),
         required=False,
         allow_null=True,
         help_text="For `department` and `department_job_group`: the department; its sub-departments are included.",
     )
-    job_group = serializers.PrimaryKeyRelatedField(
+    job_group = StrictPrimaryKeyRelatedField(
         queryset=JobGroup.objects.all(),
         required=False,
         allow_null=True,
         help_text="For `job_group` and `department_job_group`: the job group.",
     )
-    manager = serializers.PrimaryKeyRelatedField(
+    manager = StrictPrimaryKeyRelatedField(
         queryset=Employee.objects.all(),
         required=False,
         allow_null=True,
@@ -62,6 +120,8 @@ class AudienceSerializer(serializers.Serializer):
         }
 
     def validate(self, attrs):
+        if "kind" not in attrs:  # a PATCH may leave fields out, but an audience is sent whole
+            raise serializers.ValidationError({"kind": [self.fields["kind"].error_messages["required"]]})
         parts = {part: attrs.get(part) for part in ("department", "job_group", "manager")}
         problems = audience_problems(attrs["kind"], kinds=self.kinds, **parts)
         if problems:

@@ -66,10 +66,9 @@ def test_parts_the_kind_does_not_use_are_dropped(ld, org):
         ({"kind": "team"}, {"manager": ["Choose the manager whose team it is."]}),
         ({"kind": "team", "manager": "inactive"}, {"manager": ["no longer works here"]}),
         ({"kind": "nobody"}, {"kind": ['"nobody" is not a valid choice.']}),
-        (
-            {"kind": "department", "department": True},
-            {"department": ["Incorrect type. Expected pk value, received bool."]},
-        ),
+        ({"kind": "department", "department": True}, {"department": ["Expected an integer id."]}),
+        ({"kind": "department", "department": "12"}, {"department": ["Expected an integer id."]}),
+        ({"kind": 1}, {"kind": ["Expected a string."]}),
         ("everyone", {"non_field_errors": ["Invalid data. Expected a dictionary, but got str."]}),
     ],
 )
@@ -87,6 +86,22 @@ def test_bad_audiences_are_field_errors_and_save_nothing(ld, org, personas, audi
     response = post(ld, rule_data(audience))
     assert response.status_code == 400, response.content
     assert response.json() == {"audience": errors}
+    assert not MandatoryRule.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("due_days", "30", "Expected a whole number."),
+        ("due_days", -1, "Ensure this value is greater than or equal to 0."),
+        ("active", "true", "Expected true or false."),
+        ("item", "1", "Expected an integer id."),
+    ],
+)
+def test_the_other_fields_are_strict_too(ld, field, value, error):
+    response = post(ld, rule_data({"kind": "everyone"}) | {field: value})
+    assert response.status_code == 400
+    assert response.json() == {field: [error]}
     assert not MandatoryRule.objects.exists()
 
 
@@ -109,6 +124,10 @@ def test_a_patch_keeps_the_audience_unless_it_is_sent_and_refuses_a_bad_one(ld, 
     )
     assert bad.status_code == 400
     assert bad.json() == {"audience": {"department": ["Choose the department (its sub-departments are included)."]}}
+    without_kind = {"audience": {"department": org["root"].pk}}
+    bad = ld.patch(url, json.dumps(without_kind), content_type="application/json")
+    assert bad.status_code == 400
+    assert bad.json() == {"audience": {"kind": ["This field is required."]}}
     response = ld.patch(url, json.dumps({"audience": {"kind": "managers"}}), content_type="application/json")
     assert response.json()["audience"]["label"] == "Managers only"
     rule.refresh_from_db()
