@@ -306,3 +306,15 @@ def test_the_system_check_finds_an_audience_model_without_its_constraint():
     assert not check_audience_models(apps.get_app_configs())
     assert isinstance(Forgetful._meta.get_field("audience_kind"), models.CharField)
     assert [e.id for e in errors] == ["people.E001"]
+
+
+def test_one_choices_class_for_audience_kinds_remains():
+    from django.db import models
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    kinds = [cls for cls in subclasses(models.TextChoices) if {"everyone", "department"} & set(cls.values)]
+    assert kinds == [AudienceKind]
