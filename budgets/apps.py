@@ -7,14 +7,14 @@ class BudgetsConfig(AppConfig):
     verbose_name = _("Budgets")
 
     def ready(self):
-        from people.registry import HomePanel, NavItem, registry
+        from people.registry import BUDGET_AVAILABLE, BUDGET_SUMMARY, HomePanel, NavItem, registry
 
         from . import panels, receivers, rules  # noqa: F401 - registers capabilities and receivers
         from .demo import seed_budgets
         from .selectors import budget_available, budget_summary
 
-        registry.provide("budget_available", budget_available)
-        registry.provide("budget_summary", budget_summary)
+        registry.provide(BUDGET_AVAILABLE, budget_available)
+        registry.provide(BUDGET_SUMMARY, budget_summary)
         registry.add_nav(NavItem(_("My budget"), "budgets:mine", "budgets.view_own", order=30))
         registry.add_nav(NavItem(_("Team budgets"), "budgets:team", "budgets.team", order=31, group="team"))
         registry.add_nav(NavItem(_("Budgets"), "budgets:overview", "budgets.manage", order=32, group="manage"))

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from people.access import team_ids
 from people.models import Department, Employee
+from people.registry import BudgetSummary
 from people.selectors import DepartmentTree
 
 from .models import ZERO, Budget, LedgerEntry, cents
@@ -41,25 +42,25 @@ def budget_available(employee) -> Decimal | None:
     return budget.available if budget else None
 
 
-def budget_summary(employee) -> dict | None:
+def budget_summary(employee) -> BudgetSummary | None:
     """For message placeholders and the home panel: the current budget in plain figures."""
     budget = budget_for_employee(employee_id=employee.pk)
     if budget is None:
         return None
     today = timezone.localdate()
-    return {
-        "budget_id": budget.pk,
-        "allocated": budget.allocated,
-        "committed": budget.committed,
-        "spent": budget.spent,
-        "available": budget.available,
-        "hours_allocated": budget.hours_allocated,
-        "hours_used": budget.hours_used,
-        "period_start": budget.period_start,
-        "period_end": budget.period_end,
-        "expires_on": budget.expires_on,
-        "days_left": max(0, (budget.expires_on - today).days),
-    }
+    return BudgetSummary(
+        budget_id=budget.pk,
+        allocated=budget.allocated,
+        committed=budget.committed,
+        spent=budget.spent,
+        available=budget.available,
+        hours_allocated=budget.hours_allocated,
+        hours_used=budget.hours_used,
+        period_start=budget.period_start,
+        period_end=budget.period_end,
+        expires_on=budget.expires_on,
+        days_left=max(0, (budget.expires_on - today).days),
+    )
 
 
 def enrolment_url(enrolment_id) -> str:

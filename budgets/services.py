@@ -766,13 +766,12 @@ def _reminder_text(budget: Budget, days_left: int) -> tuple[str, str]:
 
 def budget_reminders_send(*, today: date | None = None) -> int:
     """Send "you have €X left, it expires in N days" at each policy's reminder moments, once per
-    budget and moment: through the delivery service when it exists, by e-mail until then."""
+    budget and moment, through the delivery service (in the app and by e-mail, by preference)."""
     from django.conf import settings
-    from django.core.mail import send_mail
     from django.urls import reverse
     from django.utils import translation
 
-    from people.registry import registry
+    from comms.services import notify
 
     from .models import ReminderSent
 
@@ -792,7 +791,6 @@ def budget_reminders_send(*, today: date | None = None) -> int:
         )
         .order_by("pk")
     )
-    notify = registry.get("notify")
     link = settings.SITE_URL.rstrip("/") + reverse("budgets:mine")
     sent = 0
     for budget in candidates.iterator(chunk_size=500):
@@ -804,23 +802,18 @@ def budget_reminders_send(*, today: date | None = None) -> int:
         with transaction.atomic():
             try:
                 with transaction.atomic():
-                    ReminderSent.objects.create(
-                        budget=budget, days_before=moment, channel="notify" if notify else "email"
-                    )
+                    ReminderSent.objects.create(budget=budget, days_before=moment, channel="notify")
             except IntegrityError:
                 continue  # already sent for this moment
             with translation.override(budget.employee.locale):
                 subject, body = _reminder_text(budget, days_left)
-            if notify:
-                notify(
-                    key=f"budgets.reminder:{budget.pk}:{moment}",
-                    employee_ids=[budget.employee_id],
-                    subject=subject,
-                    body=body,
-                    link=link,
-                    category="budgets",
-                )
-            else:
-                send_mail(subject, f"{body}\n\n{link}", None, [budget.employee.email])
+            notify(
+                key=f"budgets.reminder:{budget.pk}:{moment}",
+                employee_ids=[budget.employee_id],
+                subject=subject,
+                body=body,
+                link=link,
+                category="budgets",
+            )
         sent += 1
     return sent

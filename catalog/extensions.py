@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from people.registry import HomePanel, NavItem, registry
+from people.registry import BUDGET_AVAILABLE, EMPLOYEES_FOR_ITEM, ENROLMENTS_SINCE, HomePanel, NavItem, registry
 
 
 def _employee_panel(request, roles):
@@ -30,30 +30,6 @@ def _ld_panel(request, roles):
     return {"gap_count": offer_gap_count(), "ld_waiting_count": approvals_waiting_for(request.user).count()}
 
 
-def _enrolments_since(employee_ids, since) -> int:
-    from .selectors import enrolments_since
-
-    return enrolments_since(employee_ids, since)
-
-
-def _completed_learning_hours(employee_ids, start, end):
-    from .selectors import completed_learning_hours
-
-    return completed_learning_hours(employee_ids, start, end)
-
-
-def _learning_items_lookup(ids):
-    from .selectors import learning_items_lookup
-
-    return learning_items_lookup(ids)
-
-
-def _employees_for_item(item):
-    from .selectors import employees_for_item
-
-    return employees_for_item(item)
-
-
 def _demo():
     from .demo import seed_catalog
 
@@ -61,6 +37,8 @@ def _demo():
 
 
 def register():
+    from .selectors import employees_for_item, enrolments_since
+
     registry.add_nav(NavItem(_("Catalog"), "catalog:home", "catalog.browse", order=20))
     registry.add_nav(NavItem(_("My learning"), "catalog:my_enrolments", "catalog.request", order=21))
     registry.add_nav(NavItem(_("Approvals"), "catalog:approvals", "catalog.decide", order=22, group="team"))
@@ -71,7 +49,6 @@ def register():
     registry.add_panel(HomePanel("manager", "catalog/panels/manager.html", _manager_panel, order=20))
     registry.add_panel(HomePanel("ld", "catalog/panels/ld.html", _ld_panel, order=20))
     registry.add_demo_step(30, _demo)
-    registry.provide("enrolments_since", _enrolments_since)
-    registry.provide("completed_learning_hours", _completed_learning_hours)
-    registry.provide("learning_items_lookup", _learning_items_lookup)
-    registry.provide("employees_for_item", _employees_for_item)
+    registry.provide(ENROLMENTS_SINCE, enrolments_since)
+    registry.provide(EMPLOYEES_FOR_ITEM, employees_for_item)
+    registry.need(BUDGET_AVAILABLE, app="catalog")

@@ -366,9 +366,13 @@ def approvals_waiting_for(user):
     return qs.filter(condition).order_by("requested_at", "pk")
 
 
-def enrolments_since(employee_ids, since) -> int:
-    """How many enrolments these employees requested since then (comms measures its messages)."""
-    return Enrolment.objects.filter(employee_id__in=list(employee_ids), requested_at__gte=since).count()
+def enrolments_since(employee_ids, since, until=None) -> int:
+    """How many enrolments these employees requested from `since` (up to `until`): comms measures
+    what its messages led to."""
+    enrolments = Enrolment.objects.filter(employee_id__in=list(employee_ids), requested_at__gte=since)
+    if until is not None:
+        enrolments = enrolments.filter(requested_at__lt=until)
+    return enrolments.count()
 
 
 _HOURS = DecimalField(max_digits=9, decimal_places=1)

@@ -21,7 +21,7 @@ from people.access import capability_required, roles_of
 from people.audience import EVERYONE
 from people.forms import add_service_errors
 from people.models import JobGroup
-from people.registry import registry
+from people.registry import BUDGET_AVAILABLE, registry
 
 from . import services
 from .exceptions import ApprovalRefused
@@ -76,10 +76,9 @@ from .selectors import (
 
 def _budget_left(employee):
     """What the budgets app says this person has left, or None (then the page shows nothing)."""
-    provider = registry.get("budget_available")
-    if provider is None or employee is None:
+    if employee is None:
         return None
-    return provider(employee)
+    return registry.use(BUDGET_AVAILABLE)(employee)
 
 
 def _employee_or_404(request):

@@ -7,12 +7,21 @@ class CommsConfig(AppConfig):
     verbose_name = _("Communication")
 
     def ready(self):
-        from people.registry import HomePanel, NavItem, registry
+        from people.registry import (
+            BUDGET_SUMMARY,
+            EMPLOYEES_FOR_ITEM,
+            ENROLMENTS_SINCE,
+            NEXT_LEARNING_MOMENT,
+            HomePanel,
+            NavItem,
+            registry,
+        )
 
         from . import rules, services, triggers  # noqa: F401 - capabilities and event receivers
         from .demo import demo_step
 
-        registry.provide("notify", services.notify)
+        for port in (BUDGET_SUMMARY, NEXT_LEARNING_MOMENT, ENROLMENTS_SINCE, EMPLOYEES_FOR_ITEM):
+            registry.need(port, app="comms")
         registry.add_nav(
             NavItem(
                 label=_("Communication"), url_name="comms:plans", capability="comms.manage", order=70, group="manage"

@@ -7,9 +7,11 @@ written by L&D staff cannot reach anything but the four documented values.
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from people.registry import registry
+from people.formatting import money
+from people.registry import BUDGET_SUMMARY, NEXT_LEARNING_MOMENT, registry
 
 from .models import PLACEHOLDER_RE, PLACEHOLDERS
 
@@ -32,19 +34,17 @@ def _catalog_link() -> str:
 
 
 def _budget_available(employee) -> str:
-    fn = registry.get("budget_summary")
-    if fn is None:
+    """The amount the employee has left, written as their language writes money."""
+    summary = registry.use(BUDGET_SUMMARY)(employee)
+    if summary is None:
         return _("your learning budget (see your profile)")
-    summary = fn(employee)
-    if isinstance(summary, dict):
-        summary = summary.get("available_display") or summary.get("available")
-    return str(summary) if summary not in (None, "") else _("your learning budget (see your profile)")
+    with translation.override(employee.locale):
+        return money(summary.available)
 
 
 def _next_learning_moment(employee) -> str:
-    fn = registry.get("next_learning_moment")
-    moment = fn(employee) if fn is not None else None
-    return str(moment) if moment else _("the next learning moment (see the calendar)")
+    moment = registry.use(NEXT_LEARNING_MOMENT)(employee)
+    return moment or _("the next learning moment (see the calendar)")
 
 
 def placeholder_values(employee, names) -> dict[str, str]:

@@ -1,6 +1,5 @@
 """Reads shared by the comms pages and API."""
 
-import inspect
 from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Min, Q
@@ -9,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.audience import AUDIENCE_RELATED, NEEDS, AudienceKind, employees_in
-from people.registry import registry
+from people.registry import ENROLMENTS_SINCE, registry
 
 from .models import Channel, CommunicationPlan, Delivery, Message, When
 
@@ -53,14 +52,10 @@ def reach_of(*, messages_q: Q) -> dict:
     deliveries = Delivery.objects.filter(messages_q)
     totals = deliveries.aggregate(**REACH, first=Min("created_at"))
     totals["enrolments"] = None
-    fn = registry.get("enrolments_since")
-    if fn is not None and totals["first"] is not None:
+    if totals["first"] is not None:
         ids = list(deliveries.exclude(employee=None).values_list("employee_id", flat=True).distinct())
         since = totals["first"]
-        if "until" in inspect.signature(fn).parameters:
-            totals["enrolments"] = fn(ids, since, until=since + ENROLMENT_WINDOW)
-        else:  # the documented two-argument provider counts from `since` on
-            totals["enrolments"] = fn(ids, since)
+        totals["enrolments"] = registry.use(ENROLMENTS_SINCE)(ids, since, until=since + ENROLMENT_WINDOW)
     return totals
 
 

@@ -723,16 +723,9 @@ def _event_employee_ids(name: str, payload: dict):
         if value is not None:
             return {getattr(value, "pk", value)}
     if name == "catalog.item_added" and payload.get("item") is not None:
-        from people.registry import registry
+        from people.registry import EMPLOYEES_FOR_ITEM, registry
 
-        fn = registry.get("employees_for_item")  # (item) -> ids whose job group has the item's skills
-        if fn is not None:
-            return set(fn(payload["item"]))
-        job_group_ids = payload.get("job_group_ids")
-        if job_group_ids is not None:
-            from people.models import Employee
-
-            return set(Employee.objects.filter(job_group_id__in=job_group_ids).values_list("pk", flat=True))
+        return set(registry.use(EMPLOYEES_FOR_ITEM)(payload["item"]))
     return None
 
 

@@ -9,6 +9,7 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
+        from . import checks as port_checks  # noqa: F401 - registers the ports check
         from .audience import check_audience_models
 
         checks.register(check_audience_models, checks.Tags.models)

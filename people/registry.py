@@ -1,8 +1,20 @@
 """Extension points that higher apps fill in their AppConfig.ready(), so the lower `people` app
-never imports them: navigation links, home-page panels and demo-data steps."""
+never imports them: navigation links, home-page panels, demo-data steps, and typed ports.
 
+A port is a function one app needs from an app it may not import (one on a higher floor, or a
+sibling). The port is declared here with its contract (a Protocol with the call's signature and
+return type); the app that needs it says so with `registry.need(port, app=...)`, the app that has
+it offers it with `registry.provide(port, func)`, both in `AppConfig.ready()`. The system check
+`people.E001` (people/checks.py) stops start-up when a needed port has no provider, so callers use
+`registry.use(port)` and never handle a missing one. A downward need is a plain import instead.
+"""
+
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Generic, Protocol, TypeVar
 
 # Navigation groups: "mine" links stand in the bar itself; "team" and "manage" links are gathered
 # in a "My team" and a "Manage" menu, so the bar fits however many apps add links.
@@ -32,12 +44,103 @@ class HomePanel:
     order: int = 50
 
 
+# --- the ports ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BudgetSummary:
+    """An employee's current budget in figures (amounts in euros, hours as numbers)."""
+
+    budget_id: int
+    allocated: Decimal
+    committed: Decimal
+    spent: Decimal
+    available: Decimal
+    hours_allocated: Decimal
+    hours_used: Decimal
+    period_start: date
+    period_end: date
+    expires_on: date
+    days_left: int
+
+
+class BudgetAvailable(Protocol):
+    """What the employee can still spend today, or None when no budget covers them."""
+
+    def __call__(self, employee: Any) -> Decimal | None: ...
+
+
+class BudgetSummaryOf(Protocol):
+    """The employee's current budget, or None when no budget covers them."""
+
+    def __call__(self, employee: Any) -> BudgetSummary | None: ...
+
+
+class NextLearningMoment(Protocol):
+    """“Title, Tuesday 3 March 15:00” for the employee's next learning moment, or None."""
+
+    def __call__(self, employee: Any) -> str | None: ...
+
+
+class EnrolmentsSince(Protocol):
+    """How many enrolments these employees requested from `since` (up to `until` when given)."""
+
+    def __call__(self, employee_ids: list[int], since: datetime, until: datetime | None = None) -> int: ...
+
+
+class EmployeesForItem(Protocol):
+    """Ids of the active employees whose job group needs one of the item's skills."""
+
+    def __call__(self, item: Any) -> list[int]: ...
+
+
+C = TypeVar("C")
+
+
+@dataclass(frozen=True)
+class Port(Generic[C]):
+    """A named contract between two apps: `contract` is the Protocol the provider must satisfy."""
+
+    name: str
+    contract: type[C]
+    provider_app: str  # who is expected to provide it (for the start-up message)
+
+    def parameters(self) -> list[str]:
+        return list(inspect.signature(self.contract.__call__).parameters)[1:]  # without self
+
+
+BUDGET_AVAILABLE: Port[BudgetAvailable] = Port("budget_available", BudgetAvailable, "budgets")
+BUDGET_SUMMARY: Port[BudgetSummaryOf] = Port("budget_summary", BudgetSummaryOf, "budgets")
+NEXT_LEARNING_MOMENT: Port[NextLearningMoment] = Port("next_learning_moment", NextLearningMoment, "policy")
+ENROLMENTS_SINCE: Port[EnrolmentsSince] = Port("enrolments_since", EnrolmentsSince, "catalog")
+EMPLOYEES_FOR_ITEM: Port[EmployeesForItem] = Port("employees_for_item", EmployeesForItem, "catalog")
+PORTS = (BUDGET_AVAILABLE, BUDGET_SUMMARY, NEXT_LEARNING_MOMENT, ENROLMENTS_SINCE, EMPLOYEES_FOR_ITEM)
+
+
+class PortNotProvided(LookupError):
+    pass
+
+
+def _check_shape(port: Port, func: Callable) -> None:
+    """The provider takes the contract's parameters, by the same names (keyword calls must work)."""
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):  # a builtin without a signature: trust it
+        return
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return
+    missing = [name for name in port.parameters() if name not in params]
+    if missing:
+        raise TypeError(f"{func!r} cannot provide the port {port.name}: it lacks the parameters {missing}")
+
+
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
     panels: list[HomePanel] = field(default_factory=list)
     demo_steps: list[tuple[int, Callable[[], None]]] = field(default_factory=list)
     providers: dict[str, Callable] = field(default_factory=dict)
+    needs: dict[Port, set[str]] = field(default_factory=dict)  # port -> the apps that use it
 
     def add_nav(self, item: NavItem):
         if item not in self.nav:
@@ -54,12 +157,28 @@ class Registry:
             self.demo_steps.append((order, step))
             self.demo_steps.sort(key=lambda s: s[0])
 
-    def provide(self, name: str, func: Callable):
-        """Offer a function to lower or sibling apps, e.g. "budget_available" (employee -> Decimal)."""
-        self.providers[name] = func
+    def provide(self, port: Port[C], func: C) -> None:
+        """Offer `func` for `port` (from the providing app's ready())."""
+        _check_shape(port, func)
+        self.providers[port.name] = func
 
-    def get(self, name: str) -> Callable | None:
-        return self.providers.get(name)
+    def need(self, port: Port, *, app: str) -> None:
+        """Declare that `app` uses `port`: start-up fails (people.E001) while nobody provides it."""
+        self.needs.setdefault(port, set()).add(app)
+
+    def use(self, port: Port[C]) -> C:
+        try:
+            return self.providers[port.name]
+        except KeyError:
+            raise PortNotProvided(f"no provider for the port {port.name} (expected from {port.provider_app})") from None
+
+    def missing(self) -> list[tuple[Port, set[str]]]:
+        """Ports some app needs that nobody provides."""
+        return [
+            (port, apps)
+            for port, apps in sorted(self.needs.items(), key=lambda kv: kv[0].name)
+            if apps and port.name not in self.providers
+        ]
 
 
 registry = Registry()

@@ -7,7 +7,7 @@ class PolicyConfig(AppConfig):
     verbose_name = _("Learning policy")
 
     def ready(self):
-        from people.registry import HomePanel, NavItem, registry
+        from people.registry import NEXT_LEARNING_MOMENT, HomePanel, NavItem, registry
 
         from . import demo, panels, rules  # noqa: F401 - registers the capabilities
 
@@ -16,5 +16,5 @@ class PolicyConfig(AppConfig):
         registry.add_nav(NavItem(_("Moments and policy"), "policy:manage", "policy.manage", order=41, group="manage"))
         registry.add_panel(HomePanel("employee", "policy/partials/home_next_moment.html", panels.next_moment, order=20))
         registry.add_panel(HomePanel("manager", "policy/partials/home_team_hours.html", panels.team_hours, order=30))
-        registry.provide("next_learning_moment", panels.next_learning_moment_text)
+        registry.provide(NEXT_LEARNING_MOMENT, panels.next_learning_moment_text)
         registry.add_demo_step(40, demo.seed_moments)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Sum
 from django.utils import timezone
 
+from catalog.selectors import completed_learning_hours, learning_items_lookup
 from people.audience import (
     AUDIENCE_RELATED,
     AudienceKind,
@@ -18,7 +19,6 @@ from people.audience import (
     employees_in,
 )
 from people.models import Employee
-from people.registry import registry
 
 from .models import Attendance, LearningMoment, LearningTimePolicy, MomentMute, OccurrenceOverride, PolicyPeriod
 from .recurrence import next_occurrence, occurrences
@@ -137,9 +137,8 @@ def learning_hours(employee_ids, start: datetime, end: datetime) -> dict[int, De
     )
     for row in rows:
         hours[row["employee_id"]] += (Decimal(row["minutes"]) / 60).quantize(Decimal("0.01"))
-    completed = registry.get("completed_learning_hours")
-    if completed is not None and ids:
-        for pk, value in (completed(ids, start, end) or {}).items():
+    if ids:
+        for pk, value in completed_learning_hours(ids, start, end).items():
             if pk in hours:
                 hours[pk] += Decimal(value)
     return hours
@@ -214,10 +213,9 @@ class SuggestedItem:
 
 def suggested_items(moment: LearningMoment) -> list[SuggestedItem]:
     """The moment's suggested catalog items that are still active, in the order L&D chose them (one
-    query, through the catalog's `learning_items_lookup` provider; none without the catalog)."""
-    lookup = registry.get("learning_items_lookup")
+    query, through the catalog's `learning_items_lookup`)."""
     ids = list(moment.suggested_item_ids or [])
-    if lookup is None or not ids:
+    if not ids:
         return []
-    found = lookup(ids)
+    found = learning_items_lookup(ids)
     return [SuggestedItem(pk, *found[pk]) for pk in ids if pk in found]

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from catalog.selectors import learning_items_lookup
 from people.models import Employee
-from people.registry import registry
 from people.signals import domain_event
 
 from .models import (
@@ -44,15 +44,13 @@ def _clean_offsets(offsets) -> list[int]:
 
 
 def _clean_item_ids(ids) -> list[int]:
-    """Catalog item numbers, in the order given, each once; every one an active item when the catalog
-    offers `learning_items_lookup` (policy does not import the catalog: a sibling app)."""
+    """Catalog item numbers, in the order given, each once; every one an active catalog item."""
     try:
         values = list(dict.fromkeys(int(v) for v in (ids or [])))
     except (TypeError, ValueError):
         raise ValidationError({"suggested_item_ids": _("Suggested items are catalog item numbers.")}) from None
-    lookup = registry.get("learning_items_lookup")
-    if values and lookup is not None:
-        found = lookup(values)
+    if values:
+        found = learning_items_lookup(values)
         missing = [v for v in values if v not in found]
         if missing:
             raise ValidationError(

@@ -215,15 +215,15 @@ def test_home_panels_show_budget_to_employee_team_to_manager_organisation_to_ld(
 
 
 def test_providers_for_the_catalog_and_comms(personas, budgets):
-    from people.registry import registry
+    from people.registry import BUDGET_AVAILABLE, BUDGET_SUMMARY, registry
 
-    assert registry.get("budget_available")(personas.employee) == D("1000.00")
-    summary = registry.get("budget_summary")(personas.employee)
-    assert summary["available"] == D("1000.00")
-    assert summary["expires_on"] == date(2026, 12, 31)
+    assert registry.use(BUDGET_AVAILABLE)(personas.employee) == D("1000.00")
+    summary = registry.use(BUDGET_SUMMARY)(personas.employee)
+    assert summary.available == D("1000.00")
+    assert summary.expires_on == date(2026, 12, 31)
     nobody = EmployeeFactory(active=True)
-    assert registry.get("budget_available")(nobody) is None
-    assert registry.get("budget_summary")(nobody) is None
+    assert registry.use(BUDGET_AVAILABLE)(nobody) is None
+    assert registry.use(BUDGET_SUMMARY)(nobody) is None
 
 
 def test_ld_finds_any_employees_budget_from_the_overview(client_for, personas, budgets):

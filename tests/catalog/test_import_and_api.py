@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from catalog.models import Enrolment, LearningItem, Status
-from people.registry import registry
+from people.registry import ENROLMENTS_SINCE, registry
 from people.signals import domain_event
 from tests.catalog.factories import ItemFactory
 
@@ -207,18 +207,24 @@ def test_item_added_is_announced_once_on_commit_for_comms(hr, client_for, django
 def test_enrolments_since_provider_counts_requests_by_those_employees(employee, other_employee):
     from django.utils import timezone
 
-    fn = registry.get("enrolments_since")
+    fn = registry.use(ENROLMENTS_SINCE)
     before = timezone.now()
     Enrolment.objects.create(employee=employee, item=ItemFactory(), motivation="x")
     Enrolment.objects.create(employee=other_employee, item=ItemFactory(), motivation="x")
     assert fn([employee.pk], before) == 1
     assert fn([employee.pk, other_employee.pk], before) == 2
     assert fn([employee.pk], timezone.now()) == 0
+    assert fn([employee.pk, other_employee.pk], before, until=before) == 0  # the window's end counts
 
 
-def test_budget_left_is_shown_only_when_budgets_says_so(client_for, employee, monkeypatch):
+def test_budget_left_is_shown_only_when_budgets_says_so(client_for, employee):
+    from datetime import date
+
+    from budgets.models import BudgetPolicy
+    from budgets.services import budget_allocate
+
     ItemFactory(title="Something")
-    monkeypatch.setitem(registry.providers, "budget_available", lambda e: None)
     assert "learning budget left" not in client_for(employee).get("/catalog/items/").content.decode()
-    monkeypatch.setitem(registry.providers, "budget_available", lambda e: Decimal("640.00"))
+    BudgetPolicy.objects.create(name="All", amount=Decimal("640.00"), period_start=date(2020, 1, 1), pro_rata=False)
+    budget_allocate(employee_ids=[employee.pk])
     assert "You have € 640.00 of learning budget left." in client_for(employee).get("/catalog/items/").content.decode()

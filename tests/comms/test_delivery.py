@@ -7,7 +7,6 @@ from django.db import transaction
 
 from comms import services
 from comms.models import Channel, Delivery, Message, OptOut
-from people.registry import registry
 
 
 def test_system_message_upsert_is_idempotent_by_key(db):
@@ -112,9 +111,9 @@ def test_every_email_has_unsubscribe_link_open_pixel_and_stable_message_id(
     assert email.subject == f"Hi {delivery.employee.first_name}"
 
 
-def test_notify_provider_wraps_upsert_and_send(db, recipients):
+def test_notify_wraps_upsert_and_send(db, recipients):
     ids = recipients(2)
-    notify = registry.get("notify")
+    notify = services.notify
     assert notify(key="budgets.expiring.2026", employee_ids=ids, subject="S", body="B", category="budgets") == 4
     assert notify(key="budgets.expiring.2026", employee_ids=ids, subject="S", body="B", category="budgets") == 0
     assert Message.objects.get(key="budgets.expiring.2026").category == "budgets"

@@ -1,6 +1,7 @@
 """The 5W plan: placeholders, completeness, activation, scheduled and triggered sending, reach."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -11,8 +12,8 @@ from comms import selectors, services
 from comms.models import CommunicationPlan, Delivery, Message, When
 from people.audience import Audience
 from people.audience import AudienceKind as K
-from people.registry import registry
 from people.signals import domain_event
+from tests.catalog.factories import EnrolmentFactory
 
 
 def test_unknown_placeholder_is_refused_with_the_allowed_list(plan):
@@ -139,14 +140,36 @@ def test_budget_expiring_reaches_only_the_employees_it_names(personas, plan, pla
     assert set(Delivery.objects.values_list("employee_id", flat=True)) == {personas.employee.pk}
 
 
-def test_preview_values_come_from_providers_or_neutral_text(personas, plan_message, monkeypatch):
+def _budget_of(employee, amount):
+    """A real budget from the budgets app, the provider of the `budget_summary` port."""
+    from budgets.models import BudgetPolicy
+    from budgets.services import budget_allocate
+
+    BudgetPolicy.objects.create(name="All", amount=Decimal(amount), period_start=date(2020, 1, 1), pro_rata=False)
+    budget_allocate(employee_ids=[employee.pk])
+
+
+def test_preview_values_come_from_providers_or_neutral_text(personas, plan_message):
     subject, body, _link = services.rendering.render_message(plan_message, personas.employee)
     assert subject == "Hello Zoë"
     assert "your learning budget" in body
     assert "{{" not in body
-    monkeypatch.setitem(registry.providers, "budget_summary", lambda employee: {"available": "€ 1.250,00"})
+    _budget_of(personas.employee, "1250.00")
     _s, body, _l = services.rendering.render_message(plan_message, personas.employee)
-    assert "€ 1.250,00" in body
+    assert "Your budget: €1,250.00." in body
+
+
+def test_the_budget_in_a_sent_email_is_money_in_the_recipients_language(
+    personas, plan_message, django_capture_on_commit_callbacks
+):
+    employee = personas.employee
+    employee.locale = "nl"
+    employee.save()
+    _budget_of(employee, "1250.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_send(message=plan_message, employee_ids=[employee.pk])
+    (email,) = mail.outbox
+    assert "Your budget: € 1.250,00." in email.body
 
 
 def test_test_send_goes_only_to_me(personas, plan_message):
@@ -158,25 +181,22 @@ def test_test_send_goes_only_to_me(personas, plan_message):
 
 
 def test_reach_counts_delivered_opened_clicked_and_enrolments(
-    personas, plan, plan_message, monkeypatch, django_capture_on_commit_callbacks
+    personas, plan, plan_message, django_capture_on_commit_callbacks
 ):
     services.plan_activate(plan=plan)
     with django_capture_on_commit_callbacks(execute=True):
         services.plan_messages_send_due()
     email = Delivery.objects.filter(channel="email").first()
     services.delivery_record_click(delivery_id=email.pk)
-    calls = []
-
-    def enrolments_since(employee_ids, since, until=None):
-        calls.append((sorted(employee_ids), since, until))
-        return 3
-
-    monkeypatch.setitem(registry.providers, "enrolments_since", enrolments_since)
+    sent = Delivery.objects.order_by("created_at").first().created_at
+    # Enrolments by recipients (the catalog provides the count): two within 14 days, one after.
+    for days, employee in ((1, personas.employee), (13, personas.manager), (15, personas.hr)):
+        enrolment = EnrolmentFactory(employee=employee)
+        type(enrolment).objects.filter(pk=enrolment.pk).update(requested_at=sent + timedelta(days=days))
     reach = selectors.message_reach(message=plan_message)
     audience = len(selectors.audience_ids(plan_message))
     assert reach["delivered"] == 2 * audience
-    assert (reach["opened"], reach["clicked"], reach["enrolments"]) == (1, 1, 3)
-    assert calls[0][2] - calls[0][1] == timedelta(days=14)
+    assert (reach["opened"], reach["clicked"], reach["enrolments"]) == (1, 1, 2)
     assert selectors.plan_reach(plan=plan)["delivered"] == 2 * audience
 
 
@@ -201,10 +221,3 @@ def test_timeline_places_occurrences_in_their_week(plan, plan_message):
     weeks, triggered = selectors.plan_timeline(plan=plan, start=timezone.now(), weeks=4)
     assert [len(w["items"]) for w in weeks] == [1, 1, 1, 1]
     assert triggered == []
-
-
-def test_reach_calls_a_two_argument_enrolment_provider_as_documented(personas, plan, plan_message, monkeypatch):
-    services.plan_activate(plan=plan)
-    services.plan_messages_send_due()
-    monkeypatch.setitem(registry.providers, "enrolments_since", lambda employee_ids, since: len(employee_ids))
-    assert selectors.plan_reach(plan=plan)["enrolments"] == len(selectors.audience_ids(plan_message))

@@ -10,7 +10,7 @@ from catalog.selectors import employees_for_item
 from comms import services
 from comms.models import Channel, CommunicationPlan, Delivery, Message, When
 from people.audience import EVERYONE
-from people.registry import registry
+from people.registry import EMPLOYEES_FOR_ITEM, registry
 from tests.catalog.factories import ItemFactory, SkillFactory
 from tests.factories import EmployeeFactory
 
@@ -54,9 +54,8 @@ def _recipients(message):
 def test_the_catalog_provides_employees_for_item(forklift_agents, django_assert_num_queries):
     agents, left = forklift_agents
     item = ItemFactory(skills=[SkillFactory(name="Forklift"), SkillFactory(name="Excel")])
-    assert registry.get("employees_for_item") is not None
     with django_assert_num_queries(1):
-        ids = set(registry.get("employees_for_item")(item))
+        ids = set(registry.use(EMPLOYEES_FOR_ITEM)(item))
     assert ids == agents
     assert left.pk not in ids
     assert employees_for_item(ItemFactory()) == []  # no skills: nobody

@@ -14,7 +14,6 @@ from catalog.models import Status
 from catalog.selectors import completed_learning_hours
 from catalog.services import enrolment_complete
 from people.audience import EVERYONE
-from people.registry import registry
 from policy.selectors import hours_overview
 from policy.services import policy_create
 from tests.catalog.factories import EnrolmentFactory, ItemFactory
@@ -29,10 +28,6 @@ def yearly_policy(db):
 def _completed(employee, hours, when=None, **fields):
     enrolment = EnrolmentFactory(employee=employee, item=ItemFactory(duration_hours=hours), status=Status.APPROVED)
     return enrolment_complete(enrolment=enrolment, by=None, at=when, **fields)
-
-
-def test_the_catalog_provides_completed_learning_hours():
-    assert registry.get("completed_learning_hours") is not None
 
 
 def test_hours_are_summed_per_employee_within_the_period_only(personas, django_assert_num_queries):

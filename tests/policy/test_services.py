@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from people.audience import EVERYONE, Audience
-from people.registry import registry
+from people.registry import NEXT_LEARNING_MOMENT, registry
 from policy.models import Attendance, LearningTimePolicy
 from policy.selectors import hours_overview, learning_hours, moments_for_employee, reminder_recipient_ids
 from policy.services import attendance_check_in, moment_mute, occurrence_cancel, policy_create
@@ -144,7 +144,7 @@ def test_one_policy_per_scope(org):
     assert LearningTimePolicy.objects.count() == 1
 
 
-def test_hours_from_attended_moments_and_completed_enrolments(make_moment, employee, other_employee, monkeypatch):
+def test_hours_from_attended_moments(make_moment, employee, other_employee):
     moment = make_moment(duration_minutes=90)
     attendance_check_in(employee=employee, moment=moment, original_start=FIRST, now=FIRST)
     attendance_check_in(
@@ -155,25 +155,12 @@ def test_hours_from_attended_moments_and_completed_enrolments(make_moment, emplo
         employee.pk: Decimal("3.00"),
         other_employee.pk: Decimal("0"),
     }
-    calls = []
-
-    def completed(ids, a, b):
-        calls.append((sorted(ids), a, b))
-        return {employee.pk: Decimal("2.5"), other_employee.pk: Decimal("6")}
-
-    monkeypatch.setitem(registry.providers, "completed_learning_hours", completed)
-    assert learning_hours([employee.pk, other_employee.pk], start, end) == {
-        employee.pk: Decimal("5.50"),
-        other_employee.pk: Decimal("6"),
-    }
-    assert calls == [(sorted([employee.pk, other_employee.pk]), start, end)]
     # Outside the period nothing counts.
-    monkeypatch.delitem(registry.providers, "completed_learning_hours")
     assert learning_hours([employee.pk], utc(2027, 1, 1), utc(2028, 1, 1)) == {employee.pk: Decimal("0")}
 
 
 def test_next_learning_moment_provider(make_moment, employee):
     make_moment(title="Weekly", start_time=time(9, 0))
-    text = registry.get("next_learning_moment")(employee)
+    text = registry.use(NEXT_LEARNING_MOMENT)(employee)
     assert text.startswith("Weekly, ")
-    assert registry.get("next_learning_moment")(EmployeeFactory()) is not None  # everyone's moment
+    assert registry.use(NEXT_LEARNING_MOMENT)(EmployeeFactory()) is not None  # everyone's moment
