@@ -179,7 +179,7 @@ def _copy_into_people(payload: dict, *, drop: str = "") -> _Clock:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from hris.sync import _copy_text
+    from hris.bulkwrite import copy_text as _copy_text
     from people.models import Department, Employee, JobGroup
 
     _empty_people()

@@ -5,16 +5,15 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ErrorDetail, ValidationError
 
 from people.api import (
     StrictBooleanField,
     StrictCharField,
     StrictChoiceField,
-    StrictEmailField,
     StrictModelSerializer,
 )
-from people.models import MAX_FTE, Department, Employee, JobGroup
+from people.models import EMPLOYEE_FIELDS, MAX_FTE, Department, Employee, JobGroup
 
 
 @extend_schema_field({"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 1.5})
@@ -25,7 +24,7 @@ class FteField(serializers.Field):
         if isinstance(data, bool) or not isinstance(data, int | float):
             raise ValidationError(_("Expected a number."), code="invalid_type")
         value = Decimal(str(data))
-        if not (0 < value <= MAX_FTE):
+        if not value.is_finite() or not (0 < value <= MAX_FTE):  # NaN and Infinity: JSON as Python reads it
             raise ValidationError(_("FTE must be above 0 and at most 1.5."), code="out_of_range")
         if value != value.quantize(Decimal("0.01")):
             raise ValidationError(_("FTE has at most two decimals."), code="invalid")
@@ -56,54 +55,70 @@ class EmployeeSerializer(StrictModelSerializer):
 
     class Meta:
         model = Employee
-        fields = [
-            "id",
-            "external_id",
-            "first_name",
-            "last_name",
-            "email",
-            "department",
-            "job_group",
-            "manager",
-            "education_level",
-            "fte",
-            "hired_on",
-            "locale",
-            "active",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", *EMPLOYEE_FIELDS, "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {"external_id": {"validators": []}}
 
 
-# --- bulk sync (documentation of the body; the sync service validates it itself) -------------
+# --- bulk sync: one row of the payload, validated by these (hris.sync has a fast path that a test
+# proves equal to them) ------------------------------------------------------------------------
 
 
-class SyncDepartmentSerializer(serializers.Serializer):
-    external_id = StrictCharField(max_length=100)
-    name = StrictCharField(max_length=200)
-    parent = StrictCharField(max_length=100, required=False, allow_null=True)
+class UnknownFieldsRefused(serializers.Serializer):
+    """A row with a field the serializer does not know is refused (code `unknown_field`)."""
+
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, dict) else []
+        try:
+            value = super().to_internal_value(data)
+        except ValidationError as exc:
+            errors = exc.detail
+        else:
+            errors = {}
+        for name in unknown:
+            errors[name] = [ErrorDetail(_("Unknown field."), code="unknown_field")]
+        if errors:
+            raise ValidationError(errors)
+        return value
 
 
-class SyncJobGroupSerializer(serializers.Serializer):
-    external_id = StrictCharField(max_length=100)
-    name = StrictCharField(max_length=200)
+def _hris_key(required: bool = True) -> StrictCharField:
+    """An HRIS key, as the row's own key (required) or as a reference to another row (nullable)."""
+    if required:
+        return StrictCharField(max_length=100)
+    return StrictCharField(max_length=100, required=False, allow_null=True)
 
 
-class SyncEmployeeSerializer(serializers.Serializer):
-    external_id = StrictCharField(max_length=100)
-    first_name = StrictCharField(max_length=150)
-    last_name = StrictCharField(max_length=150)
-    email = StrictEmailField(max_length=254)
-    department = StrictCharField(max_length=100, required=False, allow_null=True)
-    job_group = StrictCharField(max_length=100, required=False, allow_null=True)
-    manager = StrictCharField(max_length=100, required=False, allow_null=True)
-    education_level = StrictChoiceField(choices=["basic", "secondary", "bachelor", "master"], required=False)
+class SyncDepartmentSerializer(UnknownFieldsRefused, StrictModelSerializer):
+    external_id = _hris_key()
+    parent = _hris_key(required=False)
+
+    class Meta:
+        model = Department
+        fields = ["external_id", "name", "parent"]
+
+
+class SyncJobGroupSerializer(UnknownFieldsRefused, StrictModelSerializer):
+    external_id = _hris_key()
+
+    class Meta:
+        model = JobGroup
+        fields = ["external_id", "name"]
+
+
+class SyncEmployeeSerializer(UnknownFieldsRefused, StrictModelSerializer):
+    """One employee of the sync: the model's fields, with departments, job groups and managers
+    named by their HRIS keys."""
+
+    external_id = _hris_key()
+    department = _hris_key(required=False)
+    job_group = _hris_key(required=False)
+    manager = _hris_key(required=False)
     fte = FteField(required=False)
-    hired_on = serializers.DateField(required=False, allow_null=True)
-    locale = StrictChoiceField(choices=["en", "nl"], required=False)
-    active = StrictBooleanField(required=False)
+
+    class Meta:
+        model = Employee
+        fields = list(EMPLOYEE_FIELDS)
 
 
 class SyncRequestSerializer(serializers.Serializer):

@@ -70,15 +70,7 @@ def job_group_save(*, job_group: JobGroup | None, data: dict) -> JobGroup:
         raise Conflict(errors)
     if job_group is None:
         return _guarded(lambda: people_services.job_group_create(**data))
-
-    def update():
-        for name, value in data.items():
-            setattr(job_group, name, value)
-        job_group.full_clean()
-        job_group.save()
-        return job_group
-
-    return _guarded(update)
+    return _guarded(lambda: people_services.job_group_update(job_group=job_group, **data))
 
 
 def employee_save(*, employee: Employee | None, data: dict) -> Employee:

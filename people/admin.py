@@ -1,34 +1,44 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from . import services
+from .admin_base import ServiceAdmin
 from .models import Department, Employee, JobGroup
-from .services import department_create, department_update, employee_deactivate
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ServiceAdmin):
     list_display = ["name", "parent", "external_id"]
     search_fields = ["name", "external_id"]
     autocomplete_fields = ["parent"]
 
-    def save_model(self, request, obj, form, change):
-        """Through the people services, which keep the tree's closure rows right."""
-        fields = {name: form.cleaned_data[name] for name in ("name", "parent", "external_id")}
-        if change:
-            department_update(department=obj, **fields)
-        else:
-            saved = department_create(**fields)
-            obj.pk = saved.pk
+    def service_create(self, request, fields):
+        return services.department_create(**fields)
+
+    def service_update(self, request, obj, fields):
+        return services.department_update(department=obj, **fields)
+
+    def service_delete(self, request, obj):
+        services.department_delete(department=obj)
 
 
 @admin.register(JobGroup)
-class JobGroupAdmin(admin.ModelAdmin):
+class JobGroupAdmin(ServiceAdmin):
     list_display = ["name", "external_id"]
     search_fields = ["name", "external_id"]
 
+    def service_create(self, request, fields):
+        return services.job_group_create(**fields)
+
+    def service_update(self, request, obj, fields):
+        return services.job_group_update(job_group=obj, **fields)
+
+    def service_delete(self, request, obj):
+        services.job_group_delete(job_group=obj)
+
 
 @admin.register(Employee)
-class EmployeeAdmin(admin.ModelAdmin):
+class EmployeeAdmin(ServiceAdmin):
     list_display = ["last_name", "first_name", "email", "department", "job_group", "manager", "active"]
     list_filter = ["active", "education_level", "locale", "job_group", "department"]
     search_fields = ["first_name", "last_name", "email", "external_id"]
@@ -37,10 +47,13 @@ class EmployeeAdmin(admin.ModelAdmin):
     # Deactivate instead of delete: an employee's learning history stays.
     actions = ["deactivate"]
 
+    def service_create(self, request, fields):
+        return services.employee_create(**fields)
+
+    def service_update(self, request, obj, fields):
+        return services.employee_update(employee=obj, **fields)
+
     @admin.action(description=_("Deactivate selected employees"))
     def deactivate(self, request, queryset):
         for employee in queryset:
-            employee_deactivate(employee=employee)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+            services.employee_deactivate(employee=employee)

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from .access import roles_of
 from .audience import ALL_KINDS, Audience, AudienceKind, AudienceModel, audience_label, audience_problems
 from .models import Department, Employee, JobGroup
+from .validators import validate_email_address
 
 # --- strict fields for every API: a number is no string, "1" is no integer, "true" is no boolean ---
 
@@ -31,8 +32,13 @@ class StrictCharField(_JsonTyped, serializers.CharField):
     pass
 
 
-class StrictEmailField(_JsonTyped, serializers.EmailField):
-    pass
+class StrictEmailField(StrictCharField):
+    """An address under the one rule of people.validators (DRF's EmailField adds Django's own)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if validate_email_address not in self.validators:
+            self.validators.append(validate_email_address)
 
 
 class StrictChoiceField(_JsonTyped, serializers.ChoiceField):

@@ -19,7 +19,7 @@ from .audience import (
     audience_size,
     manages_someone,
 )
-from .models import Department, EducationLevel, Employee, JobGroup
+from .models import EMPLOYEE_FIELDS, Department, EducationLevel, Employee, JobGroup
 from .selectors import DepartmentTree
 
 
@@ -59,20 +59,7 @@ class DirectoryFilterForm(forms.Form):
 class EmployeeForm(forms.ModelForm):
     class Meta:
         model = Employee
-        fields = [
-            "first_name",
-            "last_name",
-            "email",
-            "external_id",
-            "department",
-            "job_group",
-            "manager",
-            "education_level",
-            "fte",
-            "hired_on",
-            "locale",
-            "active",
-        ]
+        fields = list(EMPLOYEE_FIELDS)
         widgets = {"hired_on": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, **kwargs):

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from .validators import EmailAddressField
+
 MAX_FTE = Decimal("1.50")
 
 
@@ -109,6 +111,24 @@ class JobGroup(TimestampedModel):
         return self.name
 
 
+# What an employee record holds as forms, the API, the sync and imports write it, in the order
+# people read it (the user account is linked by the accounts, not by these).
+EMPLOYEE_FIELDS = (
+    "external_id",
+    "first_name",
+    "last_name",
+    "email",
+    "department",
+    "job_group",
+    "manager",
+    "education_level",
+    "fte",
+    "hired_on",
+    "locale",
+    "active",
+)
+
+
 class Employee(TimestampedModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -121,7 +141,7 @@ class Employee(TimestampedModel):
     external_id = models.CharField(_("HRIS key"), max_length=100, unique=True, null=True, blank=True)
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)
-    email = models.EmailField(_("e-mail address"), max_length=254)
+    email = EmailAddressField(_("e-mail address"), max_length=254)
     department = models.ForeignKey(
         Department,
         verbose_name=_("department"),

@@ -3,37 +3,38 @@ for forms, the admin, the API and imports."""
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
-from .models import Department, DepartmentClosure, Employee, JobGroup
+from .models import EMPLOYEE_FIELDS, Department, DepartmentClosure, Employee, JobGroup
 from .selectors import DepartmentTree
 from .signals import RELEVANT_FIELDS, employees_changed
 
 # Serialises changes to the department tree (pg_advisory_xact_lock key), so two transactions that
 # move departments cannot each write the closure rows from a tree without the other's move.
 TREE_LOCK_KEY = 0x1EE7_7BEE
-
-EMPLOYEE_FIELDS = (
-    "user",
-    "external_id",
-    "first_name",
-    "last_name",
-    "email",
-    "department",
-    "job_group",
-    "manager",
-    "education_level",
-    "fte",
-    "hired_on",
-    "locale",
-    "active",
-)
+WRITABLE = frozenset({*EMPLOYEE_FIELDS, "user"})
 
 
-def _save(instance):
-    instance.full_clean()
+def _save(instance, changed=None):
+    """Validate and save. With `changed` (field names), only those fields are validated: a change
+    never fails on a value it does not touch (a stored address that an older rule allowed)."""
+    exclude = None
+    if changed is not None:
+        exclude = [f.name for f in instance._meta.concrete_fields if f.name not in changed]
+    instance.full_clean(exclude=exclude)
     instance.save()
     return instance
+
+
+def _apply(instance, fields: dict) -> set[str]:
+    """Set the fields on the instance; the names of those whose value changed."""
+    changed = {name for name, value in fields.items() if getattr(instance, name) != value}
+    for name in changed:
+        setattr(instance, name, fields[name])
+    return changed
 
 
 def _lock_tree():
@@ -79,12 +80,25 @@ def department_create(*, name: str, parent: Department | None = None, external_i
 def department_update(*, department: Department, **fields) -> Department:
     _lock_tree()  # before the loop check, so two moves cannot each pass it and make a loop together
     stored_parent = Department.objects.filter(pk=department.pk).values_list("parent_id", flat=True).order_by().first()
-    for name, value in fields.items():
-        setattr(department, name, value)
-    _save(department)
+    _save(department, _apply(department, fields))
     if department.parent_id != stored_parent:
         department_tree_refresh(under=[department.pk])
     return department
+
+
+@transaction.atomic
+def department_delete(*, department: Department) -> None:
+    """Delete a department; its employees are left without one first (employees_changed is sent).
+    A department with sub-departments or other records pointing at it stays (ValidationError)."""
+    for employee in Employee.objects.filter(department=department):
+        employee_update(employee=employee, department=None)
+    try:
+        with transaction.atomic():
+            department.delete()
+    except ProtectedError as exc:
+        raise ValidationError(
+            _("%(name)s is still in use (sub-departments or other records).") % {"name": department}
+        ) from exc
 
 
 @transaction.atomic
@@ -93,10 +107,29 @@ def job_group_create(*, name: str, external_id: str | None = None) -> JobGroup:
 
 
 @transaction.atomic
-def employee_create(*, first_name: str, last_name: str, email: str, **fields) -> Employee:
-    unknown = set(fields) - set(EMPLOYEE_FIELDS)
+def job_group_update(*, job_group: JobGroup, **fields) -> JobGroup:
+    return _save(job_group, _apply(job_group, fields))
+
+
+@transaction.atomic
+def job_group_delete(*, job_group: JobGroup) -> None:
+    """Delete a job group no employee or other record uses (else a ValidationError)."""
+    try:
+        with transaction.atomic():
+            job_group.delete()
+    except ProtectedError as exc:
+        raise ValidationError(_("%(name)s is still in use.") % {"name": job_group}) from exc
+
+
+def _known(fields: dict) -> None:
+    unknown = set(fields) - WRITABLE
     if unknown:
         raise TypeError(f"unknown employee fields: {sorted(unknown)}")
+
+
+@transaction.atomic
+def employee_create(*, first_name: str, last_name: str, email: str, **fields) -> Employee:
+    _known(fields)
     employee = _save(Employee(first_name=first_name, last_name=last_name, email=email, **fields))
     employees_changed.send(sender=Employee, created={employee.pk}, updated=set(), deactivated=set())
     return employee
@@ -104,15 +137,17 @@ def employee_create(*, first_name: str, last_name: str, email: str, **fields) ->
 
 @transaction.atomic
 def employee_update(*, employee: Employee, **fields) -> Employee:
-    unknown = set(fields) - set(EMPLOYEE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown employee fields: {sorted(unknown)}")
-    relevant = {name for name, value in fields.items() if name in RELEVANT_FIELDS and getattr(employee, name) != value}
-    for name, value in fields.items():
-        setattr(employee, name, value)
-    _save(employee)
+    """Change what differs; only the changed fields are validated. employees_changed is sent when
+    something budgets and scopes depend on changed (RELEVANT_FIELDS)."""
+    _known(fields)
+    was_active = employee.active
+    changed = _apply(employee, fields)
+    if not changed:
+        return employee
+    _save(employee, changed)
+    relevant = changed & RELEVANT_FIELDS
     if relevant:
-        deactivated = {employee.pk} if "active" in relevant and not employee.active else set()
+        deactivated = {employee.pk} if was_active and not employee.active else set()
         employees_changed.send(sender=Employee, created=set(), updated={employee.pk}, deactivated=deactivated)
     return employee
 

@@ -1,0 +1,111 @@
+"""Admin classes that write only through the apps' services, and admin classes that only show.
+
+The Django admin would otherwise save a model form straight to the database, skipping what the
+services do besides (signals such as `employees_changed`, locks, domain events, cache versions).
+A `ServiceAdmin` turns each add, change and delete into one service call; a rule the service
+refuses is shown as an error message and nothing is written.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
+
+_REFUSED = "_leerborg_service_refused"
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """Subclasses implement `service_create(request, fields)` and `service_update(request, obj,
+    fields)`, and `service_delete(request, obj)` where deleting is allowed (else it is not)."""
+
+    def service_create(self, request, fields: dict):
+        raise NotImplementedError
+
+    def service_update(self, request, obj, fields: dict):
+        raise NotImplementedError
+
+    service_delete = None
+
+    def service_fields(self, form) -> dict:
+        """The form's values by model field name (what the services take)."""
+        names = {f.name for f in self.model._meta.get_fields()}
+        return {name: value for name, value in form.cleaned_data.items() if name in names}
+
+    def save_model(self, request, obj, form, change):
+        fields = self.service_fields(form)
+        try:
+            with transaction.atomic():
+                if change:
+                    # The stored row, not the form's copy: the service compares old and new values.
+                    saved = self.service_update(request, self.model._default_manager.get(pk=obj.pk), fields)
+                else:
+                    saved = self.service_create(request, fields)
+        except ValidationError as exc:
+            setattr(request, _REFUSED, exc)
+            return
+        for field in self.model._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+
+    def save_related(self, request, form, formsets, change):
+        """Relations are the services' business (the save above already set them)."""
+        if not hasattr(request, _REFUSED):
+            for formset in formsets:
+                self.save_formset(request, form, formset, change)
+
+    def delete_model(self, request, obj):
+        self.service_delete(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.service_delete(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.service_delete is not None and super().has_delete_permission(request, obj)
+
+    def _refused(self, request):
+        exc = getattr(request, _REFUSED)
+        self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        return HttpResponseRedirect(request.path)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if hasattr(request, _REFUSED):
+            return self._refused(request)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if hasattr(request, _REFUSED):
+            return self._refused(request)
+        return super().response_change(request, obj)
+
+    def log_addition(self, request, obj, message):
+        if not hasattr(request, _REFUSED):
+            return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        if not hasattr(request, _REFUSED):
+            return super().log_change(request, obj, message)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown for reference; every change goes through the app's pages and services."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
