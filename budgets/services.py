@@ -12,7 +12,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,11 +20,6 @@ from people.audience import AudienceKind, AudienceMatcher, MemberRow
 from people.models import Employee
 
 from .models import ZERO, Budget, BudgetPolicy, CarryOver, EntryKind, LedgerEntry, OverBudget, cents
-
-# Test-only switches for the race test's negative control: with the lock off the balance is read
-# without FOR UPDATE and written back as a plain value, which is exactly the lost update we prevent.
-LOCKING = True
-RACE_WINDOW_SECONDS = 0.0
 
 
 class InsufficientBudget(Exception):
@@ -427,16 +422,8 @@ def budget_current(*, employee_id: int, on: date | None = None) -> Budget | None
 
 
 def _lock(budget_id: int) -> Budget:
-    if LOCKING:
-        return Budget.objects.select_for_update().get(pk=budget_id)
-    return Budget.objects.get(pk=budget_id)
-
-
-def _pause():
-    if RACE_WINDOW_SECONDS:
-        import time
-
-        time.sleep(RACE_WINDOW_SECONDS)
+    """The budget's row, locked until the transaction ends: movements of one budget queue here."""
+    return Budget.objects.select_for_update().get(pk=budget_id)
 
 
 def _apply(budget: Budget, entry: LedgerEntry) -> LedgerEntry:
@@ -444,10 +431,7 @@ def _apply(budget: Budget, entry: LedgerEntry) -> LedgerEntry:
     entry.budget = budget
     entry.save()
     fields = ("allocated", "committed", "spent", "hours_allocated", "hours_used")
-    if LOCKING:
-        Budget.objects.filter(pk=budget.pk).update(**{f: F(f) + getattr(entry, f) for f in fields})
-    else:  # the negative control: write back what we read, plus ours (a lost update under races)
-        Budget.objects.filter(pk=budget.pk).update(**{f: getattr(budget, f) + getattr(entry, f) for f in fields})
+    Budget.objects.filter(pk=budget.pk).update(**{f: F(f) + getattr(entry, f) for f in fields})
     for f in fields:
         setattr(budget, f, getattr(budget, f) + getattr(entry, f))
     return entry
@@ -471,8 +455,6 @@ def budget_commit(*, enrolment, by=None) -> LedgerEntry:
         # No budget policy covers this employee: the organisation does not run budgets for them,
         # and the manager's approval is the only control. Nothing to commit.
         return None
-    if not LOCKING:
-        return _commit_without_lock(budget_id=current.pk, cost=cost, enrolment=enrolment, by=by)
     # The entry first (outside the budget's lock); the unique index makes a second click for the
     # same enrolment wait for the first and then insert nothing.
     entry = LedgerEntry(
@@ -489,11 +471,7 @@ def budget_commit(*, enrolment, by=None) -> LedgerEntry:
         return LedgerEntry.objects.get(enrolment_id=enrolment.pk, kind=EntryKind.COMMITMENT)
     # Then the balance: one conditional UPDATE takes the row lock, checks what is available and
     # moves it, so the lock is held only for this statement and the commit.
-    moved = Budget.objects.filter(pk=current.pk, allocated__gte=F("committed") + F("spent") + cost).update(
-        committed=F("committed") + cost
-    )
-    _pause()
-    if not moved:
+    if not _move_if_covered(current.pk, cost):
         budget = Budget.objects.select_related("policy").get(pk=current.pk)
         # Raising rolls back this function's atomic block, and with it the entry inserted above.
         raise InsufficientBudget(
@@ -519,19 +497,16 @@ def _insert_or_nothing(entry: LedgerEntry) -> int | None:
     return row[0] if row else None
 
 
-def _commit_without_lock(*, budget_id: int, cost: Decimal, enrolment, by) -> LedgerEntry:
-    """The negative control only (LOCKING = False): read, check in Python, write back a plain value.
-    Under concurrency this loses updates and overspends; the race test shows it does."""
-    budget = Budget.objects.select_related("policy").get(pk=budget_id)
-    _pause()
-    if budget.available < cost:
-        raise InsufficientBudget(missing=cost - budget.available, available=budget.available)
-    return _apply(
-        budget,
-        LedgerEntry(
-            kind=EntryKind.COMMITMENT, committed=cost, enrolment_id=enrolment.pk, description=str(enrolment.title)
-        ),
-    )
+def _covered(cost: Decimal) -> Q:
+    """The guard against overspending: the row still covers the cost when the UPDATE writes it.
+    PostgreSQL re-reads a row another transaction changed before it applies this condition, so
+    concurrent commitments cannot both see the same money."""
+    return Q(allocated__gte=F("committed") + F("spent") + cost)
+
+
+def _move_if_covered(budget_id: int, cost: Decimal) -> bool:
+    """Commit `cost` on the budget if it covers it, in one statement; False when it does not."""
+    return bool(Budget.objects.filter(_covered(cost), pk=budget_id).update(committed=F("committed") + cost))
 
 
 def _outstanding(enrolment_id: int):

@@ -5,7 +5,6 @@ Budgets take part through `catalog.signals` inside these transactions (see docs/
 """
 
 import contextlib
-import time
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -34,12 +33,6 @@ from .models import (
     Status,
 )
 from .signals import enrolment_approving, enrolment_completed, enrolment_released
-
-# The seat race's protection. Only the race test's negative control turns it off, to show that
-# without the row lock concurrent requests overbook.
-SEAT_LOCKING = True
-# Test-only: a pause between counting the seats taken and booking one, to widen the race window.
-SEAT_RACE_PAUSE = 0.0
 
 
 class SessionFull(ValidationError):
@@ -80,14 +73,15 @@ def _may_act_for(user, enrolment: Enrolment) -> bool:
 # --- requests ----------------------------------------------------------------------------------
 
 
+def _lock_session(session_id: int) -> Session:
+    """The seat race's guard: the session's row, locked until the transaction ends, so bookings
+    and seat changes of one session count and write one after the other."""
+    return Session.objects.select_related("item").select_for_update(of=("self",)).get(pk=session_id)
+
+
 def _reserve_seat(session_id: int) -> Session:
-    qs = Session.objects.filter(pk=session_id)
-    if SEAT_LOCKING:
-        qs = qs.select_for_update()
-    session = qs.get()
-    taken = Enrolment.objects.filter(session_id=session.pk, status__in=SEAT_STATUSES).count()
-    if SEAT_RACE_PAUSE:
-        time.sleep(SEAT_RACE_PAUSE)
+    session = _lock_session(session_id)
+    taken = session_booked(session)
     if session.cancelled_at is not None:
         raise ValidationError({"session": _("This session has been cancelled. Choose another date.")})
     if taken >= session.seats:
@@ -683,16 +677,11 @@ def session_booked(session: Session) -> int:
 def session_update(*, session: Session, starts_at: datetime, ends_at: datetime, seats: int, place: str = "") -> Session:
     """Change a session. The row is locked like a seat reservation, so a request cannot slip in
     between counting the bookings and lowering the seats: never fewer seats than booked."""
-    qs = Session.objects.select_related("item")
-    if SEAT_LOCKING:
-        qs = qs.select_for_update(of=("self",))
-    locked = qs.get(pk=session.pk)
+    locked = _lock_session(session.pk)
     errors = _session_errors(item=locked.item, starts_at=starts_at, ends_at=ends_at, seats=seats, place=place)
     if locked.cancelled_at is not None:
         errors[NON_FIELD] = _("This session has been cancelled.")
     booked = session_booked(locked)
-    if SEAT_RACE_PAUSE:
-        time.sleep(SEAT_RACE_PAUSE)
     if seats is not None and "seats" not in errors and seats < booked:
         errors["seats"] = _("%(booked)d people have booked this session: it needs at least %(booked)d seats.") % {
             "booked": booked

@@ -1,11 +1,15 @@
 """50 approvals at once against a budget that fits exactly 10: exactly 10 succeed, on PostgreSQL with
-real threads and their own connections. With the row lock off, the same run overspends."""
+real threads and their own connections. Without the guard (the availability condition that the
+database checks when it writes), more than 10 get past the check and only the table's CHECK
+constraint, the last line, stops the rest: with an error instead of a refusal."""
 
 import threading
+import time
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 
 from budgets import services
 from budgets.models import Budget, BudgetPolicy, EntryKind, LedgerEntry
@@ -65,8 +69,19 @@ def ledger_committed(budget) -> Decimal:
     return sum(e.committed for e in LedgerEntry.objects.filter(budget=budget, kind=EntryKind.COMMITMENT))
 
 
+def _slowly(func):
+    """The same call, then a pause while its transaction (and the row lock it took) stays open."""
+
+    def slow(*args):
+        result = func(*args)
+        time.sleep(0.02)
+        return result
+
+    return slow
+
+
 def test_budget_never_goes_negative_under_concurrent_commits(tight_budget, monkeypatch):
-    monkeypatch.setattr(services, "RACE_WINDOW_SECONDS", 0.02)  # widen the window between read and write
+    monkeypatch.setattr(services, "_move_if_covered", _slowly(services._move_if_covered))
     ok, refused, messages = run_parallel(tight_budget)
     assert (ok, refused) == (K, N - K), messages[:3]
     assert all("Not enough budget" in m and "€100.00 is missing" in m for m in messages)
@@ -76,16 +91,28 @@ def test_budget_never_goes_negative_under_concurrent_commits(tight_budget, monke
     assert services.budgets_recompute() == []
 
 
-def test_negative_control_without_the_lock_overspends(tight_budget, monkeypatch):
-    monkeypatch.setattr(services, "RACE_WINDOW_SECONDS", 0.02)
-    monkeypatch.setattr(services, "LOCKING", False)
+def _checked_when_read(budget_id):
+    """The guard removed: the condition is decided on the balance as read before the write (what a
+    read-check-write does), not by the database when it writes."""
+
+    def covered(cost):
+        budget = Budget.objects.get(pk=budget_id)
+        time.sleep(0.02)  # between the read and the write
+        return Q() if budget.available >= cost else Q(pk__in=[])
+
+    return covered
+
+
+def test_negative_control_without_the_guard_more_commits_get_past_the_check(tight_budget, monkeypatch):
+    monkeypatch.setattr(services, "_covered", _checked_when_read(tight_budget.pk))
     ok, _refused, messages = run_parallel(tight_budget)
-    assert not [m for m in messages if "Not enough" not in m], messages[:3]
-    assert ok > K, "without the lock the race should let more approvals through"
+    overspends = [m for m in messages if "budget_available_not_negative" in m]
+    # More approvals than the budget covers got past the check; the CHECK constraint refused them.
+    assert ok == K
+    assert overspends, messages[:3]
+    assert ok + len(overspends) > K
     tight_budget.refresh_from_db()
-    # The ledger holds more commitments than the budget allocated, and the check command sees it.
-    assert ledger_committed(tight_budget) > tight_budget.allocated
-    assert [p["budget_id"] for p in services.budgets_recompute()] == [tight_budget.pk]
+    assert tight_budget.available == 0
 
 
 def test_ten_simultaneous_clicks_on_approve_commit_once(tight_budget):

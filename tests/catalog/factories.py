@@ -57,3 +57,22 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     item = factory.SubFactory(ItemFactory)
     motivation = "Because it helps."
     status = "requested"
+
+
+def counted_slowly(session_booked):
+    """The race tests' window: a pause after the seats taken are counted, before anything is written."""
+    import time
+
+    def count(session):
+        taken = session_booked(session)
+        time.sleep(0.05)
+        return taken
+
+    return count
+
+
+def unlocked_session(session_id):
+    """The negative control: the session read without the row lock that guards its seats."""
+    from catalog.models import Session
+
+    return Session.objects.select_related("item").get(pk=session_id)

@@ -9,7 +9,7 @@ from django.db import connection
 
 from catalog import services
 from catalog.models import CatalogSettings, Enrolment
-from tests.catalog.factories import SessionFactory
+from tests.catalog.factories import SessionFactory, counted_slowly, unlocked_session
 from tests.factories import EmployeeFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -55,7 +55,7 @@ def race_setup(require_postgres):
 def race_window(monkeypatch):
     # Widen the window between counting and booking, for both tests alike, so the unprotected run
     # shows the race reliably and the protected run proves the lock holds under the same pressure.
-    monkeypatch.setattr(services, "SEAT_RACE_PAUSE", 0.05)
+    monkeypatch.setattr(services, "session_booked", counted_slowly(services.session_booked))
 
 
 def test_last_seats_are_never_overbooked_under_concurrent_requests(race_setup, race_window):
@@ -68,7 +68,7 @@ def test_last_seats_are_never_overbooked_under_concurrent_requests(race_setup, r
 
 
 def test_negative_control_without_the_lock_the_session_overbooks(race_setup, race_window, monkeypatch):
-    monkeypatch.setattr(services, "SEAT_LOCKING", False)
+    monkeypatch.setattr(services, "_lock_session", unlocked_session)
     session, employees = race_setup
     outcomes = _race(session, employees)
     assert outcomes.count("booked") > 3

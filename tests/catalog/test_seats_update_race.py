@@ -9,7 +9,7 @@ from django.db import connection
 
 from catalog import services
 from catalog.models import SEAT_STATUSES, CatalogSettings, Enrolment, Session
-from tests.catalog.factories import SessionFactory
+from tests.catalog.factories import SessionFactory, counted_slowly, unlocked_session
 from tests.factories import EmployeeFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -24,7 +24,7 @@ def setup(require_postgres, monkeypatch):
     for _ in range(7):
         services.enrolment_request(employee=EmployeeFactory(), item=session.item, session=session, motivation="x")
     # The same widened window as the seat race: between counting the bookings and writing.
-    monkeypatch.setattr(services, "SEAT_RACE_PAUSE", 0.05)
+    monkeypatch.setattr(services, "session_booked", counted_slowly(services.session_booked))
     return session, [EmployeeFactory() for _ in range(REQUESTS)]
 
 
@@ -77,7 +77,7 @@ def test_lowering_seats_during_bookings_never_leaves_more_bookings_than_seats(se
 
 
 def test_negative_control_without_the_lock_the_session_ends_up_overbooked(setup, monkeypatch):
-    monkeypatch.setattr(services, "SEAT_LOCKING", False)
+    monkeypatch.setattr(services, "_lock_session", unlocked_session)
     session, employees = setup
     seats, booked = _race(session, employees)
     assert booked > seats
