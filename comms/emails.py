@@ -1,23 +1,17 @@
 """Building the e-mails of one message for many recipients: what they share is worked out once.
 
 `MessageEmails(message)` prepares per batch what every e-mail of a message has in common (the
-placeholders it uses and their shared values, the translated link texts, the URL prefixes of the
-signed links, the From address, the MIME boundary). Per recipient only their own values are
-filled in and the three links signed. It gives either Django's `EmailMultiAlternatives` (for any
-mail backend) or, for SMTP, the finished wire bytes written directly (`raw`), which is about ten
-times cheaper than Django's general MIME generator (measured: 1.5 ms per e-mail there, most of it
-header folding and a regular expression compiled per boundary). The bytes are the same e-mail:
-`tests/comms/test_emails.py` parses both and compares every header and part. Whatever the fast
-path does not handle simply (a non-ASCII address, a line over 998 bytes, a header with a line
-break) returns None and goes through Django.
+placeholders it uses and their shared values, the translated link texts, the URL prefixes and
+signers of the signed links, the From address, the MIME boundary). Per recipient only their own
+values are filled in and the three links signed. `email()` gives Django's
+`EmailMultiAlternatives` for any mail backend; with `prepare=True` it also carries the finished
+wire bytes (`prepared_bytes`), which the pipelining SMTP backend (comms.smtp_backend) sends
+instead of running Django's general MIME generator (about ten times the work). The bytes are the
+same e-mail: `tests/comms/test_emails.py` parses both and compares every header and part.
+Whatever the prepared path does not handle simply (a non-ASCII address, a line over 998 bytes, a
+header with a line break) is left to Django (`prepared_bytes` stays None).
 """
 
-import base64
-import contextlib
-import hashlib
-import hmac
-import re
-import smtplib
 import uuid
 from email.header import Header
 from email.utils import formatdate
@@ -26,7 +20,6 @@ from functools import lru_cache
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.message import sanitize_address
 from django.urls import reverse
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
@@ -37,37 +30,10 @@ _MARK = "LBTOKEN"
 _LINE_LIMIT = 998  # RFC 5322
 
 
-class _BatchSigner:
-    """`signing.Signer(salt=salt).sign(value)` for many values: Django derives the HMAC key from
-    the salt and SECRET_KEY on every call (two hashes); here it is derived once and the keyed HMAC
-    copied per value. The result is checked against Django's own signer when made, and Django's
-    is used if they ever differ (another algorithm, a changed signing scheme)."""
-
-    _PROBE = "42.probe"
-
-    def __init__(self, salt: str):
-        self.signer = signing.Signer(salt=salt)
-        hasher = getattr(hashlib, self.signer.algorithm, None)
-        self.keyed = None
-        if hasher is not None:
-            key = hasher(f"{self.signer.salt}signer{self.signer.key}".encode()).digest()
-            self.keyed = hmac.new(key, digestmod=hasher)
-            if self._sign(self._PROBE) != self.signer.sign(self._PROBE):
-                self.keyed = None
-
-    def _sign(self, value: str) -> str:
-        mac = self.keyed.copy()
-        mac.update(value.encode())
-        return f"{value}{self.signer.sep}{base64.urlsafe_b64encode(mac.digest()).strip(b'=').decode()}"
-
-    def sign(self, value: str) -> str:
-        return self._sign(value) if self.keyed is not None else self.signer.sign(value)
-
-
 def _link(name: str, salt: str):
     """(signer, absolute URL before the token, after it): reverse() once instead of per e-mail."""
     before, after = rendering.absolute(reverse(name, args=[_MARK])).split(_MARK)
-    return _BatchSigner(salt), before, after
+    return signing.Signer(salt=salt), before, after
 
 
 def _longest_line(data: bytes, sep: bytes) -> int:
@@ -97,7 +63,6 @@ class MessageEmails:
         self.click_link = _link("comms:click", rendering.CLICK_SALT)
         self.unsubscribe_link = _link("comms:unsubscribe", rendering.UNSUBSCRIBE_SALT)
         self.from_email = settings.DEFAULT_FROM_EMAIL
-        self.envelope_from = sanitize_address(self.from_email, settings.DEFAULT_CHARSET)
         self.from_header = self._from_header()
         self.boundary = f"===============lb{uuid.uuid4().int:039d}=="
 
@@ -144,16 +109,18 @@ class MessageEmails:
             },
         }
 
-    def email(self, delivery, parts: dict | None = None) -> EmailMultiAlternatives:
+    def email(self, delivery, parts: dict | None = None, *, prepare: bool = False) -> EmailMultiAlternatives:
+        """The delivery's e-mail; with `prepare`, also its wire bytes in `prepared_bytes` (or None)."""
         p = parts or self.parts(delivery)
         email = EmailMultiAlternatives(
             subject=p["subject"], body=p["text"], from_email=self.from_email, to=[p["to"]], headers=p["headers"]
         )
         email.attach_alternative(p["html"], "text/html")
+        email.prepared_bytes = self.prepared(p) if prepare else None
         return email
 
-    def raw(self, parts: dict) -> tuple[str, str, bytes] | None:
-        """(envelope from, recipient, message bytes) for SMTP, or None when Django must build it."""
+    def prepared(self, parts: dict) -> bytes | None:
+        """The e-mail as SMTP sends it, or None when Django must build it."""
         to, subject = parts["to"], parts["subject"]
         if self.from_header is None or not _ascii(to) or "\n" in to or "\r" in subject or "\n" in subject:
             return None
@@ -187,61 +154,4 @@ class MessageEmails:
         data = "\r\n".join(lines).encode()
         if _longest_line(data, b"\r\n") > _LINE_LIMIT:
             return None
-        return self.envelope_from, to, data
-
-
-# A bare address of the common shape (dot-atoms, no quotes, comments or display name): smtplib's
-# parser would return it unchanged in angle brackets.
-_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_PLAIN_ADDRESS = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
-
-
-def _quoteaddr(address: str) -> str:
-    """smtplib's address parsing took a tenth of a send; a plain address needs none of it."""
-    if _PLAIN_ADDRESS.fullmatch(address):
-        return f"<{address}>"
-    return _quoteaddr_parsed(address)
-
-
-@lru_cache(maxsize=4096)
-def _quoteaddr_parsed(address: str) -> str:
-    return smtplib.quoteaddr(address)
-
-
-def _rset(conn: smtplib.SMTP) -> None:
-    """RSET after a refusal, as smtplib does: a server that already hung up must not hide the refusal."""
-    with contextlib.suppress(smtplib.SMTPServerDisconnected):
-        conn.rset()
-
-
-def smtp_send(conn: smtplib.SMTP, envelope_from: str, to: str, data: bytes) -> None:
-    """`conn.sendmail(envelope_from, [to], data)`, with RFC 2920 pipelining when the server offers
-    it: MAIL, RCPT and DATA go in one write and their three replies are read together, then the
-    content and the final "." in a second write, so an e-mail costs two round trips instead of
-    four. Errors raise what smtplib raises, after RSET."""
-    if not conn.has_extn("pipelining"):
-        conn.sendmail(envelope_from, [to], data)
-        return
-    size = f" SIZE={len(data)}" if conn.has_extn("size") else ""
-    conn.send(f"MAIL FROM:{_quoteaddr(envelope_from)}{size}\r\nRCPT TO:{_quoteaddr(to)}\r\nDATA\r\n")
-    (mail_code, mail_reply), (rcpt_code, rcpt_reply), (data_code, data_reply) = (conn.getreply() for _ in range(3))
-    if data_code == 354 and (mail_code != 250 or rcpt_code not in (250, 251)):
-        conn.send(b".\r\n")  # the server waits for content although an earlier command failed: end it
-        conn.getreply()
-    if mail_code != 250:
-        _rset(conn)
-        raise smtplib.SMTPSenderRefused(mail_code, mail_reply, envelope_from)
-    if rcpt_code not in (250, 251):
-        _rset(conn)
-        raise smtplib.SMTPRecipientsRefused({to: (rcpt_code, rcpt_reply)})
-    if data_code != 354:
-        _rset(conn)
-        raise smtplib.SMTPDataError(data_code, data_reply)
-    content = smtplib._quote_periods(data)
-    if not content.endswith(b"\r\n"):
-        content += b"\r\n"
-    conn.send(content + b".\r\n")
-    code, reply = conn.getreply()
-    if code != 250:
-        _rset(conn)
-        raise smtplib.SMTPDataError(code, reply)
+        return data

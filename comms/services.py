@@ -25,7 +25,6 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -45,6 +44,7 @@ from .models import (
     OptOut,
     When,
 )
+from .smtp_backend import PipeliningSMTPBackend
 
 log = logging.getLogger(__name__)
 
@@ -373,29 +373,31 @@ class _Marks:
 
 
 def _send_emails_now(message: Message, rows: list[Delivery], token) -> SendResult:
-    """Send these claimed e-mail deliveries, all of `message`."""
+    """Send these claimed e-mail deliveries, all of `message`, through the configured mail backend
+    (one connection for the batch)."""
     result = SendResult()
     if not rows:
         return result
     mail = get_connection(fail_silently=False)
-    # Over SMTP the finished bytes go straight to smtplib (what Django's backend does after building
-    # them); any other backend gets Django's EmailMultiAlternatives.
     try:
         mail.open()
-        smtp = isinstance(mail, SmtpBackend) and mail.connection is not None
-        if smtp:
-            # Greet now rather than inside the first send, so that the first e-mail is pipelined
-            # too and a server refusing the greeting fails the batch before anything is built.
-            mail.connection.ehlo_or_helo_if_needed()
     except Exception as exc:
         for d in rows:
             _mark_failed_attempt(d, token, f"{type(exc).__name__}: {exc}", result)
         return result
-    marks = None
-    deadline = time.monotonic() + conf.send_budget()
     try:
-        builder = emails.MessageEmails(message)  # what all of its e-mails share, worked out once
-        marks = _Marks(token, conf.mark_every())
+        _send_each(message, rows, token, mail, result)
+    finally:
+        mail.close()
+    return result
+
+
+def _send_each(message: Message, rows: list[Delivery], token, mail, result: SendResult) -> None:
+    builder = emails.MessageEmails(message)  # what all of its e-mails share, worked out once
+    prepare = isinstance(mail, PipeliningSMTPBackend)  # it sends the prepared bytes as they are
+    deadline = time.monotonic() + conf.send_budget()
+    marks = _Marks(token, conf.mark_every())
+    try:
         for i, d in enumerate(rows):
             if i and time.monotonic() >= deadline:
                 marks.flush()
@@ -403,24 +405,15 @@ def _send_emails_now(message: Message, rows: list[Delivery], token) -> SendResul
                 result.more = True
                 break
             try:
-                parts = builder.parts(d)
-                raw = builder.raw(parts) if smtp else None
-                if raw is not None:
-                    emails.smtp_send(mail.connection, *raw)
-                else:
-                    mail.send_messages([builder.email(d, parts)])
+                if not mail.send_messages([builder.email(d, prepare=prepare)]):
+                    raise RuntimeError(_("The mail backend sent nothing."))
             except Exception as exc:
                 _mark_failed_attempt(d, token, f"{type(exc).__name__}: {exc}", result)
                 continue
             result.sent += 1
             marks.add(d.pk)
     finally:
-        try:
-            if marks is not None:
-                marks.close()
-        finally:
-            mail.close()
-    return result
+        marks.close()
 
 
 def webhook_payload(delivery: Delivery) -> dict:

@@ -141,6 +141,12 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# SMTP goes through Django's SMTP backend with pipelining (comms/smtp_backend.py): the same e-mails
+# in half the round trips. EMAIL_BACKEND names any other Django backend (an organisation's own
+# service, an API-based provider through django-anymail, ...); EMAIL_URL's settings still apply.
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    EMAIL_BACKEND = "comms.smtp_backend.PipeliningSMTPBackend"
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_BACKEND)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Leerborg <noreply@leerborg.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

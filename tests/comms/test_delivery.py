@@ -217,7 +217,7 @@ def test_per_row_marks_over_smtp_mark_every_row_once_batch_after_batch_on_one_co
     services.message_send(message=first, employee_ids=ids)
     services.message_send(message=second, employee_ids=ids[:4])
     with SmtpSink() as sink:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_BACKEND = "comms.smtp_backend.PipeliningSMTPBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = sink.server.server_address
         backend = connection.connection
         one = services.deliveries_send(message_id=first.pk, channel="email")

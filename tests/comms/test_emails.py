@@ -1,5 +1,6 @@
 """The e-mails written directly as bytes for SMTP are the same e-mails Django builds: every header
-and both parts compared after parsing, with plain, non-ASCII and awkward content."""
+and both parts compared after parsing, with plain, non-ASCII and awkward content. The pipelining
+SMTP backend sends them (or Django's bytes) as Django's SMTP backend would."""
 
 import email
 from email.policy import default
@@ -10,6 +11,7 @@ from django.core.mail.message import sanitize_address
 
 from comms import emails, rendering, services
 from comms.models import Delivery, Message
+from comms.smtp_backend import PipeliningSMTPBackend, _envelope
 from people.models import Employee
 
 
@@ -41,12 +43,8 @@ CASES = [
 def test_raw_bytes_parse_to_the_same_email_as_django_builds(case):
     delivery = _delivery(3, **case)
     builder = emails.MessageEmails(delivery.message)
-    parts = builder.parts(delivery)
-    raw = builder.raw(parts)
-    assert raw is not None
-    envelope_from, to, data = raw
-    assert to == delivery.employee.email
-    assert envelope_from == sanitize_address(settings.DEFAULT_FROM_EMAIL, "utf-8")  # as Django's backend passes it
+    data = builder.email(delivery, prepare=True).prepared_bytes
+    assert data is not None
     ours = _parsed(data)
     django = _parsed(services.email_for(delivery).message().as_bytes(linesep="\r\n"))
     assert ours[0] == django[0]
@@ -76,46 +74,91 @@ def test_links_are_the_signed_links_of_rendering():
 def test_what_the_fast_path_does_not_handle_goes_through_django(case):
     delivery = _delivery(5, **case)
     builder = emails.MessageEmails(delivery.message)
-    assert builder.raw(builder.parts(delivery)) is None
+    assert builder.email(delivery, prepare=True).prepared_bytes is None
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        "ann@example.test",
+        settings.DEFAULT_FROM_EMAIL,
+        "Zoë <zoe@example.test>",
+        "zoë@exämple.test",
+        "o'brien@example.test",
+        '"quoted name"@example.test',
+    ],
+)
+def test_envelope_addresses_are_what_djangos_backend_passes(address):
+    assert _envelope(address, "utf-8") == sanitize_address(address, "utf-8")
+
+
+def _backend(sink) -> PipeliningSMTPBackend:
+    host, port = sink.server.server_address
+    return PipeliningSMTPBackend(host=host, port=port, fail_silently=False)
+
+
+@pytest.mark.parametrize("prepare", [True, False], ids=["prepared-bytes", "djangos-bytes"])
 @pytest.mark.parametrize("pipelining", [True, False])
-def test_smtp_send_delivers_the_bytes_with_and_without_pipelining(pipelining):
-    import smtplib
-
+def test_the_backend_delivers_with_and_without_pipelining(pipelining, prepare):
     from tests.comms.sinks import SmtpSink
 
     delivery = _delivery(6, body="line\n.starts with a dot\n..two")
-    builder = emails.MessageEmails(delivery.message)
-    envelope_from, to, data = builder.raw(builder.parts(delivery))
+    email = emails.MessageEmails(delivery.message).email(delivery, prepare=prepare)
+    assert (email.prepared_bytes is not None) is prepare
     with SmtpSink(pipelining=pipelining) as sink:
-        host, port = sink.server.server_address
-        conn = smtplib.SMTP(host, port)
-        conn.ehlo()
-        assert conn.has_extn("pipelining") is pipelining
-        emails.smtp_send(conn, envelope_from, to, data)
-        emails.smtp_send(conn, envelope_from, to, data)
-        conn.quit()
+        backend = _backend(sink)
+        with backend:
+            assert backend.connection.has_extn("pipelining") is pipelining  # greeted when opened
+            assert backend.send_messages([email, email]) == 2
     assert sink.count == 2
     assert sink.message_ids["<delivery-1006.7@leerborg>"] == 2
     text = sink.messages[0].get_payload()[0].get_payload()
     assert text.startswith("line\r\n.starts with a dot\r\n..two\r\n")  # dot-stuffing undone by the server
 
 
-def test_smtp_send_raises_like_smtplib_when_the_server_refuses():
+def test_the_backend_raises_like_smtplib_when_the_server_refuses():
     import smtplib
 
     from tests.comms.sinks import SmtpSink
 
     delivery = _delivery(8)
-    builder = emails.MessageEmails(delivery.message)
-    raw = builder.raw(builder.parts(delivery))
+    email = emails.MessageEmails(delivery.message).email(delivery, prepare=True)
     with SmtpSink(refuse_attempts=frozenset({1})) as sink:
-        host, port = sink.server.server_address
-        conn = smtplib.SMTP(host, port)
-        conn.ehlo()
-        with pytest.raises(smtplib.SMTPDataError):
-            emails.smtp_send(conn, *raw)
-        emails.smtp_send(conn, *raw)  # the connection is still usable after the refusal
-        conn.quit()
+        backend = _backend(sink)
+        with backend:
+            with pytest.raises(smtplib.SMTPDataError):
+                backend.send_messages([email])
+            assert backend.send_messages([email]) == 1  # the connection is still usable after the refusal
     assert sink.count == 1
+
+
+@pytest.mark.parametrize(
+    ("env", "backend"),
+    [
+        ({"EMAIL_URL": "smtp+tls://u:p@mail.example.nl:587"}, "comms.smtp_backend.PipeliningSMTPBackend"),
+        ({"EMAIL_URL": "consolemail://"}, "django.core.mail.backends.console.EmailBackend"),
+        (
+            {"EMAIL_URL": "smtp://mail.example.nl", "EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend"},
+            "anymail.backends.postmark.EmailBackend",
+        ),
+    ],
+)
+def test_smtp_uses_the_pipelining_backend_and_any_other_backend_is_configuration(env, backend):
+    import os
+    import subprocess
+    import sys
+
+    base = {k: v for k, v in os.environ.items() if k not in {"EMAIL_URL", "EMAIL_BACKEND", "DJANGO_SETTINGS_MODULE"}}
+    code = "from django.conf import settings; print(settings.EMAIL_BACKEND, settings.EMAIL_HOST)"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={**base, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    name, host = result.stdout.split()
+    assert name == backend
+    if env["EMAIL_URL"].startswith("smtp"):
+        assert host == "mail.example.nl"  # EMAIL_URL's settings apply whichever backend sends
