@@ -38,7 +38,12 @@ def _envelope(address: str, encoding: str) -> str:
 
 
 def _bracketed(address: str) -> str:
-    return f"<{address}>" if _PLAIN_ADDRESS.fullmatch(address) else smtplib.quoteaddr(address)
+    return f"<{address}>" if _PLAIN_ADDRESS.fullmatch(address) else _quoted(address)
+
+
+@lru_cache(maxsize=4096)
+def _quoted(address: str) -> str:
+    return smtplib.quoteaddr(address)
 
 
 class PipeliningSMTPBackend(EmailBackend):
