@@ -2,20 +2,10 @@
 
 from django.contrib import admin
 
+from people.admin_base import ReadOnlyAdmin as ReadOnly
 from people.audience import AUDIENCE_RELATED
 
 from .models import Budget, BudgetPolicy, LedgerEntry
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BudgetPolicy)

@@ -1,27 +1,38 @@
-"""L&D staff manage the offer here: items with their sessions, mandatory rules, the skills each job
-group needs and the approval threshold. Enrolments are shown, but change only through the pages."""
+"""L&D staff manage the offer here as on the catalog's pages: items (their sessions and mandatory
+rules shown with them), skills, mandatory rules and the approval threshold, every write through
+the catalog's services. Enrolments and job groups' skills are shown; they change on the pages."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from people.admin_base import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
 from people.audience import AUDIENCE_RELATED
 
-from .models import CatalogSettings, Enrolment, JobGroupSkill, LearningItem, MandatoryRule, Session, Skill
+from . import services
+from .models import (
+    ITEM_FIELDS,
+    LEVELS,
+    CatalogSettings,
+    Enrolment,
+    JobGroupSkill,
+    LearningItem,
+    MandatoryRule,
+    Session,
+    Skill,
+)
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(ReadOnlyInline):
     model = Session
-    extra = 0
+    fields = ["starts_at", "ends_at", "place", "seats", "cancelled_at"]
 
 
-class MandatoryRuleInline(admin.TabularInline):
+class MandatoryRuleInline(ReadOnlyInline):
     model = MandatoryRule
-    extra = 0
-    autocomplete_fields = ["audience_department", "audience_job_group", "audience_manager"]
 
 
 @admin.register(LearningItem)
-class LearningItemAdmin(admin.ModelAdmin):
+class LearningItemAdmin(ServiceAdmin):
     list_display = ["title", "format", "provider", "language", "duration_hours", "cost", "active"]
     list_filter = [
         "active",
@@ -45,54 +56,90 @@ class LearningItemAdmin(admin.ModelAdmin):
         (_("Practicalities"), {"fields": ["duration_hours", "cost", "delivery", "url"]}),
         (_("Provider"), {"fields": ["provider", "provider_key"]}),
     ]
+    # Items are never deleted (enrolments point at them): they leave the offer.
+    actions = ["deactivate"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def service_fields(self, form) -> dict:
+        data = form.cleaned_data
+        fields = {name: data[name] for name in ITEM_FIELDS if name in data}
+        fields["levels"] = [level for level in LEVELS if data.get(f"level_{level}")]
+        fields["skills"] = [skill.name for skill in data.get("skills", [])]
+        return fields
+
+    def service_create(self, request, fields):
+        return services.item_create(**fields)
+
+    def service_update(self, request, obj, fields):
+        return services.item_update(item=obj, **fields)
+
+    @admin.action(description=_("Take the selected items out of the offer"))
+    def deactivate(self, request, queryset):
+        for item in queryset:
+            services.item_deactivate(item=item)
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class SkillAdmin(ServiceAdmin):
     search_fields = ["name"]
+
+    def service_create(self, request, fields):
+        return services.skill_get_or_create(name=fields["name"])
+
+    def service_update(self, request, obj, fields):
+        return services.skill_rename(skill=obj, name=fields["name"])
 
 
 @admin.register(JobGroupSkill)
-class JobGroupSkillAdmin(admin.ModelAdmin):
+class JobGroupSkillAdmin(ReadOnlyAdmin):
+    """Set on the job groups' skills page (catalog:manage_job_groups), one job group at a time."""
+
     list_display = ["job_group", "skill"]
     list_filter = ["job_group"]
-    autocomplete_fields = ["job_group", "skill"]
     list_select_related = ["job_group", "skill"]
 
 
 @admin.register(MandatoryRule)
-class MandatoryRuleAdmin(admin.ModelAdmin):
+class MandatoryRuleAdmin(ServiceAdmin):
     list_display = ["item", "audience_label", "starts_on", "due_days", "renewal_months", "active"]
     list_filter = ["audience_kind", "active"]
     autocomplete_fields = ["item", "audience_department", "audience_job_group", "audience_manager"]
     list_select_related = ["item", *AUDIENCE_RELATED]
 
+    def service_create(self, request, fields):
+        return services.mandatory_rule_create(**fields)
+
+    def service_update(self, request, obj, fields):
+        return services.mandatory_rule_update(rule=obj, **fields)
+
+    def service_delete(self, request, obj):
+        services.mandatory_rule_delete(rule=obj)
+
 
 @admin.register(CatalogSettings)
-class CatalogSettingsAdmin(admin.ModelAdmin):
+class CatalogSettingsAdmin(ServiceAdmin):
     list_display = ["__str__", "approval_threshold"]
+    fields = ["approval_threshold"]
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not CatalogSettings.objects.exists()
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def service_create(self, request, fields):
+        return services.catalog_settings_update(**fields)
+
+    def service_update(self, request, obj, fields):
+        return services.catalog_settings_update(**fields)
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
-    """Read-only: approvals, cancellations and completions go through the services (and budgets)."""
+class EnrolmentAdmin(ReadOnlyAdmin):
+    """Approvals, cancellations and completions go through the services (and budgets)."""
 
     list_display = ["employee", "title", "status", "requested_at", "routed_to_ld"]
     list_filter = ["status", "routed_to_ld", "source"]
     search_fields = ["employee__last_name", "employee__first_name", "item__title", "external_title"]
     list_select_related = ["employee", "item"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

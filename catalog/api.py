@@ -18,9 +18,10 @@ from people.api import AudienceSerializer, StrictIntegerField, StrictModelSerial
 from people.models import Employee
 
 from . import services
-from .imports import FIELDS, items_import
-from .models import Enrolment, LearningItem, MandatoryRule
+from .imports import items_import
+from .models import ITEM_FIELDS, Enrolment, LearningItem, MandatoryRule
 from .selectors import enrolments_visible_to, items_search, mandatory_rules_for_management
+from .serializers import LearningItemSerializer, LearningItemWriteSerializer
 from .services import enrolment_record_completion
 
 
@@ -54,49 +55,6 @@ class ErrorListMixin:
         return super().handle_exception(exc)
 
 
-class LearningItemSerializer(serializers.ModelSerializer):
-    levels = serializers.ListField(child=serializers.CharField(), read_only=True)
-    skills = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
-
-    class Meta:
-        model = LearningItem
-        fields = [
-            "id",
-            "provider",
-            "provider_key",
-            "title",
-            "description",
-            "format",
-            "levels",
-            "language",
-            "duration_hours",
-            "cost",
-            "skills",
-            "delivery",
-            "url",
-            "active",
-            "updated_at",
-        ]
-
-
-class ItemInputSerializer(serializers.Serializer):
-    """For the schema only: the rows are validated by catalog.imports, all or nothing."""
-
-    provider = serializers.CharField()
-    provider_key = serializers.CharField()
-    title = serializers.CharField()
-    description = serializers.CharField(required=False)
-    format = serializers.CharField()
-    levels = serializers.ListField(child=serializers.CharField())
-    language = serializers.CharField(required=False)
-    duration_hours = serializers.DecimalField(max_digits=6, decimal_places=1)
-    cost = serializers.DecimalField(max_digits=9, decimal_places=2, required=False)
-    skills = serializers.ListField(child=serializers.CharField(), required=False)
-    delivery = serializers.CharField(required=False)
-    url = serializers.URLField(required=False)
-    active = serializers.BooleanField(required=False)
-
-
 class LearningItemViewSet(ErrorListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Learning items. POST upserts a batch by (provider, provider_key): every row is checked
     first; if any is wrong nothing is written and every error is listed."""
@@ -109,7 +67,7 @@ class LearningItemViewSet(ErrorListMixin, mixins.ListModelMixin, mixins.Retrieve
         return items_search(include_inactive=True).order_by("pk")
 
     @extend_schema(
-        request={"application/json": {"type": "object", "properties": {"items": {"type": "array", "items": {}}}}},
+        request=inline_serializer("ItemImport", {"items": LearningItemWriteSerializer(many=True)}),
         responses={
             200: inline_serializer(
                 "ItemImportResult", {"created": serializers.IntegerField(), "updated": serializers.IntegerField()}
@@ -123,7 +81,7 @@ class LearningItemViewSet(ErrorListMixin, mixins.ListModelMixin, mixins.Retrieve
             rows, prefix = data["items"], "items."
         elif isinstance(data, list):
             rows, prefix = data, ""
-        elif isinstance(data, dict) and set(data) <= set(FIELDS):
+        elif isinstance(data, dict) and set(data) <= set(ITEM_FIELDS):
             rows, prefix = [data], ""
         else:
             return Response(

@@ -1,12 +1,13 @@
 """Forms of the catalog pages. Rules live in the services; forms collect and show their errors."""
 
 from django import forms
+from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from people.forms import AudienceField
 from people.models import EducationLevel
 
-from .models import LEVELS, Delivery, Format, Language, MandatoryRule, Skill
+from .models import ITEM_FIELDS, LEVELS, Format, Language, LearningItem, MandatoryRule, Skill
 
 
 class SearchForm(forms.Form):
@@ -158,50 +159,44 @@ class ManageSearchForm(forms.Form):
         }
 
 
+def _item_model_field(field, **kwargs):
+    if field.name == "url":
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class ItemForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    provider = forms.CharField(label=_("Provider"), max_length=120, required=False)
-    provider_key = forms.CharField(
-        label=_("Provider's key"),
-        max_length=100,
-        required=False,
-        help_text=_("The provider's own id, used by imports."),
-    )
-    format = forms.ChoiceField(label=_("Format"), choices=Format.choices)
+    """A learning item as L&D staff edit it: the model's fields (their rules are the model's) plus
+    the education levels and the skills as tags, in the order of ITEM_FIELDS."""
+
     levels = forms.MultipleChoiceField(
         label=_("Education levels it suits"), choices=EducationLevel.choices, widget=forms.CheckboxSelectMultiple
     )
-    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
-    duration_hours = forms.DecimalField(label=_("Duration (hours)"), min_value=0.1, max_digits=6, decimal_places=1)
-    cost = forms.DecimalField(label=_("Cost (EUR)"), min_value=0, max_digits=9, decimal_places=2, initial=0)
     skills = TagsField(
         label=_("Skills"),
         required=False,
         max_length=2000,
         help_text=_("Separate skills with commas; new ones are added to the list of skills."),
     )
-    delivery = forms.ChoiceField(label=_("Online or on site"), choices=Delivery.choices)
-    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
-    active = forms.BooleanField(label=_("Active (offered in the catalog)"), required=False, initial=True)
 
     @staticmethod
     def initial_for(item) -> dict:
-        return {
-            "title": item.title,
-            "description": item.description,
-            "provider": item.provider,
-            "provider_key": item.provider_key,
-            "format": item.format,
-            "levels": item.levels,
-            "language": item.language,
-            "duration_hours": item.duration_hours,
-            "cost": item.cost,
-            "skills": ", ".join(s.name for s in item.skills.all()),
-            "delivery": item.delivery,
-            "url": item.url,
-            "active": item.active,
-        }
+        initial = {name: getattr(item, name) for name in ITEM_FIELDS if name != "skills"}
+        initial["skills"] = ", ".join(s.name for s in item.skills.all())
+        return initial
+
+
+ItemForm.base_fields = {
+    **fields_for_model(
+        LearningItem,
+        fields=[name for name in ITEM_FIELDS if name not in ItemForm.base_fields],
+        labels={"active": _("Active (offered in the catalog)")},
+        widgets={"description": forms.Textarea(attrs={"rows": 4})},
+        formfield_callback=_item_model_field,
+    ),
+    **ItemForm.base_fields,
+}
+ItemForm.base_fields = {name: ItemForm.base_fields[name] for name in ITEM_FIELDS}
 
 
 class _LocalDateTimeInput(forms.DateTimeInput):

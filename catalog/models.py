@@ -65,6 +65,26 @@ class Skill(models.Model):
         return self.name
 
 
+# What L&D staff and providers write for an item, in the order people read it: the model's own
+# fields plus `levels` (the level_* flags as a list of EducationLevel values) and `skills` (names,
+# made into tags). The form, the serializers, the import and the services all take these.
+ITEM_FIELDS = (
+    "title",
+    "description",
+    "provider",
+    "provider_key",
+    "format",
+    "levels",
+    "language",
+    "duration_hours",
+    "cost",
+    "skills",
+    "delivery",
+    "url",
+    "active",
+)
+
+
 class LearningItem(TimestampedModel):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)

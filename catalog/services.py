@@ -20,6 +20,7 @@ from people.models import Employee
 
 from .exceptions import ApprovalRefused
 from .models import (
+    ITEM_FIELDS,
     OPEN_STATUSES,
     SEAT_STATUSES,
     CatalogSettings,
@@ -499,6 +500,19 @@ def skill_get_or_create(*, name: str) -> Skill:
     return found or Skill.objects.create(name=name)
 
 
+@transaction.atomic
+def skill_rename(*, skill: Skill, name: str) -> Skill:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("A skill needs a name.")})
+    if Skill.objects.filter(name__iexact=name).exclude(pk=skill.pk).exists():
+        raise ValidationError({"name": _("There is already a skill with this name.")})
+    skill.name = name
+    skill.full_clean()
+    skill.save()
+    return skill
+
+
 # --- managing the offer (L&D staff) ------------------------------------------------------------
 # Every write of the management pages goes through these. Errors are ValidationErrors keyed by the
 # form's field names, raised before anything is written, so bad input changes nothing. Creating an
@@ -557,77 +571,39 @@ def _item_apply(item: LearningItem, *, levels, skills, **fields) -> LearningItem
     return item
 
 
-@transaction.atomic
-def item_create(
-    *,
-    title: str,
-    format: str,
-    levels: list[str],
-    duration_hours: Decimal,
-    description: str = "",
-    provider: str = "",
-    provider_key: str = "",
-    language: str = "nl",
-    cost: Decimal = Decimal("0"),
-    skills: list[str] = (),
-    delivery: str = "online",
-    url: str = "",
-    active: bool = True,
-) -> LearningItem:
-    """A new item in the offer; skills are tags (created when new). Announces `catalog.item_added`."""
-    return _item_apply(
-        LearningItem(),
-        levels=levels,
-        skills=skills,
-        title=title,
-        format=format,
-        duration_hours=duration_hours,
-        description=description,
-        provider=provider,
-        provider_key=provider_key,
-        language=language,
-        cost=cost,
-        delivery=delivery,
-        url=url,
-        active=active,
-    )
+ITEM_DEFAULTS = {
+    "description": "",
+    "provider": "",
+    "provider_key": "",
+    "language": "nl",
+    "cost": Decimal("0"),
+    "skills": (),
+    "delivery": "online",
+    "url": "",
+    "active": True,
+}
+
+
+def _item_fields(fields: dict) -> dict:
+    """Every field of ITEM_FIELDS: the given ones, the defaults for the rest (a full replace)."""
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown learning item fields: {sorted(unknown)}")
+    return {**ITEM_DEFAULTS, **fields}
 
 
 @transaction.atomic
-def item_update(
-    *,
-    item: LearningItem,
-    title: str,
-    format: str,
-    levels: list[str],
-    duration_hours: Decimal,
-    description: str = "",
-    provider: str = "",
-    provider_key: str = "",
-    language: str = "nl",
-    cost: Decimal = Decimal("0"),
-    skills: list[str] = (),
-    delivery: str = "online",
-    url: str = "",
-    active: bool = True,
-) -> LearningItem:
+def item_create(**fields) -> LearningItem:
+    """A new item in the offer (fields: ITEM_FIELDS); skills are tags (created when new).
+    Announces `catalog.item_added`."""
+    return _item_apply(LearningItem(), **_item_fields(fields))
+
+
+@transaction.atomic
+def item_update(*, item: LearningItem, **fields) -> LearningItem:
+    """Replace the item's fields (ITEM_FIELDS; those left out take their defaults)."""
     locked = LearningItem.objects.select_for_update().get(pk=item.pk)
-    _item_apply(
-        locked,
-        levels=levels,
-        skills=skills,
-        title=title,
-        format=format,
-        duration_hours=duration_hours,
-        description=description,
-        provider=provider,
-        provider_key=provider_key,
-        language=language,
-        cost=cost,
-        delivery=delivery,
-        url=url,
-        active=active,
-    )
+    _item_apply(locked, **_item_fields(fields))
     for field in LearningItem._meta.concrete_fields:
         setattr(item, field.attname, getattr(locked, field.attname))
     return item

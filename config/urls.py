@@ -34,7 +34,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api_redoc"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("scim/v2/", include("hris.scim_urls")),
+    path("scim/v2/", include("hris.scim.urls")),
 ]
 
 # JSON 404s for /api/ and /scim/ (a non-numeric id, an unknown path); pages keep the HTML one.

@@ -96,7 +96,7 @@ class ApiAuditMiddleware:
             ApiAuditEntry.objects.create(
                 client=client,
                 method=request.method[:10],
-                path=request.path[:500],
+                path=request.path.replace("\x00", "\\x00")[:500],  # PostgreSQL text cannot hold NUL
                 status=response.status_code,
                 summary=getattr(request, "hris_audit_summary", ""),
             )

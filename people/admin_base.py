@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 
+from .audience import PARTS, Audience, AudienceModel
+
 _REFUSED = "_leerborg_service_refused"
 
 
@@ -27,9 +29,14 @@ class ServiceAdmin(admin.ModelAdmin):
     service_delete = None
 
     def service_fields(self, form) -> dict:
-        """The form's values by model field name (what the services take)."""
+        """The form's values by model field name (what the services take); an audience's fields as
+        the one `audience` the services take."""
         names = {f.name for f in self.model._meta.get_fields()}
-        return {name: value for name, value in form.cleaned_data.items() if name in names}
+        fields = {name: value for name, value in form.cleaned_data.items() if name in names}
+        if issubclass(self.model, AudienceModel) and "audience_kind" in fields:
+            parts = {part: fields.pop(f"audience_{part}", None) for part in PARTS}
+            fields["audience"] = Audience.of(fields.pop("audience_kind"), **parts)
+        return fields
 
     def save_model(self, request, obj, form, change):
         fields = self.service_fields(form)
@@ -84,6 +91,12 @@ class ServiceAdmin(admin.ModelAdmin):
     def log_change(self, request, obj, message):
         if not hasattr(request, _REFUSED):
             return super().log_change(request, obj, message)
+
+
+def admin_fields(names) -> list[str]:
+    """A service's field list as the admin's form shows it: `audience` as the model's four fields."""
+    audience = ["audience_kind", *(f"audience_{part}" for part in PARTS)]
+    return [field for name in names for field in (audience if name == "audience" else [name])]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,36 +1,57 @@
+"""Learning moments and learning-time policies in the admin, written through the policy services;
+occurrences, attendance and reminder runs are shown (they change through the pages and tasks)."""
+
 from django.contrib import admin
 
+from people.admin_base import ReadOnlyAdmin, ServiceAdmin, admin_fields
 from people.audience import AUDIENCE_RELATED
 
-from .models import Attendance, LearningMoment, LearningTimePolicy, OccurrenceOverride, ReminderRun
+from . import services
+from .models import MOMENT_FIELDS, Attendance, LearningMoment, LearningTimePolicy, OccurrenceOverride, ReminderRun
 
 
 @admin.register(LearningMoment)
-class LearningMomentAdmin(admin.ModelAdmin):
+class LearningMomentAdmin(ServiceAdmin):
     list_display = ["title", "audience_label", "rrule", "start_time", "timezone", "ends_on", "active"]
     list_filter = ["audience_kind", "active"]
     list_select_related = AUDIENCE_RELATED
     search_fields = ["title"]
+    fields = admin_fields(MOMENT_FIELDS)
 
+    def service_create(self, request, fields):
+        return services.moment_create(**fields)
 
-@admin.register(OccurrenceOverride)
-class OccurrenceOverrideAdmin(admin.ModelAdmin):
-    list_display = ["moment", "original_start", "cancelled", "new_start"]
+    def service_update(self, request, obj, fields):
+        return services.moment_update(moment=obj, **fields)
 
 
 @admin.register(LearningTimePolicy)
-class LearningTimePolicyAdmin(admin.ModelAdmin):
+class LearningTimePolicyAdmin(ServiceAdmin):
     list_display = ["__str__", "audience_kind", "hours_per_fte", "period"]
     list_select_related = AUDIENCE_RELATED
+    fields = admin_fields(services.POLICY_FIELDS)
+
+    def service_create(self, request, fields):
+        return services.policy_create(**fields)
+
+    def service_update(self, request, obj, fields):
+        return services.policy_update(policy=obj, **fields)
+
+    def service_delete(self, request, obj):
+        services.policy_delete(policy=obj)
+
+
+@admin.register(OccurrenceOverride)
+class OccurrenceOverrideAdmin(ReadOnlyAdmin):
+    list_display = ["moment", "original_start", "cancelled", "new_start"]
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(ReadOnlyAdmin):
     list_display = ["moment", "occurrence_start", "employee", "minutes"]
-    raw_id_fields = ["employee"]
 
 
 @admin.register(ReminderRun)
-class ReminderRunAdmin(admin.ModelAdmin):
+class ReminderRunAdmin(ReadOnlyAdmin):
     list_display = ["moment", "occurrence_start", "offset_minutes", "status", "recipients", "claimed_at", "finished_at"]
     list_filter = ["status"]

@@ -166,12 +166,14 @@ def test_groups_are_departments_with_members(scim):
     )
     assert response.status_code == 201, response.content
     gid = response.json()["id"]
+    assert gid.startswith("g")  # unique across Users and Groups (RFC 7643 §3.1)
+    department = Department.objects.get(pk=int(gid[1:]))
     patch = {"schemas": [PATCH], "Operations": [{"op": "add", "path": "members", "value": [{"value": b}]}]}
     assert scim.call("patch", f"/Groups/{gid}", patch).status_code == 200
-    assert set(Employee.objects.filter(department_id=gid).values_list("pk", flat=True)) == {int(a), int(b)}
+    assert set(Employee.objects.filter(department=department).values_list("pk", flat=True)) == {int(a), int(b)}
     remove = {"schemas": [PATCH], "Operations": [{"op": "remove", "path": f'members[value eq "{a}"]'}]}
     assert scim.call("patch", f"/Groups/{gid}", remove).status_code == 200
-    assert Department.objects.get(pk=gid).employees.count() == 1
+    assert department.employees.count() == 1
 
 
 def test_search_endpoints(scim):
@@ -231,3 +233,119 @@ def test_a_nul_character_in_a_filter_is_an_invalid_filter(scim):
     response = scim.call("get", "/Users", filter='userName eq "a\x00b"')
     assert response.status_code == 400, response.content
     assert response.json()["scimType"] == "invalidFilter"
+
+
+def _is_scim_error(response, status):
+    assert response.status_code == status, response.content[:500]
+    body = response.json()
+    assert body["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+    assert body["status"] == str(status)
+    return body
+
+
+def test_scim2_tester_passes_every_check_against_the_demo_organisation(scim):
+    """Ids must be unique across Users and Groups (RFC 7643 §3.1): with the demo's departments and
+    employees both numbered from 1, `search_with_attributes` found a Group where it asked a User."""
+    from django.core.management import call_command
+    from scim2_client.engines.wsgi import WSGISCIMClient
+    from scim2_tester import Status, check_server
+
+    call_command("seed_demo", verbosity=0)
+    assert Employee.objects.count() > 20
+    assert Department.objects.count() > 5
+    user_ids = {r["id"] for r in scim.call("get", "/Users", count=1000).json()["Resources"]}
+    group_ids = {r["id"] for r in scim.call("get", "/Groups", count=1000).json()["Resources"]}
+    assert user_ids
+    assert group_ids
+    assert not user_ids & group_ids
+    client = WSGISCIMClient(get_wsgi_application(), base_url="http://localhost/scim/v2", headers=scim.headers)
+    results = check_server(client, raise_exceptions=False)
+    failed = [(r.title, r.status.name, r.reason) for r in results if r.status not in (Status.SUCCESS, Status.SKIPPED)]
+    assert len(results) > 50
+    assert failed == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "params"),
+    [
+        ("get", "/Users/%00", {}),
+        ("get", "/Groups/%00", {}),
+        ("get", "/Users", {"filter": 'meta.lastModified gt "2020-01-01T00:00:00+23:59"'}),
+        ("get", "/Users", {"filter": 'meta.lastModified gt "yesterday"'}),
+        ("get", "/Users", {"startIndex": "99999999999999999999999"}),
+        ("get", "/Users", {"count": "-99999999999999999999999"}),
+        ("get", "/Users", {"filter": "(" * 300 + 'userName eq "a"' + ")" * 300}),
+        ("get", "/Users", {"filter": " or ".join(f'userName eq "u{i}"' for i in range(2000))}),
+        ("get", "/Users", {"filter": "id eq 99999999999999999999999"}),
+        ("get", "/Groups", {"filter": 'id eq "g99999999999999999999999"'}),
+    ],
+)
+def test_hostile_requests_are_a_scim_4xx_not_a_server_error(scim, method, path, params):
+    scim.call("post", "/Users", _user(1))
+    response = scim.client.get(f"/scim/v2{path}", params) if params else scim.client.get(f"/scim/v2{path}")
+    assert 400 <= response.status_code < 500 or response.json()["totalResults"] == 0, response.content[:300]
+    if response.status_code >= 400:
+        _is_scim_error(response, response.status_code)
+
+
+def test_an_offset_no_time_zone_has_is_an_invalid_filter_and_a_real_one_is_read(scim):
+    scim.call("post", "/Users", _user(1))
+    bad = scim.call("get", "/Users", filter='meta.lastModified gt "2020-01-01T00:00:00+23:59"')
+    assert _is_scim_error(bad, 400)["scimType"] == "invalidFilter"
+    ok = scim.call("get", "/Users", filter='meta.lastModified gt "2020-01-01T00:00:00+14:00"')
+    assert ok.json()["totalResults"] == 1
+
+
+def test_startindex_beyond_the_results_is_an_empty_page_and_beyond_any_number_a_400(scim):
+    scim.call("post", "/Users", _user(1))
+    body = scim.call("get", "/Users", startIndex=5000).json()
+    assert (body["totalResults"], body["Resources"]) == (1, [])
+    assert _is_scim_error(scim.call("get", "/Users", startIndex="99999999999999999999999"), 400)
+
+
+@pytest.mark.parametrize(
+    "flt", ["(" * 300 + 'userName eq "a"' + ")" * 300, " or ".join(f'userName eq "u{i}"' for i in range(2000))]
+)
+def test_a_filter_too_deep_or_too_long_is_an_invalid_filter(scim, flt):
+    assert _is_scim_error(scim.call("get", "/Users", filter=flt), 400)["scimType"] == "invalidFilter"
+    search = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": flt}
+    assert _is_scim_error(scim.call("post", "/.search", search), 400)["scimType"] == "invalidFilter"
+
+
+@pytest.mark.parametrize("schemas", [1, "urn:ietf:params:scim:api:messages:2.0:PatchOp", None, {"a": 1}])
+def test_a_patch_with_schemas_of_another_type_is_invalid_syntax(scim, schemas):
+    pk = scim.call("post", "/Users", _user(1)).json()["id"]
+    body = {"schemas": schemas, "Operations": [{"op": "replace", "value": {"active": False}}]}
+    assert _is_scim_error(scim.call("patch", f"/Users/{pk}", body), 400)["scimType"] == "invalidSyntax"
+    assert Employee.objects.get(pk=pk).active is True
+
+
+@pytest.mark.parametrize("where", ["givenName", "userName", "path"])
+def test_a_lone_surrogate_is_a_scim_400_and_changes_nothing(scim, where):
+    pk = scim.call("post", "/Users", _user(1)).json()["id"]
+    if where == "path":
+        raw = '{"schemas": ["%s"], "Operations": [{"op": "replace", "path": "name.givenName", "value": "Z\\ud800"}]}'
+        response = scim.client.patch(f"/scim/v2/Users/{pk}", raw % PATCH, content_type="application/scim+json")
+    else:
+        field = '"userName": "z\\ud800@example.nl"' if where == "userName" else '"name": {"givenName": "Z\\ud800"}'
+        raw = f'{{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], {field}}}'
+        response = scim.client.post("/scim/v2/Users", raw, content_type="application/scim+json")
+    _is_scim_error(response, 400)
+    assert Employee.objects.count() == 1
+    assert Employee.objects.get(pk=pk).first_name == "Given1"
+
+
+def test_json_nested_too_deep_is_a_scim_400(scim):
+    raw = "[" * 5000 + "]" * 5000
+    response = scim.client.post("/scim/v2/Users", raw, content_type="application/scim+json")
+    assert _is_scim_error(response, 400)["scimType"] == "invalidSyntax"
+
+
+def test_a_nul_in_the_path_is_a_404_and_the_call_is_audited(scim):
+    from hris.models import ApiAuditEntry
+
+    assert _is_scim_error(scim.client.get("/scim/v2/Users/%00"), 404)
+    entry = ApiAuditEntry.objects.latest("pk")
+    assert (entry.method, entry.status) == ("GET", 404)
+    assert "\x00" not in entry.path
+    assert entry.path.startswith("/scim/v2/Users/")

@@ -1,6 +1,6 @@
 from django.urls import re_path
 
-from . import scim
+from . import views as scim
 
 app_name = "scim"
 urlpatterns = [

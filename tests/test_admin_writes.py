@@ -1,0 +1,66 @@
+"""Every admin of our models writes through the services or shows only: no ModelAdmin saves a
+form straight to the database (issue 11)."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from people.admin_base import ReadOnlyAdmin, ServiceAdmin
+
+OURS = {"people", "hris", "catalog", "comms", "budgets", "policy"}
+
+
+def _ours():
+    return [
+        (model, model_admin) for model, model_admin in admin.site._registry.items() if model._meta.app_label in OURS
+    ]
+
+
+def test_every_admin_of_ours_writes_through_services_or_only_shows():
+    assert _ours()
+    wrong = [
+        model.__name__ for model, model_admin in _ours() if not isinstance(model_admin, ServiceAdmin | ReadOnlyAdmin)
+    ]
+    assert wrong == []
+    for model, model_admin in _ours():
+        for inline in model_admin.inlines:  # an inline would save its rows itself
+            assert not inline.has_add_permission(model_admin, None, None), (model.__name__, inline.__name__)
+            assert not inline.has_change_permission(model_admin, None, None), (model.__name__, inline.__name__)
+
+
+@pytest.mark.django_db
+def test_an_item_saved_in_the_admin_goes_through_the_catalog_service(client, hr, monkeypatch):
+    from catalog import services
+    from catalog.models import LearningItem
+    from tests.catalog.factories import ItemFactory, SkillFactory
+
+    item = ItemFactory(title="Old title", level_basic=True, level_master=False)
+    skill = SkillFactory(name="Forklift")
+    calls, real = [], services.item_update
+    monkeypatch.setattr(services, "item_update", lambda **kw: calls.append(kw) or real(**kw))
+    client.force_login(hr.user)
+    data = {
+        "title": "New title",
+        "description": "",
+        "format": item.format,
+        "skills": [skill.pk],
+        "active": "on",
+        "level_master": "on",
+        "language": item.language,
+        "duration_hours": "2.0",
+        "cost": "0",
+        "delivery": item.delivery,
+        "url": "",
+        "provider": "",
+        "provider_key": "",
+        "sessions-TOTAL_FORMS": "0",
+        "sessions-INITIAL_FORMS": "0",
+        "mandatory_rules-TOTAL_FORMS": "0",
+        "mandatory_rules-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:catalog_learningitem_change", args=[item.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    (call,) = calls
+    assert (call["levels"], call["skills"]) == (["master"], ["Forklift"])
+    item = LearningItem.objects.get(pk=item.pk)
+    assert (item.title, item.levels, [s.name for s in item.skills.all()]) == ("New title", ["master"], ["Forklift"])
