@@ -228,3 +228,25 @@ def test_budget_left_is_shown_only_when_budgets_says_so(client_for, employee):
     BudgetPolicy.objects.create(name="All", amount=Decimal("640.00"), period_start=date(2020, 1, 1), pro_rata=False)
     budget_allocate(employee_ids=[employee.pk])
     assert "You have € 640.00 of learning budget left." in client_for(employee).get("/catalog/items/").content.decode()
+
+
+@pytest.mark.parametrize("column", ["title", "provider_key", "skills"])
+def test_a_nul_character_in_a_csv_cell_is_an_error_on_that_line_not_a_server_error(client_for, hr, column):
+    values = {"title": "Heftruck veilig", "provider_key": "L1", "skills": "Safe working"}
+    values[column] = values[column][:3] + "\x00" + values[column][3:]
+    line = f"LeerLab;{values['provider_key']};{values['title']};classroom;basic;nl;8;195;{values['skills']}\n"
+    r = upload(client_for(hr), HEADER + line)
+    assert r.status_code == 400
+    assert {e["path"] for e in r.context["errors"]} == {f"line 2.{column}"}
+    assert not LearningItem.objects.exists()
+
+
+def test_the_item_field_list_is_written_once():
+    """The form, the serializers, the import and the services take exactly ITEM_FIELDS."""
+    from catalog.forms import ItemForm
+    from catalog.models import ITEM_FIELDS
+    from catalog.serializers import LearningItemSerializer, LearningItemWriteSerializer
+
+    assert list(ItemForm.base_fields) == list(ITEM_FIELDS)
+    assert list(LearningItemWriteSerializer().fields) == list(ITEM_FIELDS)
+    assert list(LearningItemSerializer().fields) == ["id", *ITEM_FIELDS, "updated_at"]
