@@ -2,11 +2,8 @@
 systems), mandatory rules (who must complete which item, with the shared audience) and enrolments
 (read, and completions reported by an external LMS)."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -15,13 +12,12 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from people.api import AudienceSerializer, StrictIntegerField, StrictModelSerializer, api_errors
-from people.models import Employee
 
 from . import services
 from .imports import items_import
-from .models import ITEM_FIELDS, Enrolment, LearningItem, MandatoryRule
+from .models import ITEM_FIELDS, Enrolment, MandatoryRule
 from .selectors import enrolments_visible_to, items_search, mandatory_rules_for_management
-from .serializers import LearningItemSerializer, LearningItemWriteSerializer
+from .serializers import CompletionReportSerializer, LearningItemSerializer, LearningItemWriteSerializer
 from .services import enrolment_record_completion
 
 
@@ -192,82 +188,31 @@ class EnrolmentViewSet(ErrorListMixin, mixins.ListModelMixin, mixins.RetrieveMod
         return enrolments_visible_to(self.request.user).order_by("pk")
 
     @extend_schema(
-        request=inline_serializer(
-            "CompletionReport",
-            {
-                "employee_external_id": serializers.CharField(),
-                "item_id": serializers.IntegerField(required=False),
-                "provider": serializers.CharField(required=False),
-                "provider_key": serializers.CharField(required=False),
-                "completed_at": serializers.DateTimeField(required=False),
-                "amount": serializers.DecimalField(max_digits=9, decimal_places=2, required=False),
-                "rating": serializers.IntegerField(required=False, min_value=1, max_value=5),
-            },
-        ),
+        request=CompletionReportSerializer,
         responses={200: EnrolmentSerializer, 201: EnrolmentSerializer, 400: OpenApiResponse(ErrorSerializer)},
     )
     def create(self, request):
-        data = request.data if isinstance(request.data, dict) else {}
-        errors = []
-
-        def err(path, code, message):
-            errors.append({"path": path, "code": code, "message": str(message)})
-
-        employee = item = completed_at = amount = rating = None
-        key = data.get("employee_external_id")
-        if not isinstance(key, str) or not key.strip():
-            err("employee_external_id", "required", _("Give the employee's HRIS key."))
-        else:
-            employee = Employee.objects.filter(external_id=key.strip()).first()
-            if employee is None:
-                err("employee_external_id", "not_found", _("No employee has this HRIS key."))
-        if data.get("item_id") is not None:
-            if not isinstance(data["item_id"], int) or isinstance(data["item_id"], bool):
-                err("item_id", "invalid", _("Must be a whole number."))
-            else:
-                item = LearningItem.objects.filter(pk=data["item_id"]).first()
-                if item is None:
-                    err("item_id", "not_found", _("No learning item has this id."))
-        elif data.get("provider") and data.get("provider_key"):
-            item = LearningItem.objects.filter(
-                provider=str(data["provider"]), provider_key=str(data["provider_key"])
-            ).first()
-            if item is None:
-                err("provider_key", "not_found", _("No learning item has this provider and key."))
-        else:
-            err("item_id", "required", _("Give item_id, or provider and provider_key."))
-        if data.get("completed_at") is not None:
-            completed_at = parse_datetime(str(data["completed_at"]))
-            if completed_at is None or completed_at.tzinfo is None:
-                err("completed_at", "invalid", _("Give a date and time with a time zone (ISO 8601)."))
-        if data.get("amount") is not None:
-            try:
-                amount = Decimal(str(data["amount"]))
-                if not amount.is_finite() or amount < 0 or isinstance(data["amount"], bool):
-                    raise InvalidOperation
-            except (InvalidOperation, ValueError):
-                err("amount", "invalid", _("Give the invoiced amount in euros, 0 or more."))
-        if data.get("rating") is not None:
-            rating = data["rating"]
-            if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
-                err("rating", "invalid", _("Rate from 1 to 5."))
-        if errors:
-            return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+        report = CompletionReportSerializer(data=request.data if isinstance(request.data, dict) else {})
+        if not report.is_valid():
+            return _errors(report.errors)
         try:
-            enrolment, changed = enrolment_record_completion(
-                employee=employee, item=item, completed_at=completed_at, amount=amount, rating=rating
-            )
+            enrolment, changed = enrolment_record_completion(**report.validated_data)
         except ValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-            return Response(
-                {"errors": [{"path": p, "code": "invalid", "message": m} for p, ms in detail.items() for m in ms]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return _errors(exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages})
         except DjangoPermissionDenied as exc:
             return Response({"errors": [{"path": "", "code": "forbidden", "message": str(exc)}]}, status=403)
         return Response(
             EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED if changed else status.HTTP_200_OK
         )
+
+
+def _errors(detail: dict) -> Response:
+    entries = [
+        {"path": path, "code": getattr(message, "code", "invalid"), "message": str(message)}
+        for path, messages in detail.items()
+        for message in messages
+    ]
+    return Response({"errors": entries}, status=status.HTTP_400_BAD_REQUEST)
 
 
 def register(router, urlpatterns):
