@@ -138,62 +138,44 @@ def _flag(condition: Q):
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
-def items_for_employee(*, employee: Employee, limit: int = 20) -> list[Recommendation]:
-    """The catalog ranked for one employee, with the reasons in words. Five queries, whatever the
-    size of the catalog: colleagues' completions and ratings come from the per-department table
-    (`ItemDepartmentStat`) that a nightly task refreshes and every completion updates."""
-    job_skill_ids = set()
-    if employee.job_group_id:
-        job_skill_ids = set(
-            JobGroupSkill.objects.filter(job_group_id=employee.job_group_id).values_list("skill_id", flat=True)
-        )
-    profile = LearningProfile.objects.filter(employee=employee).first()
-    need_ids = set(profile.needs.values_list("pk", flat=True)) if profile else set()
-    formats = [f for f in (profile.preferred_formats if profile else []) if f in Format.values]
+def _has_skill(through, skill_ids):
+    if not skill_ids:
+        return Value(False)
+    return Exists(through.objects.filter(learningitem_id=OuterRef("pk"), skill_id__in=skill_ids))
+
+
+def _reasons(employee: Employee, job_skill_ids, need_ids, formats) -> dict:
+    """One flag per reason an item suits the employee (each a column of the ranking query)."""
     through = LearningItem.skills.through
     level = employee.education_level if employee.education_level in LEVELS else None
-
-    qs = LearningItem.objects.filter(active=True).exclude(
-        Exists(
-            Enrolment.objects.filter(
-                employee_id=employee.pk, item_id=OuterRef("pk"), status__in=[*OPEN_STATUSES, Status.COMPLETED]
-            )
-        )
-    )
-    annotations = {
+    return {
         "r_level": _flag(Q(**{f"level_{level}": True})) if level else Value(False),
-        "r_job": (
-            Exists(through.objects.filter(learningitem_id=OuterRef("pk"), skill_id__in=job_skill_ids))
-            if job_skill_ids
-            else Value(False)
-        ),
-        "r_need": (
-            Exists(through.objects.filter(learningitem_id=OuterRef("pk"), skill_id__in=need_ids))
-            if need_ids
-            else Value(False)
-        ),
+        "r_job": _has_skill(through, job_skill_ids),
+        "r_need": _has_skill(through, need_ids),
         "r_format": _flag(Q(format__in=formats)) if formats else Value(False),
         "r_language": _flag(Q(language__in=[employee.locale, "multi"])),
     }
-    if employee.department_id:
-        qs = qs.annotate(
-            dept=FilteredRelation(
-                "department_stats", condition=Q(department_stats__department_id=employee.department_id)
-            )
-        )
-        annotations |= {
-            "d_done": Coalesce(F("dept__completions"), 0),
-            "d_rsum": Coalesce(F("dept__rating_sum"), 0),
-            "d_rcount": Coalesce(F("dept__rating_count"), 0),
-        }
-    else:
-        annotations |= {"d_done": Value(0), "d_rsum": Value(0), "d_rcount": Value(0)}
-    qs = qs.annotate(**annotations)
 
+
+def _colleagues(qs, employee: Employee):
+    """Completions and ratings in the employee's department, from the per-department table."""
+    if not employee.department_id:
+        return qs, {"d_done": Value(0), "d_rsum": Value(0), "d_rcount": Value(0)}
+    qs = qs.annotate(
+        dept=FilteredRelation("department_stats", condition=Q(department_stats__department_id=employee.department_id))
+    )
+    return qs, {
+        "d_done": Coalesce(F("dept__completions"), 0),
+        "d_rsum": Coalesce(F("dept__rating_sum"), 0),
+        "d_rcount": Coalesce(F("dept__rating_count"), 0),
+    }
+
+
+def _score():
     def points(name, weight):
         return Case(When(**{name: True}, then=Value(weight)), default=Value(0), output_field=IntegerField())
 
-    score = (
+    return (
         points("r_need", W_NEED)
         + points("r_job", W_JOB)
         + points("r_level", W_LEVEL)
@@ -206,8 +188,27 @@ def items_for_employee(*, employee: Employee, limit: int = 20) -> list[Recommend
         )
         + Case(When(d_done__gt=0, then=Value(W_TAKEN)), default=Value(0), output_field=IntegerField())
     )
+
+
+def items_for_employee(*, employee: Employee, limit: int = 20) -> list[Recommendation]:
+    """The catalog ranked for one employee, with the reasons in words. Five queries, whatever the
+    size of the catalog: colleagues' completions and ratings come from the per-department table
+    (`ItemDepartmentStat`) that a nightly task refreshes and every completion updates."""
+    job_skill_ids = set()
+    if employee.job_group_id:
+        job_skill_ids = set(
+            JobGroupSkill.objects.filter(job_group_id=employee.job_group_id).values_list("skill_id", flat=True)
+        )
+    profile = LearningProfile.objects.filter(employee=employee).first()
+    need_ids = set(profile.needs.values_list("pk", flat=True)) if profile else set()
+    formats = [f for f in (profile.preferred_formats if profile else []) if f in Format.values]
+    taken = Enrolment.objects.filter(
+        employee_id=employee.pk, item_id=OuterRef("pk"), status__in=[*OPEN_STATUSES, Status.COMPLETED]
+    )
+    qs, colleagues = _colleagues(LearningItem.objects.filter(active=True).exclude(Exists(taken)), employee)
+    qs = qs.annotate(**_reasons(employee, job_skill_ids, need_ids, formats), **colleagues)
     items = list(
-        qs.annotate(score=score)
+        qs.annotate(score=_score())
         .order_by("-score", "-d_done", "-created_at", "pk")
         .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))[:limit]
     )
@@ -528,23 +529,24 @@ class Diversity:
         return list(zip(self.gaps, self.gap_queries, strict=False))
 
 
-def offer_diversity() -> Diversity:
-    """Formats × education levels, per skill and per job group, with the gaps named. Five queries."""
+def _format_levels(active, gaps: list, gap_queries: list) -> list:
+    """(format label, {level: items}, total) per format; a format with nothing is a gap."""
     level_counts = {f"n_{lv}": Count("pk", filter=Q(**{f"level_{lv}": True})) for lv in LEVELS}
-    active = LearningItem.objects.filter(active=True)
     by_format = {
         row["format"]: row for row in active.values("format").annotate(total=Count("pk"), **level_counts).order_by()
     }
     format_levels = []
-    gaps = []
-    gap_queries = []
     for value, label in Format.choices:
-        row = by_format.get(value)
-        format_levels.append((label, {lv: (row or {}).get(f"n_{lv}", 0) for lv in LEVELS}, (row or {}).get("total", 0)))
-        if row is None:
+        row = by_format.get(value) or {}
+        format_levels.append((label, {lv: row.get(f"n_{lv}", 0) for lv in LEVELS}, row.get("total", 0)))
+        if not row:
             gaps.append(_("No %(format)s in the offer.") % {"format": str(label).lower()})
             gap_queries.append(urlencode({"format": value}))
+    return format_levels
 
+
+def _skills_offered() -> list:
+    """(skill, {level: items}, formats, total) per skill, over the active items."""
     skill_rows = Skill.objects.annotate(
         total=Count("items", filter=Q(items__active=True), distinct=True),
         formats=Count("items__format", filter=Q(items__active=True), distinct=True),
@@ -553,9 +555,11 @@ def offer_diversity() -> Diversity:
             for lv in LEVELS
         },
     ).order_by("name")
-    skills = [(s, {lv: getattr(s, f"n_{lv}") for lv in LEVELS}, s.formats, s.total) for s in skill_rows]
-    skill_by_id = {s.pk: (s, levels) for s, levels, _f, _t in skills}
+    return [(s, {lv: getattr(s, f"n_{lv}") for lv in LEVELS}, s.formats, s.total) for s in skill_rows]
 
+
+def _job_group_facts(active):
+    """The skills each job group needs, the formats offered per skill, the people per level."""
     needs = defaultdict(list)  # job group id -> skill ids
     for jg_id, skill_id in JobGroupSkill.objects.values_list("job_group_id", "skill_id"):
         needs[jg_id].append(skill_id)
@@ -572,39 +576,48 @@ def offer_diversity() -> Diversity:
         .order_by()
     ):
         people[jg_id][level] = n
-    level_label = dict(EducationLevel.choices)
-    format_label = dict(Format.choices)
-    job_groups = []
-    missing_level = defaultdict(list)  # (skill id, level) -> job group names
+    return needs, formats_per_skill, people
+
+
+def _job_groups_offer(active, skill_by_id, gaps: list, gap_queries: list) -> list:
+    """Per job group that needs skills: its skills, the formats offered for them and its people per
+    level; a job group with nothing or one format on offer is a gap, as is a level nobody serves."""
+    needs, formats_per_skill, people = _job_group_facts(active)
+    level_label, format_label = dict(EducationLevel.choices), dict(Format.choices)
+    job_groups, missing_level = [], defaultdict(list)  # (skill id, level) -> job group names
     for jg in JobGroup.objects.filter(pk__in=list(needs)).order_by("name"):
-        skill_ids = needs[jg.pk]
+        skill_ids = [sid for sid in needs[jg.pk] if sid in skill_by_id]
         formats = defaultdict(int)
         for sid in skill_ids:
             for fmt, n in formats_per_skill[sid].items():
                 formats[fmt] += n
+        names = [skill_by_id[sid][0].name for sid in skill_ids]
         job_groups.append(
             (
                 jg,
-                [skill_by_id[sid][0].name for sid in skill_ids if sid in skill_by_id],
+                names,
                 {format_label[f]: n for f, n in sorted(formats.items())},
                 {level_label[lv]: people[jg.pk].get(lv, 0) for lv in LEVELS},
             )
         )
-        skill_names = ", ".join(skill_by_id[sid][0].name for sid in skill_ids if sid in skill_by_id)
-        if not formats:
-            gaps.append(_("Nothing on offer for the skills %(group)s need.") % {"group": jg.name})
-            gap_queries.append(urlencode({"skills": skill_names}))
-        elif len(formats) == 1:
-            only = next(iter(formats))
-            gaps.append(
-                _("Only %(format)s for %(group)s.") % {"format": str(format_label[only]).lower(), "group": jg.name}
+        if len(formats) <= 1:
+            message = (
+                _("Only %(format)s for %(group)s.")
+                % {"format": str(format_label[next(iter(formats))]).lower(), "group": jg.name}
+                if formats
+                else _("Nothing on offer for the skills %(group)s need.") % {"group": jg.name}
             )
-            gap_queries.append(urlencode({"skills": skill_names}))
+            gaps.append(message)
+            gap_queries.append(urlencode({"skills": ", ".join(names)}))
         for sid in skill_ids:
-            skill, levels = skill_by_id[sid]
             for lv in LEVELS:
-                if people[jg.pk].get(lv) and not levels[lv]:
+                if people[jg.pk].get(lv) and not skill_by_id[sid][1][lv]:
                     missing_level[(sid, lv)].append(jg.name)
+    _level_gaps(missing_level, skill_by_id, gaps, gap_queries)
+    return job_groups
+
+
+def _level_gaps(missing_level: dict, skill_by_id: dict, gaps: list, gap_queries: list) -> None:
     for (sid, lv), groups in sorted(
         missing_level.items(), key=lambda kv: (skill_by_id[kv[0][0]][0].name, LEVELS.index(kv[0][1]))
     ):
@@ -614,6 +627,17 @@ def offer_diversity() -> Diversity:
             % {"skill": skill.name, "level": LEVEL_SHORT[lv], "groups": ", ".join(groups)}
         )
         gap_queries.append(urlencode({"skills": skill.name, "levels": lv}))
+
+
+def offer_diversity() -> Diversity:
+    """Formats × education levels, per skill and per job group, with the gaps named. Five queries."""
+    active = LearningItem.objects.filter(active=True)
+    gaps, gap_queries = [], []
+    format_levels = _format_levels(active, gaps, gap_queries)
+    skills = _skills_offered()
+    skill_by_id = {s.pk: (s, levels) for s, levels, _f, _t in skills}
+    job_groups = _job_groups_offer(active, skill_by_id, gaps, gap_queries)
+    level_label = dict(EducationLevel.choices)
     return Diversity(
         format_levels=format_levels,
         skills=skills,
