@@ -30,8 +30,18 @@ def test_procfile_runs_web_worker_and_beat():
 
 
 def test_every_dependency_is_pinned():
-    for name in ("requirements.in", "requirements.lock"):
+    for name in ("requirements.in", "requirements.lock", "requirements-dev.lock"):
         for line in (ROOT / name).read_text().splitlines():
             line = line.split("#", 1)[0].strip()
-            if line:
+            if line and not line.startswith("-r "):
                 assert "==" in line, f"{name}: {line} is not pinned"
+
+
+def test_production_installs_no_development_dependency():
+    """The image installs requirements.lock; tools, test libraries and what only a benchmark uses
+    (django-import-export) are in requirements-dev.lock."""
+    production = (ROOT / "requirements.lock").read_text().lower()
+    for name in ("pytest", "playwright", "schemathesis", "django-import-export", "ruff"):
+        assert f"\n{name}==" not in production
+    assert "-r requirements.lock" in (ROOT / "requirements-dev.lock").read_text()
+    assert "pip install -r requirements.lock" in (ROOT / "Dockerfile").read_text()
