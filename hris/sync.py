@@ -87,64 +87,65 @@ class FastRows:
 
     # A subset of people.validators' rule: ASCII dot-atom, ASCII host names, a letters-only TLD.
     _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    EMAIL = re.compile(rf"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@{_LABEL}(?:\.{_LABEL})*\.[A-Za-z]{{2,63}}", re.ASCII)
+    EMAIL_SHAPE = re.compile(
+        rf"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@{_LABEL}(?:\.{_LABEL})*\.[A-Za-z]{{2,63}}", re.ASCII
+    )
+
+    TEXT, EMAIL, CHOICE, FLAG, REMEMBERED = range(5)
 
     def __init__(self, serializer):
-        self.checks = []
-        self.required = []
-        self.remembered: dict = {}
-        for name, fld in serializer.fields.items():
-            self.checks.append((name, *self._kind(fld)))
-            if fld.required:
-                self.required.append(name)
+        self.checks = [(name, *self._kind(fld), fld) for name, fld in serializer.fields.items()]
+        self.required = frozenset(name for name, fld in serializer.fields.items() if fld.required)
         self.known = frozenset(serializer.fields)
-        self.serializer = serializer
+        self.remembered: dict = {}
 
-    @staticmethod
-    def _kind(fld):
+    @classmethod
+    def _kind(cls, fld):
+        """(kind, max_length, null allowed, choices) of a field."""
         if isinstance(fld, serializers.ChoiceField):
-            return "choice", frozenset(fld.choice_strings_to_values), fld
+            return cls.CHOICE, None, False, frozenset(fld.choice_strings_to_values)
         if isinstance(fld, serializers.BooleanField):
-            return "bool", None, fld
+            return cls.FLAG, None, False, None
         if isinstance(fld, StrictEmailField):
-            return "email", (fld.max_length, fld.allow_null), fld
+            return cls.EMAIL, fld.max_length, False, None
         if isinstance(fld, serializers.CharField):
-            return "text", (fld.max_length, fld.allow_null), fld
-        return "remembered", None, fld
+            return cls.TEXT, fld.max_length, fld.allow_null, None
+        return cls.REMEMBERED, None, False, None
 
     def row(self, row: dict):
         """The cleaned row, or _MISSING when the serializer must decide."""
-        if not row.keys() <= self.known or any(name not in row for name in self.required):
+        keys = row.keys()
+        if not (keys <= self.known and self.required <= keys):
             return _MISSING
         out = {}
-        for name, kind, arg, fld in self.checks:
+        text, email, choice, flag = self.TEXT, self.EMAIL, self.CHOICE, self.FLAG
+        for name, kind, max_length, nullable, choices, fld in self.checks:
             value = row.get(name, _MISSING)
             if value is _MISSING:
                 continue
-            value = self._value(kind, arg, fld, value)
-            if value is _MISSING:
-                return _MISSING
-            out[name] = value
+            vtype = type(value)
+            if kind is text:
+                # What CharField returns unchanged: no surrounding space to trim, no NUL, in length.
+                if vtype is str and 0 < len(value) <= max_length and "\x00" not in value and value == value.strip():
+                    out[name] = value
+                elif value is None and nullable:
+                    out[name] = None
+                else:
+                    return _MISSING
+            elif kind is email:
+                if not (vtype is str and len(value) <= max_length and self.EMAIL_SHAPE.fullmatch(value)):
+                    return _MISSING
+                out[name] = value
+            elif kind is choice or kind is flag:
+                if not ((kind is flag and vtype is bool) or (kind is choice and vtype is str and value in choices)):
+                    return _MISSING
+                out[name] = value
+            else:
+                value = self._remembered(fld, value)
+                if value is _MISSING:
+                    return _MISSING
+                out[name] = value
         return out
-
-    def _value(self, kind, arg, fld, value):
-        vtype = type(value)
-        if kind == "text":
-            max_length, allow_null = arg
-            if value is None:
-                return None if allow_null else _MISSING
-            if vtype is str and 0 < len(value) <= max_length and "\x00" not in value and value == value.strip():
-                return value
-            return _MISSING
-        if kind == "email":
-            if vtype is str and len(value) <= arg[0] and self.EMAIL.fullmatch(value):
-                return value
-            return _MISSING
-        if kind == "choice":
-            return value if vtype is str and value in arg else _MISSING
-        if kind == "bool":
-            return value if vtype is bool else _MISSING
-        return self._remembered(fld, value)
 
     def _remembered(self, fld, value):
         """FTEs and dates repeat: the field's own answer, worked out once per distinct value."""

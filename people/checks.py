@@ -12,7 +12,7 @@ def ports_have_providers(app_configs=None, **kwargs):
             f"The port {port.name} is used by {', '.join(sorted(apps))} but nothing provides it.",
             hint=f"Add the app that provides it ({port.provider_app}) to INSTALLED_APPS, or call "
             f"registry.provide(people.registry.{port.name.upper()}, ...) in an AppConfig.ready().",
-            id="people.E001",
+            id="people.E002",
         )
         for port, apps in registry.missing()
     ]

@@ -5,7 +5,7 @@ A port is a function one app needs from an app it may not import (one on a highe
 sibling). The port is declared here with its contract (a Protocol with the call's signature and
 return type); the app that needs it says so with `registry.need(port, app=...)`, the app that has
 it offers it with `registry.provide(port, func)`, both in `AppConfig.ready()`. The system check
-`people.E001` (people/checks.py) stops start-up when a needed port has no provider, so callers use
+`people.E002` (people/checks.py) stops start-up when a needed port has no provider, so callers use
 `registry.use(port)` and never handle a missing one. A downward need is a plain import instead.
 """
 
@@ -163,7 +163,7 @@ class Registry:
         self.providers[port.name] = func
 
     def need(self, port: Port, *, app: str) -> None:
-        """Declare that `app` uses `port`: start-up fails (people.E001) while nobody provides it."""
+        """Declare that `app` uses `port`: start-up fails (people.E002) while nobody provides it."""
         self.needs.setdefault(port, set()).add(app)
 
     def use(self, port: Port[C]) -> C:

@@ -1,5 +1,5 @@
 """The typed ports of people.registry: a needed port without a provider stops start-up (system
-check people.E001), a provider of another shape is refused, and nobody handles a missing one."""
+check people.E002), a provider of another shape is refused, and nobody handles a missing one."""
 
 import pytest
 from django.core.checks import run_checks
@@ -8,7 +8,7 @@ from people.registry import BUDGET_SUMMARY, PORTS, PortNotProvided, Registry, re
 
 
 def _port_errors():
-    return [e for e in run_checks() if e.id == "people.E001"]
+    return [e for e in run_checks() if e.id == "people.E002"]
 
 
 def test_every_port_some_app_needs_is_provided_in_this_project():
