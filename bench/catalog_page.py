@@ -47,19 +47,87 @@ def _environment(db_url: str) -> dict:
     }
 
 
+def _seed_items(rng, n_items: int, skills: list) -> list:
+    from catalog.models import LEVELS, Format, LearningItem
+
+    formats = list(Format.values)
+    items = []
+    for i in range(n_items):
+        levels = set(rng.sample(LEVELS, rng.randint(1, 3)))
+        items.append(
+            LearningItem(
+                title=f"Bench item {i}",
+                provider="Bench",
+                provider_key=f"B{i}",
+                format=formats[i % len(formats)],
+                language=rng.choice(["nl", "nl", "en", "multi"]),
+                duration_hours=Decimal(rng.choice(["0.5", "1", "2", "4", "8", "16"])),
+                cost=Decimal(rng.choice([0, 0, 25, 95, 250, 600])),
+                **{f"level_{lv}": lv in levels for lv in LEVELS},
+            )
+        )
+    items = LearningItem.objects.bulk_create(items, batch_size=2000)
+    through = LearningItem.skills.through
+    links = [
+        through(learningitem_id=it.pk, skill_id=s.pk) for it in items for s in rng.sample(skills, rng.randint(1, 3))
+    ]
+    through.objects.bulk_create(links, batch_size=5000)
+    return items
+
+
+def _seed_people(rng, n_employees: int, teams: list, groups: list, items: list) -> list:
+    """Employees, and two completed, rated enrolments for every second one."""
+    from catalog.models import LEVELS, Enrolment, Status
+    from people.models import Employee
+
+    employees = Employee.objects.bulk_create(
+        [
+            Employee(
+                first_name=f"First{i}",
+                last_name=f"Last{i}",
+                email=f"bench{i}@bench.example",
+                department=teams[i % len(teams)],
+                job_group=groups[i % len(groups)],
+                education_level=LEVELS[i % 4],
+                locale="nl" if i % 3 else "en",
+            )
+            for i in range(n_employees)
+        ],
+        batch_size=5000,
+    )
+    enrolments = [
+        Enrolment(
+            employee_id=e.pk, item_id=it.pk, motivation="bench", status=Status.COMPLETED, rating=rng.randint(2, 5)
+        )
+        for e in employees[::2]
+        for it in rng.sample(items, 2)
+    ]
+    Enrolment.objects.bulk_create(enrolments, batch_size=5000)
+    return employees
+
+
+def _seeded(n_items: int, n_employees: int) -> bool:
+    from django.contrib.auth import get_user_model
+
+    from catalog.models import LearningItem
+    from people.models import Employee
+
+    return (
+        LearningItem.objects.filter(provider="Bench").count() == n_items
+        and Employee.objects.count() == n_employees
+        and get_user_model().objects.filter(username="bench").exists()
+    )
+
+
 def _seed(n_items: int, n_employees: int) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
-    from catalog.models import LEVELS, Enrolment, Format, JobGroupSkill, LearningItem, Skill, Status
+    from catalog.models import JobGroupSkill, Skill
     from catalog.services import item_stats_refresh, learning_profile_update
-    from people.models import Department, Employee, JobGroup
+    from people.models import Department, JobGroup
 
-    if (
-        LearningItem.objects.filter(provider="Bench").count() == n_items
-        and Employee.objects.count() == n_employees
-        and get_user_model().objects.filter(username="bench").exists()
-    ):
+    if _seeded(n_items, n_employees):
         return
     print(f"seeding {n_items} items and {n_employees} employees ...", flush=True)
     with connection.cursor() as cur:
@@ -79,60 +147,8 @@ def _seed(n_items: int, n_employees: int) -> None:
         JobGroupSkill.objects.bulk_create(
             [JobGroupSkill(job_group=g, skill=s) for g in groups for s in rng.sample(skills, 4)]
         )
-        formats = list(Format.values)
-        items = []
-        for i in range(n_items):
-            levels = set(rng.sample(LEVELS, rng.randint(1, 3)))
-            items.append(
-                LearningItem(
-                    title=f"Bench item {i}",
-                    provider="Bench",
-                    provider_key=f"B{i}",
-                    format=formats[i % len(formats)],
-                    language=rng.choice(["nl", "nl", "en", "multi"]),
-                    duration_hours=Decimal(rng.choice(["0.5", "1", "2", "4", "8", "16"])),
-                    cost=Decimal(rng.choice([0, 0, 25, 95, 250, 600])),
-                    **{f"level_{lv}": lv in levels for lv in LEVELS},
-                )
-            )
-        items = LearningItem.objects.bulk_create(items, batch_size=2000)
-        through = LearningItem.skills.through
-        through.objects.bulk_create(
-            [
-                through(learningitem_id=it.pk, skill_id=s.pk)
-                for it in items
-                for s in rng.sample(skills, rng.randint(1, 3))
-            ],
-            batch_size=5000,
-        )
-        employees = Employee.objects.bulk_create(
-            [
-                Employee(
-                    first_name=f"First{i}",
-                    last_name=f"Last{i}",
-                    email=f"bench{i}@bench.example",
-                    department=teams[i % len(teams)],
-                    job_group=groups[i % len(groups)],
-                    education_level=LEVELS[i % 4],
-                    locale="nl" if i % 3 else "en",
-                )
-                for i in range(n_employees)
-            ],
-            batch_size=5000,
-        )
-        enrolments = []
-        for e in employees[::2]:
-            for it in rng.sample(items, 2):
-                enrolments.append(
-                    Enrolment(
-                        employee_id=e.pk,
-                        item_id=it.pk,
-                        motivation="bench",
-                        status=Status.COMPLETED,
-                        rating=rng.randint(2, 5),
-                    )
-                )
-        Enrolment.objects.bulk_create(enrolments, batch_size=5000)
+        items = _seed_items(rng, n_items, skills)
+        employees = _seed_people(rng, n_employees, teams, groups, items)
         me = employees[1]
         me.user = get_user_model().objects.create_user("bench", password="bench-pass-123")  # noqa: S106
         me.save(update_fields=["user"])
@@ -211,6 +227,31 @@ def _load(url, cookie, requests, seconds, concurrency, env) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def _serve_and_load(args, env, cookie, paths: dict) -> dict:
+    """Requests per second of each page, round after round, against gunicorn on loopback."""
+    base = f"http://127.0.0.1:{args.port}"
+    command = ["-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers)]
+    server = subprocess.Popen([sys.executable, *command, "--log-level", "warning"], cwd=ROOT, env=env)
+    try:
+        _wait_for(f"{base}/healthz")
+        for path in paths.values():  # warm every worker
+            _load(base + path, cookie, 40, 10, args.workers * 2, env)
+        runs = {name: [] for name in paths}
+        # Rounds alternate the two pages, so a busy neighbour on the machine slows both alike; the
+        # ratio is the median of the rounds' ratios.
+        for _ in range(args.rounds):
+            for name, path in paths.items():
+                result = _load(base + path, cookie, args.requests, args.seconds, args.concurrency, env)
+                if result["errors"]:
+                    raise SystemExit(f"{name}: {result['errors']} failed requests")
+                runs[name].append(result["rps"])
+                print(f"{name:8} {result['done']:6d} requests in {result['seconds']:6.2f}s: {result['rps']:8.1f} req/s")
+    finally:
+        server.terminate()
+        server.wait(20)
+    return runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 5,000 items and 50,000 employees")
@@ -242,41 +283,7 @@ def main() -> None:
     cold_ms = _cold_ranking_ms()
     cookie = _session_cookie()
 
-    base = f"http://127.0.0.1:{args.port}"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        _wait_for(f"{base}/healthz")
-        for path in (trivial_path, ours_path):  # warm every worker
-            _load(base + path, cookie, 40, 10, args.workers * 2, env)
-        runs = {"ours": [], "trivial": []}
-        # Rounds alternate the two pages, so a busy neighbour on the machine slows both alike; the
-        # ratio is the median of the rounds' ratios.
-        for _ in range(args.rounds):
-            for name, path in (("trivial", trivial_path), ("ours", ours_path)):
-                result = _load(base + path, cookie, args.requests, args.seconds, args.concurrency, env)
-                if result["errors"]:
-                    raise SystemExit(f"{name}: {result['errors']} failed requests")
-                runs[name].append(result["rps"])
-                print(f"{name:8} {result['done']:6d} requests in {result['seconds']:6.2f}s: {result['rps']:8.1f} req/s")
-    finally:
-        server.terminate()
-        server.wait(20)
-
+    runs = _serve_and_load(args, env, cookie, {"trivial": trivial_path, "ours": ours_path})
     import statistics
 
     ours = round(statistics.median(runs["ours"]), 1)

@@ -54,33 +54,16 @@ def _employees(n: int) -> None:
         )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", type=int, default=100_000)
-    parser.add_argument("--database", default=DB_NAME)
-    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"))
-    parser.add_argument(
-        "--concurrency", type=int, default=1, help="worker processes; above 1, e-mail sending overlaps the fan-out"
-    )
-    parser.add_argument("--batch", type=int, default=None, help="POLICY_REMINDER_BATCH for the worker")
-    args = parser.parse_args()
-    _prepare_env(args)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+def _fresh_moment(n: int) -> int:
+    """The employees, a moment whose 15-minute reminder is due in the next tick; returns the rows
+    expected (in-app and e-mail for every active employee)."""
     from django.db import connection
-    from django.db.models import Count
     from django.utils import timezone
 
-    call_command("migrate", verbosity=0)
     from comms.models import Delivery, Message
-    from policy.models import LearningMoment, ReminderRun
+    from policy.models import LearningMoment
     from policy.services import moment_create
-    from tests.workers import WorkerProcess
 
-    n = args.scale
     _employees(n)
     Delivery.objects.filter(message__key__startswith="moment:").delete()
     Delivery.objects.filter(message__key="bench:bulk").delete()
@@ -96,10 +79,16 @@ def main() -> None:
         duration_minutes=30,
         reminder_offsets=[15],
     )
-    expected = n * 2  # in-app and e-mail for every active employee
     with connection.cursor() as cursor:  # earlier runs' deleted rows would slow both sides unevenly
         cursor.execute(f"VACUUM ANALYZE {Delivery._meta.db_table}")
     connection.close()
+    return n * 2
+
+
+def _ours(args) -> float:
+    """Two beat ticks at once on a real worker, until the claimed reminder is sent."""
+    from policy.models import ReminderRun
+    from tests.workers import WorkerProcess
 
     log = Path(tempfile.mkdtemp()) / "worker.log"
     extra = {"POLICY_REMINDER_BATCH": str(args.batch)} if args.batch else {}
@@ -114,22 +103,18 @@ def main() -> None:
             if time.monotonic() > deadline:
                 sys.exit(f"no reminder sent in time:\n{worker.log()[-3000:]}")
             time.sleep(0.05)
-        ours = time.perf_counter() - t0
+        return time.perf_counter() - t0
     finally:
         worker.stop()
 
-    message = Message.objects.get(key__startswith="moment:")
-    got = Delivery.objects.filter(message=message).count()
-    duplicates = (
-        Delivery.objects.filter(message=message)
-        .values("employee_id", "channel")
-        .annotate(c=Count("pk"))
-        .filter(c__gt=1)
-        .count()
-    )
-    runs = ReminderRun.objects.count()
 
-    # The limit: COPY exactly those rows (same employees and channels) for another message.
+def _bulk(message) -> float:
+    """The limit: COPY exactly the reminder's rows (same employees and channels) for another message."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from comms.models import Delivery, Message
+
     bulk_message, _ = Message.objects.update_or_create(
         key="bench:bulk", defaults={"subject": "bulk", "body": "bulk", "category": "reminders"}
     )
@@ -150,22 +135,43 @@ def main() -> None:
         )
     bulk = time.perf_counter() - t0
     Delivery.objects.filter(message=bulk_message).delete()
+    return bulk
 
-    print(f"reminder runs: {runs}; deliveries: {got} of {expected}")
-    print(
-        json.dumps(
-            {
-                "recipients": n,
-                "deliveries": got,
-                "ours_s": round(ours, 3),
-                "bulk_insert_s": round(bulk, 3),
-                "ratio": round(ours / bulk, 2),
-                "duplicates": duplicates,
-                "lost": expected - got,
-                "reminder_runs": runs,
-            }
-        )
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=int, default=100_000)
+    parser.add_argument("--database", default=DB_NAME)
+    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"))
+    parser.add_argument(
+        "--concurrency", type=int, default=1, help="worker processes; above 1, e-mail sending overlaps the fan-out"
     )
+    parser.add_argument("--batch", type=int, default=None, help="POLICY_REMINDER_BATCH for the worker")
+    args = parser.parse_args()
+    _prepare_env(args)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db.models import Count
+
+    call_command("migrate", verbosity=0)
+    from comms.models import Delivery, Message
+    from policy.models import ReminderRun
+
+    expected = _fresh_moment(args.scale)
+    ours = _ours(args)
+    message = Message.objects.get(key__startswith="moment:")
+    deliveries = Delivery.objects.filter(message=message)
+    got = deliveries.count()
+    duplicates = deliveries.values("employee_id", "channel").annotate(c=Count("pk")).filter(c__gt=1).count()
+    runs = ReminderRun.objects.count()
+    bulk = _bulk(message)
+    print(f"reminder runs: {runs}; deliveries: {got} of {expected}")
+    result = {"recipients": args.scale, "deliveries": got, "ours_s": round(ours, 3), "bulk_insert_s": round(bulk, 3)}
+    result |= {"ratio": round(ours / bulk, 2), "duplicates": duplicates, "lost": expected - got, "reminder_runs": runs}
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

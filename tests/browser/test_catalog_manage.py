@@ -13,8 +13,18 @@ pytestmark = [pytest.mark.browser]
 
 
 def test_ld_staff_add_an_item_with_a_session(journey, personas):
-    page = journey.page
     journey.login("hr")
+    item = _add_an_item(journey)
+    _add_and_edit_a_session(journey, item)
+    _make_it_mandatory(journey, item)
+    _set_a_job_groups_skills(journey, personas.employee.job_group_id)
+    _set_the_threshold(journey)
+    journey.goto("/catalog/diversity/")
+    journey.audit("diversity-with-links")
+
+
+def _add_an_item(journey):
+    page = journey.page
     journey.goto("/")
     page.get_by_role("button", name="Manage").click()
     page.get_by_role("link", name="Manage the offer").click()
@@ -48,7 +58,11 @@ def test_ld_staff_add_an_item_with_a_session(journey, personas):
     assert sorted(s.name for s in item.skills.all()) == ["Logistics", "Safe working"]
     expect(page.get_by_role("heading", level=1)).to_have_text("Sessions of Heftruck veilig")
     journey.audit("sessions")
+    return item
 
+
+def _add_and_edit_a_session(journey, item):
+    page = journey.page
     start = timezone.localtime(timezone.now() + timedelta(days=14)).replace(hour=9, minute=0)
     page.get_by_label("Starts at").fill(start.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Ends at").fill((start + timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M"))
@@ -73,6 +87,9 @@ def test_ld_staff_add_an_item_with_a_session(journey, personas):
     session.refresh_from_db()
     assert session.seats == 20
 
+
+def _make_it_mandatory(journey, item):
+    page = journey.page
     journey.goto(f"/catalog/manage/items/{item.pk}/")
     journey.audit("item-edit")
     page.get_by_role("link", name="Make it mandatory").click()
@@ -87,21 +104,24 @@ def test_ld_staff_add_an_item_with_a_session(journey, personas):
     journey.goto(f"/catalog/manage/rules/{rule.pk}/")
     journey.audit("rule-edit")
 
+
+def _set_a_job_groups_skills(journey, job_group_id):
+    page = journey.page
     journey.goto("/catalog/manage/job-groups/")
     journey.audit("job-groups")
-    journey.goto(f"/catalog/manage/job-groups/{personas.employee.job_group_id}/")
+    journey.goto(f"/catalog/manage/job-groups/{job_group_id}/")
     journey.audit("job-group-skills")
     page.get_by_label("Skills this job group needs").fill("Safe working, Customer contact")
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state()
-    assert JobGroupSkill.objects.filter(job_group_id=personas.employee.job_group_id).count() == 2
+    assert JobGroupSkill.objects.filter(job_group_id=job_group_id).count() == 2
 
+
+def _set_the_threshold(journey):
+    page = journey.page
     journey.goto("/catalog/manage/settings/")
     journey.audit("threshold")
     page.get_by_label("Automatic approval below (EUR)").fill("80")
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state()
     assert str(CatalogSettings.current().approval_threshold) == "80.00"
-
-    journey.goto("/catalog/diversity/")
-    journey.audit("diversity-with-links")

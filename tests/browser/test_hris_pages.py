@@ -23,6 +23,23 @@ MAPPING = {
 }
 
 
+class _Pages:
+    """One signed-in browser page: visit a path (200 expected) and audit it with axe-core."""
+
+    def __init__(self, page, base_url):
+        self.page, self.base_url, self.found = page, base_url, {}
+
+    def visit(self, path):
+        response = self.page.goto(self.base_url + path)
+        assert response.status == 200, path
+
+    def audit(self, label):
+        assert self.page.locator("h1").count() == 1, label
+        violations = violation_summary(axe_violations(self.page))
+        if violations:
+            self.found[label] = violations
+
+
 @pytest.mark.django_db(transaction=True)
 def test_hris_pages_have_no_axe_violations(browser, live_server, personas, tmp_path):
     from hris.models import ApiClient, CsvImport
@@ -31,77 +48,74 @@ def test_hris_pages_have_no_axe_violations(browser, live_server, personas, tmp_p
     cookie = session_cookie(personas.hr.user, live_server.url)  # made before Playwright's loop runs
     context = browser.new_context()
     context.add_cookies([cookie])
-    page = context.new_page()
-    found = {}
+    pages = _Pages(context.new_page(), live_server.url)
+    _api_clients(pages)
+    _csv_import(pages, tmp_path)
+    context.close()
 
-    def audit(label):
-        assert page.locator("h1").count() == 1, label
-        violations = violation_summary(axe_violations(page))
-        if violations:
-            found[label] = violations
+    assert pages.found == {}
+    assert ApiClient.objects.get(name="AFAS").revoked_at is not None
+    assert CsvImport.objects.filter(applied_at__isnull=False).count() == 1
+    assert Employee.objects.filter(external_id="E7").exists()
 
-    def visit(path):
-        response = page.goto(live_server.url + path)
-        assert response.status == 200, path
 
-    # API clients: the empty list, a refused form, the token shown once, the list after a revoke.
-    visit(reverse("hris:clients"))
-    audit("clients: empty")
+def _api_clients(pages):
+    """The empty list, a refused form, the token shown once, the list after a revoke."""
+    page = pages.page
+    pages.visit(reverse("hris:clients"))
+    pages.audit("clients: empty")
     page.get_by_role("button", name="Create").click()
     page.wait_for_load_state()
     assert page.locator(".invalid-feedback, .is-invalid").count() > 0
-    audit("clients: form errors")
+    pages.audit("clients: form errors")
     page.get_by_label("Name").fill("AFAS")
     page.get_by_label("Write people data (REST, bulk sync, SCIM)").check()
     page.get_by_role("button", name="Create").click()
     page.wait_for_load_state()
     token = page.get_by_role("textbox", name="Token").input_value()
     assert token.startswith("lb_")
-    audit("clients: token shown once")
+    pages.audit("clients: token shown once")
     page.get_by_role("button", name="Revoke AFAS").click()
     page.wait_for_load_state()
     assert "revoked" in page.content()
-    audit("clients: after revoke")
+    pages.audit("clients: after revoke")
 
-    # CSV import: the upload page, a refused file, the mapping, a preview with errors, a clean one.
-    visit(reverse("hris:csv_upload"))
-    audit("import: upload")
+
+def _upload(page, path):
+    page.get_by_label("CSV file").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and preview").click()
+    page.wait_for_load_state()
+
+
+def _csv_import(pages, tmp_path):
+    """The upload page, a refused file, the mapping, a preview with errors, a clean one, applied."""
+    page = pages.page
+    pages.visit(reverse("hris:csv_upload"))
+    pages.audit("import: upload")
     bad = tmp_path / "latin1.csv"
     bad.write_bytes("Nummer;Naam\nE1;Zo\xeb\n".encode("latin-1"))
-    page.get_by_label("CSV file").set_input_files(str(bad))
-    page.get_by_role("button", name="Upload and preview").click()
-    page.wait_for_load_state()
+    _upload(page, bad)
     assert "not UTF-8" in page.content()
-    audit("import: refused file")
+    pages.audit("import: refused file")
     export = tmp_path / "export.csv"
     export.write_text(UNMAPPED_CSV, encoding="utf-8")
-    page.get_by_label("CSV file").set_input_files(str(export))
-    page.get_by_role("button", name="Upload and preview").click()
-    page.wait_for_load_state()
+    _upload(page, export)
     assert "Map at least" in page.content()
-    audit("import: mapping")
+    pages.audit("import: mapping")
     for field, column in MAPPING.items():
         page.locator(f"select#id_{field}").select_option(column)
     page.get_by_role("button", name="Save mapping").click()
     page.wait_for_load_state()
     assert "nothing will be changed" in page.content()
-    audit("import: preview with errors")
+    pages.audit("import: preview with errors")
     clean = tmp_path / "clean.csv"
     clean.write_text(CLEAN_CSV, encoding="utf-8")
-    visit(reverse("hris:csv_upload"))
-    page.get_by_label("CSV file").set_input_files(str(clean))
-    page.get_by_role("button", name="Upload and preview").click()
-    page.wait_for_load_state()
+    pages.visit(reverse("hris:csv_upload"))
+    _upload(page, clean)
     assert "What will change" in page.content()
-    audit("import: preview")
+    pages.audit("import: preview")
     page.get_by_role("button", name="Apply").click()
     page.wait_for_load_state()
-    audit("import: applied")
-    visit(reverse("hris:csv_upload"))
-    audit("import: upload with recent imports")
-    context.close()
-
-    assert found == {}
-    assert ApiClient.objects.get(name="AFAS").revoked_at is not None
-    assert CsvImport.objects.filter(applied_at__isnull=False).count() == 1
-    assert Employee.objects.filter(external_id="E7").exists()
+    pages.audit("import: applied")
+    pages.visit(reverse("hris:csv_upload"))
+    pages.audit("import: upload with recent imports")
