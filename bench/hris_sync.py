@@ -85,23 +85,9 @@ def _payload(n: int) -> dict:
     return {"mode": "partial", "departments": departments, "job_groups": job_groups, "employees": employees}
 
 
-COLUMNS = [
-    "external_id",
-    "first_name",
-    "last_name",
-    "email",
-    "department",
-    "job_group",
-    "manager",
-    "education_level",
-    "fte",
-    "hired_on",
-    "locale",
-    "active",
-]
-
-
 def _csv(rows) -> str:
+    from people.models import EMPLOYEE_FIELDS as COLUMNS
+
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
@@ -252,7 +238,7 @@ def _import_export(payload: dict, rows: int) -> float:
     import tablib
     from import_export import fields, resources, widgets
 
-    from people.models import Department, Employee, JobGroup
+    from people.models import EMPLOYEE_FIELDS, Department, Employee, JobGroup
 
     class EmployeeResource(resources.ModelResource):
         department = fields.Field("department", "department", widgets.ForeignKeyWidget(Department, "external_id"))
@@ -262,7 +248,7 @@ def _import_export(payload: dict, rows: int) -> float:
         class Meta:
             model = Employee
             import_id_fields = ["external_id"]
-            fields = COLUMNS
+            fields = EMPLOYEE_FIELDS
             skip_unchanged = True
 
     _empty_people()

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from .access import roles_of
 from .audience import ALL_KINDS, Audience, AudienceKind, AudienceModel, audience_label, audience_problems
-from .models import Department, Employee, JobGroup
+from .models import EMPLOYEE_FIELDS, Department, Employee, JobGroup
 from .validators import validate_email_address
 
 # --- strict fields for every API: a number is no string, "1" is no integer, "true" is no boolean ---
@@ -159,20 +159,7 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Employee
-        fields = [
-            "id",
-            "external_id",
-            "first_name",
-            "last_name",
-            "email",
-            "department",
-            "job_group",
-            "manager",
-            "education_level",
-            "fte",
-            "hired_on",
-            "locale",
-        ]
+        fields = ["id", *(name for name in EMPLOYEE_FIELDS if name != "active")]
 
 
 class MeView(APIView):

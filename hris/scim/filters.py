@@ -151,10 +151,15 @@ def _integer(orm, op, value, attr) -> Q:
         return Q(pk__in=[]) if op == "eq" else Q()  # an id of another kind matches nothing
     if not -(2**63) <= number < 2**63:
         return Q(pk__in=[]) if op in ("eq", "gt", "ge", "lt", "le") else Q()
+    return _ordered(orm, op, number, attr)
+
+
+def _ordered(orm, op, value, attr) -> Q:
+    """eq, ne and the orderings of a number or an instant."""
     if op in ORDERED:
-        return Q(**{f"{orm}__{ORDERED[op]}": number})
+        return Q(**{f"{orm}__{ORDERED[op]}": value})
     if op in ("eq", "ne"):
-        q = Q(**{orm: number})
+        q = Q(**{orm: value})
         return ~q if op == "ne" else q
     raise FilterError(f"{attr} does not support {op}")
 
@@ -164,13 +169,7 @@ def _moment(orm, op, value, attr) -> Q:
     moment = parse_datetime(value) if isinstance(value, str) else None
     if moment is None or moment.tzinfo is None or abs(moment.utcoffset()) > MAX_OFFSET:
         raise FilterError(f"{attr} takes a date and time with a time zone between -12:00 and +14:00")
-    moment = moment.astimezone(UTC)
-    if op in ORDERED:
-        return Q(**{f"{orm}__{ORDERED[op]}": moment})
-    if op in ("eq", "ne"):
-        q = Q(**{orm: moment})
-        return ~q if op == "ne" else q
-    raise FilterError(f"{attr} does not support {op}")
+    return _ordered(orm, op, moment.astimezone(UTC), attr)
 
 
 def text_q(orm, op, value, attr) -> Q:

@@ -11,20 +11,7 @@ from people.models import Employee
 def test_admin_refuses_self_management_with_a_clear_error(client, hr, employee):
     client.force_login(hr.user)
     url = reverse("admin:people_employee_change", args=[employee.pk])
-    data = {
-        "first_name": employee.first_name,
-        "last_name": employee.last_name,
-        "email": employee.email,
-        "external_id": employee.external_id,
-        "department": employee.department_id,
-        "job_group": employee.job_group_id,
-        "manager": employee.pk,
-        "education_level": "bachelor",
-        "fte": "1.00",
-        "locale": "en",
-        "active": "on",
-        "user": employee.user_id,
-    }
+    data = _employee_form(employee, manager=employee.pk)
     response = client.post(url, data)
     assert response.status_code == 200
     assert "cannot be their own manager" in response.content.decode()
