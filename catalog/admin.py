@@ -71,11 +71,9 @@ class LearningItemAdmin(ServiceAdmin):
         fields["skills"] = [skill.name for skill in data.get("skills", [])]
         return fields
 
-    def service_create(self, request, fields):
-        return services.item_create(**fields)
-
-    def service_update(self, request, obj, fields):
-        return services.item_update(item=obj, **fields)
+    service_module = services
+    writes = {"create": "item_create", "update": "item_update"}
+    write_as = "item"
 
     @admin.action(description=_("Take the selected items out of the offer"))
     def deactivate(self, request, queryset):
@@ -109,15 +107,13 @@ class MandatoryRuleAdmin(ServiceAdmin):
     list_filter = ["audience_kind", "active"]
     autocomplete_fields = ["item", "audience_department", "audience_job_group", "audience_manager"]
     list_select_related = ["item", *AUDIENCE_RELATED]
-
-    def service_create(self, request, fields):
-        return services.mandatory_rule_create(**fields)
-
-    def service_update(self, request, obj, fields):
-        return services.mandatory_rule_update(rule=obj, **fields)
-
-    def service_delete(self, request, obj):
-        services.mandatory_rule_delete(rule=obj)
+    service_module = services
+    writes = {
+        "create": "mandatory_rule_create",
+        "update": "mandatory_rule_update",
+        "delete": "mandatory_rule_delete",
+    }
+    write_as = "rule"
 
 
 @admin.register(CatalogSettings)

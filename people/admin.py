@@ -11,30 +11,26 @@ class DepartmentAdmin(ServiceAdmin):
     list_display = ["name", "parent", "external_id"]
     search_fields = ["name", "external_id"]
     autocomplete_fields = ["parent"]
-
-    def service_create(self, request, fields):
-        return services.department_create(**fields)
-
-    def service_update(self, request, obj, fields):
-        return services.department_update(department=obj, **fields)
-
-    def service_delete(self, request, obj):
-        services.department_delete(department=obj)
+    service_module = services
+    writes = {
+        "create": "department_create",
+        "update": "department_update",
+        "delete": "department_delete",
+    }
+    write_as = "department"
 
 
 @admin.register(JobGroup)
 class JobGroupAdmin(ServiceAdmin):
     list_display = ["name", "external_id"]
     search_fields = ["name", "external_id"]
-
-    def service_create(self, request, fields):
-        return services.job_group_create(**fields)
-
-    def service_update(self, request, obj, fields):
-        return services.job_group_update(job_group=obj, **fields)
-
-    def service_delete(self, request, obj):
-        services.job_group_delete(job_group=obj)
+    service_module = services
+    writes = {
+        "create": "job_group_create",
+        "update": "job_group_update",
+        "delete": "job_group_delete",
+    }
+    write_as = "job_group"
 
 
 @admin.register(Employee)
@@ -46,12 +42,9 @@ class EmployeeAdmin(ServiceAdmin):
     list_select_related = ["department", "job_group", "manager"]
     # Deactivate instead of delete: an employee's learning history stays.
     actions = ["deactivate"]
-
-    def service_create(self, request, fields):
-        return services.employee_create(**fields)
-
-    def service_update(self, request, obj, fields):
-        return services.employee_update(employee=obj, **fields)
+    service_module = services
+    writes = {"create": "employee_create", "update": "employee_update"}
+    write_as = "employee"
 
     @admin.action(description=_("Deactivate selected employees"))
     def deactivate(self, request, queryset):

@@ -17,16 +17,31 @@ _REFUSED = "_leerborg_service_refused"
 
 
 class ServiceAdmin(admin.ModelAdmin):
-    """Subclasses implement `service_create(request, fields)` and `service_update(request, obj,
-    fields)`, and `service_delete(request, obj)` where deleting is allowed (else it is not)."""
+    """Subclasses name their services: `service_module` and `writes = {"create":
+    "department_create", "update": "department_update", "delete": "department_delete"}`, with
+    `write_as` the keyword the update and delete services take the object by
+    (`department_update(department=obj, **fields)`); without "delete" the admin cannot delete. Or
+    they override `service_create(request, fields)`, `service_update(request, obj, fields)` and
+    `service_delete(request, obj)`."""
+
+    service_module = None
+    writes: dict = {}
+    write_as = ""
+
+    def _service(self, what: str):
+        return getattr(self.service_module, self.writes[what])
 
     def service_create(self, request, fields: dict):
-        raise NotImplementedError
+        return self._service("create")(**fields)
 
     def service_update(self, request, obj, fields: dict):
-        raise NotImplementedError
+        return self._service("update")(**{self.write_as: obj}, **fields)
 
-    service_delete = None
+    def service_delete(self, request, obj):
+        self._service("delete")(**{self.write_as: obj})
+
+    def can_delete(self) -> bool:
+        return "delete" in self.writes or type(self).service_delete is not ServiceAdmin.service_delete
 
     def service_fields(self, form) -> dict:
         """The form's values by model field name (what the services take); an audience's fields as
@@ -67,7 +82,7 @@ class ServiceAdmin(admin.ModelAdmin):
             self.service_delete(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self.service_delete is not None and super().has_delete_permission(request, obj)
+        return self.can_delete() and super().has_delete_permission(request, obj)
 
     def _refused(self, request):
         exc = getattr(request, _REFUSED)

@@ -17,12 +17,9 @@ class LearningMomentAdmin(ServiceAdmin):
     list_select_related = AUDIENCE_RELATED
     search_fields = ["title"]
     fields = admin_fields(MOMENT_FIELDS)
-
-    def service_create(self, request, fields):
-        return services.moment_create(**fields)
-
-    def service_update(self, request, obj, fields):
-        return services.moment_update(moment=obj, **fields)
+    service_module = services
+    writes = {"create": "moment_create", "update": "moment_update"}
+    write_as = "moment"
 
 
 @admin.register(LearningTimePolicy)
@@ -30,15 +27,9 @@ class LearningTimePolicyAdmin(ServiceAdmin):
     list_display = ["__str__", "audience_kind", "hours_per_fte", "period"]
     list_select_related = AUDIENCE_RELATED
     fields = admin_fields(services.POLICY_FIELDS)
-
-    def service_create(self, request, fields):
-        return services.policy_create(**fields)
-
-    def service_update(self, request, obj, fields):
-        return services.policy_update(policy=obj, **fields)
-
-    def service_delete(self, request, obj):
-        services.policy_delete(policy=obj)
+    service_module = services
+    writes = {"create": "policy_create", "update": "policy_update", "delete": "policy_delete"}
+    write_as = "policy"
 
 
 @admin.register(OccurrenceOverride)
