@@ -192,8 +192,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # The audience's kinds are one enum wherever an API uses people.api.AudienceSerializer.
-    "ENUM_NAME_OVERRIDES": {"AudienceKindEnum": "people.audience.AudienceKind"},
+    # One enum per choice set wherever an API uses it: the audience's kinds (people.api.AudienceSerializer),
+    # and the education levels (an employee's, and the ones a learning item suits).
+    "ENUM_NAME_OVERRIDES": {
+        "AudienceKindEnum": "people.audience.AudienceKind",
+        "EducationLevelEnum": "people.models.EducationLevel",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "hris.schema.document_error_responses",

@@ -214,11 +214,15 @@ def enqueue_to_worker(redis_url):
     from config.celery import app
 
     def reset_pools():
-        # Producers are pooled per broker URL on first use; drop them so the new URL takes effect.
+        # Producers are pooled per broker URL on first use; drop them so the new URL takes effect,
+        # kombu's registry of producer pools too (it would hand a later test the closed pool).
+        from kombu import pools
+
         if app._pool is not None:
             app._pool.force_close_all()
         app._pool = None
         app.amqp._producer_pool = None
+        pools.reset()
 
     saved = (app.conf.task_always_eager, app.conf.broker_url)
     app.conf.task_always_eager = False
