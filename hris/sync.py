@@ -19,17 +19,13 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from people.api import StrictEmailField
 from people.models import Department, EducationLevel, Employee, JobGroup, Locale
 from people.services import department_tree_refresh
 from people.signals import RELEVANT_FIELDS, employees_changed
 
 from . import bulkwrite
-from .serializers import (
-    StrictEmailField,
-    SyncDepartmentSerializer,
-    SyncEmployeeSerializer,
-    SyncJobGroupSerializer,
-)
+from .serializers import SyncDepartmentSerializer, SyncEmployeeSerializer, SyncJobGroupSerializer
 
 LOCK_KEY = 0x4C424852  # "LBHR": one sync at a time
 MODES = ("partial", "full")

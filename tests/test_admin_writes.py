@@ -64,3 +64,29 @@ def test_an_item_saved_in_the_admin_goes_through_the_catalog_service(client, hr,
     assert (call["levels"], call["skills"]) == (["master"], ["Forklift"])
     item = LearningItem.objects.get(pk=item.pk)
     assert (item.title, item.levels, [s.name for s in item.skills.all()]) == ("New title", ["master"], ["Forklift"])
+
+
+@pytest.mark.django_db
+def test_a_mandatory_rule_added_in_the_admin_goes_through_the_service_with_its_audience(client, hr, org, monkeypatch):
+    from catalog import services
+    from catalog.models import MandatoryRule
+    from people.audience import Audience, AudienceKind
+    from tests.catalog.factories import ItemFactory
+
+    item = ItemFactory()
+    calls, real = [], services.mandatory_rule_create
+    monkeypatch.setattr(services, "mandatory_rule_create", lambda **kw: calls.append(kw) or real(**kw))
+    client.force_login(hr.user)
+    data = {
+        "item": item.pk,
+        "audience_kind": AudienceKind.DEPARTMENT,
+        "audience_department": org["service"].pk,
+        "starts_on": "2026-01-01",
+        "due_days": "30",
+        "active": "on",
+    }
+    response = client.post(reverse("admin:catalog_mandatoryrule_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    (call,) = calls
+    assert call["audience"] == Audience.of(AudienceKind.DEPARTMENT, department=org["service"])
+    assert MandatoryRule.objects.get().audience == call["audience"]

@@ -26,8 +26,8 @@ def pair(require_postgres, monkeypatch):
     barrier = threading.Barrier(2)
     save = services._save
 
-    def slow_save(instance):
-        saved = save(instance)
+    def slow_save(instance, *args):
+        saved = save(instance, *args)
         if isinstance(instance, Department):
             with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=1)

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0003_email_error_code'),
+        ('people', '0004_department_closure'),
     ]
 
     operations = [
