@@ -98,7 +98,8 @@ class PipeliningSMTPBackend(EmailBackend):
         if data_code != 354:
             self._reset()
             raise smtplib.SMTPDataError(data_code, data_reply)
-        content = _LEADING_DOT.sub(b"..", data)
+        # Most e-mails have no line starting with "."; finding none is cheaper than the substitution.
+        content = _LEADING_DOT.sub(b"..", data) if data.startswith(b".") or b"\n." in data else data
         if not content.endswith(b"\r\n"):
             content += b"\r\n"
         conn.send(content + b".\r\n")
