@@ -12,7 +12,8 @@ from people.audience import Audience, AudienceKind
 from people.models import Department, Employee, JobGroup
 
 from .models import Budget, BudgetPolicy, CarryOver, EntryKind, LedgerEntry, OverBudget
-from .services import _apply, _lock, budget_allocate
+from .services import budget_allocate
+from .services.ledger import _apply, _lock
 
 
 def _policy(name, **fields):

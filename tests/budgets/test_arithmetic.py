@@ -172,7 +172,7 @@ def test_carry_over_and_expiry(policy, enrolment, rule, limit, carried, expired)
     old = Budget.objects.get(employee=e)
     from unittest import mock
 
-    with mock.patch("budgets.services.timezone.localdate", return_value=date(2026, 6, 1)):
+    with mock.patch("django.utils.timezone.localdate", return_value=date(2026, 6, 1)):
         budget_commit(enrolment=enrolment(e, "400.00"))
     if rule != CarryOver.UP_TO:  # the period-start run came first; for UP_TO expiry creates the budget itself
         budget_allocate(on=date(2027, 1, 1))
@@ -197,7 +197,7 @@ def test_grace_days_keep_a_budget_usable_after_its_period(policy, enrolment):
     budget_allocate(on=date(2026, 6, 1))
     old = Budget.objects.get(employee=e)
     assert old.expires_on == date(2027, 1, 31)
-    with mock.patch("budgets.services.timezone.localdate", return_value=date(2027, 1, 15)):
+    with mock.patch("django.utils.timezone.localdate", return_value=date(2027, 1, 15)):
         entry = budget_commit(enrolment=enrolment(e, "100"))
     assert entry.budget_id == old.pk
     assert budget_expire(budget_id=old.pk, today=date(2027, 1, 31)) is None  # not yet
@@ -212,7 +212,7 @@ def test_money_released_after_expiry_expires_too(policy, enrolment):
     budget_allocate(on=date(2026, 6, 1))
     old = Budget.objects.get(employee=e)
     enr = enrolment(e, "400.00")
-    with mock.patch("budgets.services.timezone.localdate", return_value=date(2026, 6, 1)):
+    with mock.patch("django.utils.timezone.localdate", return_value=date(2026, 6, 1)):
         budget_commit(enrolment=enr)
     budget_allocate(on=date(2027, 1, 1))
     budget_expire(budget_id=old.pk, today=date(2027, 1, 1))

@@ -81,7 +81,7 @@ def _slowly(func):
 
 
 def test_budget_never_goes_negative_under_concurrent_commits(tight_budget, monkeypatch):
-    monkeypatch.setattr(services, "_move_if_covered", _slowly(services._move_if_covered))
+    monkeypatch.setattr(services.ledger, "_move_if_covered", _slowly(services.ledger._move_if_covered))
     ok, refused, messages = run_parallel(tight_budget)
     assert (ok, refused) == (K, N - K), messages[:3]
     assert all("Not enough budget" in m and "€100.00 is missing" in m for m in messages)
@@ -104,7 +104,7 @@ def _checked_when_read(budget_id):
 
 
 def test_negative_control_without_the_guard_more_commits_get_past_the_check(tight_budget, monkeypatch):
-    monkeypatch.setattr(services, "_covered", _checked_when_read(tight_budget.pk))
+    monkeypatch.setattr(services.ledger, "_covered", _checked_when_read(tight_budget.pk))
     ok, _refused, messages = run_parallel(tight_budget)
     overspends = [m for m in messages if "budget_available_not_negative" in m]
     # More approvals than the budget covers got past the check; the CHECK constraint refused them.

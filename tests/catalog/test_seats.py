@@ -55,7 +55,7 @@ def race_setup(require_postgres):
 def race_window(monkeypatch):
     # Widen the window between counting and booking, for both tests alike, so the unprotected run
     # shows the race reliably and the protected run proves the lock holds under the same pressure.
-    monkeypatch.setattr(services, "session_booked", counted_slowly(services.session_booked))
+    monkeypatch.setattr(services.sessions, "session_booked", counted_slowly(services.sessions.session_booked))
 
 
 def test_last_seats_are_never_overbooked_under_concurrent_requests(race_setup, race_window):
@@ -68,7 +68,7 @@ def test_last_seats_are_never_overbooked_under_concurrent_requests(race_setup, r
 
 
 def test_negative_control_without_the_lock_the_session_overbooks(race_setup, race_window, monkeypatch):
-    monkeypatch.setattr(services, "_lock_session", unlocked_session)
+    monkeypatch.setattr(services.sessions, "_lock_session", unlocked_session)
     session, employees = race_setup
     outcomes = _race(session, employees)
     assert outcomes.count("booked") > 3

@@ -24,7 +24,7 @@ def setup(require_postgres, monkeypatch):
     for _ in range(7):
         services.enrolment_request(employee=EmployeeFactory(), item=session.item, session=session, motivation="x")
     # The same widened window as the seat race: between counting the bookings and writing.
-    monkeypatch.setattr(services, "session_booked", counted_slowly(services.session_booked))
+    monkeypatch.setattr(services.sessions, "session_booked", counted_slowly(services.sessions.session_booked))
     return session, [EmployeeFactory() for _ in range(REQUESTS)]
 
 
@@ -77,7 +77,7 @@ def test_lowering_seats_during_bookings_never_leaves_more_bookings_than_seats(se
 
 
 def test_negative_control_without_the_lock_the_session_ends_up_overbooked(setup, monkeypatch):
-    monkeypatch.setattr(services, "_lock_session", unlocked_session)
+    monkeypatch.setattr(services.sessions, "_lock_session", unlocked_session)
     session, employees = setup
     seats, booked = _race(session, employees)
     assert booked > seats

@@ -154,7 +154,7 @@ def test_a_task_out_of_time_hands_the_rest_of_its_batch_to_a_new_task(db, recipi
     past its budget the task releases what it has not tried and enqueues a follow-up."""
     monkeypatch.setenv("COMMS_SEND_BUDGET_SECONDS", "0")
     enqueued = []
-    monkeypatch.setattr(services, "_enqueue_send", lambda *args: enqueued.append(args))
+    monkeypatch.setattr(services.delivery, "_enqueue_send", lambda *args: enqueued.append(args))
     ids = recipients(3)
     message = services.system_message_upsert(key="k", subject="S", body="B")
     services.message_send(message=message, employee_ids=ids)
@@ -182,7 +182,7 @@ def test_sweep_finds_lost_and_dead_claims_but_leaves_a_fanout_that_is_progressin
     from django.utils import timezone
 
     enqueued = []
-    monkeypatch.setattr(services, "_enqueue_send", lambda *args: enqueued.append(args))
+    monkeypatch.setattr(services.delivery, "_enqueue_send", lambda *args: enqueued.append(args))
     ids = recipients(4)
     hour_ago = timezone.now() - timedelta(hours=1)
     lost = services.system_message_upsert(key="lost", subject="S", body="B")
@@ -210,7 +210,7 @@ def test_per_row_marks_over_smtp_mark_every_row_once_batch_after_batch_on_one_co
 
     from tests.comms.sinks import SmtpSink
 
-    monkeypatch.setattr(services, "_enqueue_send", lambda *args: None)  # sent below, in this process
+    monkeypatch.setattr(services.delivery, "_enqueue_send", lambda *args: None)  # sent below, in this process
     ids = recipients(6)
     first = services.system_message_upsert(key="k1", subject="Hi {{ first_name }}", body="B", link="/x/")
     second = services.system_message_upsert(key="k2", subject="Hello", body="B")
@@ -231,5 +231,7 @@ def test_per_row_marks_over_smtp_mark_every_row_once_batch_after_batch_on_one_co
     assert not emails.filter(sent_at=None).exists()
     assert not emails.exclude(claimed_at=None).exists()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = %s", [services._MARK_STATEMENT])
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE name = %s", [services.sending._MARK_STATEMENT]
+        )
         assert cursor.fetchone() == (1,)

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from comms import selectors, services
+from comms import rendering, selectors, services
 from comms.models import CommunicationPlan, Delivery, Message, When
 from people.audience import Audience
 from people.audience import AudienceKind as K
@@ -150,12 +150,12 @@ def _budget_of(employee, amount):
 
 
 def test_preview_values_come_from_providers_or_neutral_text(personas, plan_message):
-    subject, body, _link = services.rendering.render_message(plan_message, personas.employee)
+    subject, body, _link = rendering.render_message(plan_message, personas.employee)
     assert subject == "Hello Zoë"
     assert "your learning budget" in body
     assert "{{" not in body
     _budget_of(personas.employee, "1250.00")
-    _s, body, _l = services.rendering.render_message(plan_message, personas.employee)
+    _s, body, _l = rendering.render_message(plan_message, personas.employee)
     assert "Your budget: €1,250.00." in body
 
 

@@ -17,7 +17,7 @@ N = 50
 def queued_ids(transactional_db, require_postgres, monkeypatch):
     ids = [e.pk for e in EmployeeFactory.create_batch(N)]
     message = Message.objects.create(key="race", subject="S", body="B", channels=["email"])
-    monkeypatch.setattr(services, "_enqueue_send", lambda *a, **k: None)
+    monkeypatch.setattr(services.delivery, "_enqueue_send", lambda *a, **k: None)
     services.message_send(message=message, employee_ids=ids)
     return list(Delivery.objects.filter(message=message).values_list("id", flat=True))
 

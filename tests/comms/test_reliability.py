@@ -35,7 +35,7 @@ def _sent(message):
 
 def _queue_without_tasks(monkeypatch, message, ids):
     """Rows as message_send makes them, but with their tasks lost (as if the broker dropped them)."""
-    monkeypatch.setattr(services, "_enqueue_send", lambda *a, **k: None)
+    monkeypatch.setattr(services.delivery, "_enqueue_send", lambda *a, **k: None)
     assert services.message_send(message=message, employee_ids=ids) == len(ids)
     monkeypatch.undo()
 
@@ -257,7 +257,7 @@ def test_rollback_sends_nothing_through_a_real_worker(start_worker, require_post
 def test_concurrent_message_sends_insert_each_row_once(transactional_db, require_postgres, monkeypatch):
     ids = _people(200)
     message = _email_message()
-    monkeypatch.setattr(services, "_enqueue_send", lambda *a, **k: None)
+    monkeypatch.setattr(services.delivery, "_enqueue_send", lambda *a, **k: None)
     barrier = threading.Barrier(4)
     created, errors = [], []
 

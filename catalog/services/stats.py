@@ -1,0 +1,49 @@
+"""The per-department completions and ratings the ranking reads (ItemDepartmentStat)."""
+
+from django.db import transaction
+from django.db.models import Count, Sum
+
+from ..models import (
+    Enrolment,
+    ItemDepartmentStat,
+    Status,
+)
+
+
+def _refresh_stats_on_commit(enrolment: Enrolment) -> None:
+    if enrolment.item_id:
+        from ..tasks import item_stats_refresh_task
+
+        item_id = enrolment.item_id
+        transaction.on_commit(lambda: item_stats_refresh_task.delay(item_id))
+
+
+@transaction.atomic
+def item_stats_refresh(*, item_ids=None) -> int:
+    """Recompute completions and ratings per item and department (all items, or the ones given).
+    Idempotent: the rows are replaced with what the enrolments say now."""
+    enrolments = Enrolment.objects.filter(
+        status=Status.COMPLETED, item__isnull=False, employee__department__isnull=False
+    )
+    stats = ItemDepartmentStat.objects.all()
+    if item_ids is not None:
+        enrolments = enrolments.filter(item_id__in=item_ids)
+        stats = stats.filter(item_id__in=item_ids)
+    rows = (
+        enrolments.values("item_id", "employee__department_id")
+        .annotate(n=Count("pk"), rsum=Sum("rating"), rcount=Count("rating"))
+        .order_by()
+    )
+    fresh = [
+        ItemDepartmentStat(
+            item_id=r["item_id"],
+            department_id=r["employee__department_id"],
+            completions=r["n"],
+            rating_sum=r["rsum"] or 0,
+            rating_count=r["rcount"],
+        )
+        for r in rows
+    ]
+    stats.delete()
+    ItemDepartmentStat.objects.bulk_create(fresh, batch_size=2000)
+    return len(fresh)
