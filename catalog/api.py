@@ -15,7 +15,7 @@ from people.api import AudienceSerializer, StrictIntegerField, StrictModelSerial
 
 from . import services
 from .imports import items_import
-from .models import ITEM_FIELDS, Enrolment, MandatoryRule
+from .models import ITEM_FIELDS, RULE_FIELDS, Enrolment, MandatoryRule
 from .selectors import enrolments_visible_to, items_search, mandatory_rules_for_management
 from .serializers import CompletionReportSerializer, LearningItemSerializer, LearningItemWriteSerializer
 from .services import enrolment_record_completion
@@ -105,9 +105,6 @@ class MandatoryRuleSerializer(StrictModelSerializer):
         read_only_fields = ["id", "updated_at"]
 
 
-RULE_INPUT = ("item", "audience", "starts_on", "due_days", "renewal_months", "active")
-
-
 class MandatoryRuleViewSet(viewsets.ModelViewSet):
     """Mandatory rules: an item that everyone in the rule's audience must complete within `due_days`
     (of the rule coming into force or of being hired), again every `renewal_months` when set.
@@ -135,7 +132,7 @@ class MandatoryRuleViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         rule = serializer.instance
-        fields = {"audience": rule.audience, **{name: getattr(rule, name) for name in RULE_INPUT if name != "audience"}}
+        fields = {name: getattr(rule, name) for name in RULE_FIELDS}  # rule.audience is the value
         try:
             services.mandatory_rule_update(rule=rule, **{**fields, **serializer.validated_data})
         except ValidationError as exc:

@@ -201,6 +201,10 @@ class JobGroupSkill(models.Model):
         return f"{self.job_group}: {self.skill}"
 
 
+# What L&D staff and the API write for a mandatory rule; the services take these.
+RULE_FIELDS = ("item", "audience", "starts_on", "due_days", "renewal_months", "active")
+
+
 class MandatoryRule(AudienceModel, TimestampedModel):
     """An item its audience must complete, within `due_days` of the rule coming into force (or of
     being hired), again every `renewal_months` when set."""

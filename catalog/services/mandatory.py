@@ -1,16 +1,10 @@
 """Mandatory rules: an item required for an audience, due within days of coming into force."""
 
-from datetime import date
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from people.audience import Audience
-
-from ..models import (
-    LearningItem,
-)
+from ..models import RULE_FIELDS, MandatoryRule
 
 
 def _rule_apply(rule, *, item, audience, starts_on, due_days, renewal_months, active):
@@ -35,52 +29,25 @@ def _rule_apply(rule, *, item, audience, starts_on, due_days, renewal_months, ac
     return rule
 
 
-@transaction.atomic
-def mandatory_rule_create(
-    *,
-    item: LearningItem,
-    audience: Audience,
-    starts_on: date,
-    due_days: int,
-    renewal_months: int | None = None,
-    active: bool = True,
-):
-    from ..models import MandatoryRule
-
-    return _rule_apply(
-        MandatoryRule(),
-        item=item,
-        audience=audience,
-        starts_on=starts_on,
-        due_days=due_days,
-        renewal_months=renewal_months,
-        active=active,
-    )
+def _rule_fields(fields: dict) -> dict:
+    """Every field of RULE_FIELDS: the given ones, the defaults for the rest."""
+    unknown = set(fields) - set(RULE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown mandatory rule fields: {sorted(unknown)}")
+    return {"renewal_months": None, "active": True, **fields}
 
 
 @transaction.atomic
-def mandatory_rule_update(
-    *,
-    rule,
-    item: LearningItem,
-    audience: Audience,
-    starts_on: date,
-    due_days: int,
-    renewal_months: int | None = None,
-    active: bool = True,
-):
-    from ..models import MandatoryRule
+def mandatory_rule_create(**fields) -> MandatoryRule:
+    """A new rule (fields: RULE_FIELDS; item, audience, starts_on and due_days are required)."""
+    return _rule_apply(MandatoryRule(), **_rule_fields(fields))
 
+
+@transaction.atomic
+def mandatory_rule_update(*, rule: MandatoryRule, **fields) -> MandatoryRule:
+    """Replace the rule's fields (RULE_FIELDS; renewal and active take their defaults when left out)."""
     locked = MandatoryRule.objects.select_for_update().get(pk=rule.pk)
-    _rule_apply(
-        locked,
-        item=item,
-        audience=audience,
-        starts_on=starts_on,
-        due_days=due_days,
-        renewal_months=renewal_months,
-        active=active,
-    )
+    _rule_apply(locked, **_rule_fields(fields))
     for field in MandatoryRule._meta.concrete_fields:
         setattr(rule, field.attname, getattr(locked, field.attname))
     return rule
