@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import RULE_FIELDS, MandatoryRule
+from .common import on_locked_row, with_defaults
 
 
 def _rule_apply(rule, *, item, audience, starts_on, due_days, renewal_months, active):
@@ -31,10 +32,8 @@ def _rule_apply(rule, *, item, audience, starts_on, due_days, renewal_months, ac
 
 def _rule_fields(fields: dict) -> dict:
     """Every field of RULE_FIELDS: the given ones, the defaults for the rest."""
-    unknown = set(fields) - set(RULE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown mandatory rule fields: {sorted(unknown)}")
-    return {"renewal_months": None, "active": True, **fields}
+    defaults = {"renewal_months": None, "active": True}
+    return with_defaults(fields, allowed=RULE_FIELDS, defaults=defaults, what="mandatory rule")
 
 
 @transaction.atomic
@@ -46,11 +45,7 @@ def mandatory_rule_create(**fields) -> MandatoryRule:
 @transaction.atomic
 def mandatory_rule_update(*, rule: MandatoryRule, **fields) -> MandatoryRule:
     """Replace the rule's fields (RULE_FIELDS; renewal and active take their defaults when left out)."""
-    locked = MandatoryRule.objects.select_for_update().get(pk=rule.pk)
-    _rule_apply(locked, **_rule_fields(fields))
-    for field in MandatoryRule._meta.concrete_fields:
-        setattr(rule, field.attname, getattr(locked, field.attname))
-    return rule
+    return on_locked_row(rule, _rule_apply, _rule_fields(fields))
 
 
 @transaction.atomic

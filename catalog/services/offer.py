@@ -16,6 +16,7 @@ from ..models import (
     LearningProfile,
     Skill,
 )
+from .common import on_locked_row, with_defaults
 
 
 @transaction.atomic
@@ -121,10 +122,7 @@ ITEM_DEFAULTS = {
 
 def _item_fields(fields: dict) -> dict:
     """Every field of ITEM_FIELDS: the given ones, the defaults for the rest (a full replace)."""
-    unknown = set(fields) - set(ITEM_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown learning item fields: {sorted(unknown)}")
-    return {**ITEM_DEFAULTS, **fields}
+    return with_defaults(fields, allowed=ITEM_FIELDS, defaults=ITEM_DEFAULTS, what="learning item")
 
 
 @transaction.atomic
@@ -137,11 +135,7 @@ def item_create(**fields) -> LearningItem:
 @transaction.atomic
 def item_update(*, item: LearningItem, **fields) -> LearningItem:
     """Replace the item's fields (ITEM_FIELDS; those left out take their defaults)."""
-    locked = LearningItem.objects.select_for_update().get(pk=item.pk)
-    _item_apply(locked, **_item_fields(fields))
-    for field in LearningItem._meta.concrete_fields:
-        setattr(item, field.attname, getattr(locked, field.attname))
-    return item
+    return on_locked_row(item, _item_apply, _item_fields(fields))
 
 
 @transaction.atomic
