@@ -40,7 +40,9 @@ def mark_every() -> int:
 
 
 def max_attempts() -> int:
-    return _int("COMMS_MAX_ATTEMPTS", 5)
+    # With the back-off below, 8 tries span about 35 minutes: a mail server away for half an hour
+    # loses nothing.
+    return _int("COMMS_MAX_ATTEMPTS", 8)
 
 
 def retry_base() -> float:

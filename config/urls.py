@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from ops import views as ops_views
 from people import views as people_views
 
 from .health import healthz
@@ -33,9 +34,12 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api_redoc"),
     path("healthz", healthz, name="healthz"),
+    path("health/ready", ops_views.ready, name="ready"),
     path("admin/", admin.site.urls),
     path("scim/v2/", include("hris.scim.urls")),
 ]
 
 # JSON 404s for /api/ and /scim/ (a non-numeric id, an unknown path); pages keep the HTML one.
 handler404 = "hris.views.api_not_found"
+# A database that is away answers 503 with Retry-After (a page in the person's language, or JSON).
+handler500 = "ops.views.server_error"

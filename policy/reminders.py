@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from ops.outbox import outbox_enqueue
+
 from . import conf
 from .delivery import reminder_deliver
 from .models import LearningMoment, ReminderRun, ReminderStatus
@@ -72,7 +74,7 @@ def reminders_tick(*, now: datetime | None = None, enqueue=None) -> dict:
     from .tasks import reminder_send_task
 
     now = now or timezone.now()
-    enqueue = enqueue or (lambda run_id: transaction.on_commit(lambda: reminder_send_task.delay(run_id)))
+    enqueue = enqueue or (lambda run_id: outbox_enqueue(reminder_send_task.name, run_id))
     pairs = due_reminders(now=now)
     taken = set(
         ReminderRun.objects.filter(

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 
 FLOORS = {
+    "ops": 0,
     "people": 1,
     "hris": 2,
     "surveys": 2,

@@ -11,6 +11,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ops.outbox import outbox_enqueue
 from people.audience import AudienceKind, AudienceMatcher, MemberRow
 from people.models import Employee
 
@@ -400,5 +401,5 @@ def budget_policy_save(*, policy: BudgetPolicy) -> BudgetPolicy:
     policy.save()
     from ..tasks import budgets_allocate_task
 
-    transaction.on_commit(budgets_allocate_task.delay)
+    outbox_enqueue(budgets_allocate_task.name)
     return policy

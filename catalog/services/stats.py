@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.db.models import Count, Sum
 
+from ops.outbox import outbox_enqueue
+
 from ..models import (
     Enrolment,
     ItemDepartmentStat,
@@ -14,8 +16,7 @@ def _refresh_stats_on_commit(enrolment: Enrolment) -> None:
     if enrolment.item_id:
         from ..tasks import item_stats_refresh_task
 
-        item_id = enrolment.item_id
-        transaction.on_commit(lambda: item_stats_refresh_task.delay(item_id))
+        outbox_enqueue(item_stats_refresh_task.name, enrolment.item_id)
 
 
 @transaction.atomic

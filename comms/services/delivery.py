@@ -3,13 +3,13 @@ enqueued on commit; `notify` is what other apps call."""
 
 import json
 from collections.abc import Iterable
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ops.outbox import outbox_enqueue
 from people.models import Employee
 
 from .. import conf
@@ -92,7 +92,7 @@ def _insert_deliveries(*, message: Message, employee_ids: list[int], channels: l
 def _enqueue_send(message_id: int, channel: str, lo: int | None, hi: int | None, claim_timeout_s=None) -> None:
     from ..tasks import deliveries_send_task
 
-    transaction.on_commit(partial(deliveries_send_task.delay, message_id, channel, lo, hi, claim_timeout_s))
+    outbox_enqueue(deliveries_send_task.name, message_id, channel, lo, hi, claim_timeout_s)
 
 
 @transaction.atomic
