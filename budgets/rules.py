@@ -1,8 +1,10 @@
 """Who may do what with budgets: capabilities, and which budgets a person may see."""
 
+from django.db.models import Q
 from django.http import Http404
 
-from people.access import Roles, can_view_employee, roles_of, rule, team_ids
+from people.access import Roles, can_view_employee, roles_of, rule
+from people.reporting import team_member_ids
 
 from .models import Budget
 
@@ -35,10 +37,10 @@ def budgets_visible_to(user):
         return Budget.objects.all()
     if roles.employee is None:
         return Budget.objects.none()
-    ids = {roles.employee.pk}
+    mine = Q(employee_id=roles.employee.pk)
     if roles.is_manager:
-        ids |= team_ids(roles.employee)
-    return Budget.objects.filter(employee_id__in=ids)
+        mine |= Q(employee_id__in=team_member_ids(roles.employee.pk))
+    return Budget.objects.filter(mine)
 
 
 def access_employee_budgets(user, employee):

@@ -7,9 +7,9 @@ from django.db.models import Count, Q, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from people.access import team_ids
 from people.models import Department, Employee
 from people.registry import BudgetSummary
+from people.reporting import team_members
 from people.selectors import DepartmentTree
 
 from .models import ZERO, Budget, LedgerEntry, cents
@@ -87,11 +87,7 @@ def mid_period_passed(budget: Budget, on: date | None = None) -> bool:
 def team_budgets(*, manager: Employee, on: date | None = None) -> list[tuple[Employee, Budget | None, bool]]:
     """(employee, current budget or None, has-not-used-anything-by-mid-period) for the whole team."""
     on = on or timezone.localdate()
-    team = list(
-        Employee.objects.filter(pk__in=team_ids(manager), active=True)
-        .select_related("department", "job_group")
-        .order_by("last_name", "first_name")
-    )
+    team = list(team_members(manager.pk).select_related("department", "job_group").order_by("last_name", "first_name"))
     budgets = {b.employee_id: b for b in current_budgets(on).filter(employee_id__in=[e.pk for e in team])}
     rows = []
     for e in team:
@@ -184,7 +180,7 @@ def team_totals(*, manager: Employee, on: date | None = None) -> dict:
     on = on or timezone.localdate()
     budgets = list(
         current_budgets(on)
-        .filter(employee_id__in=team_ids(manager), employee__active=True)
+        .filter(employee__in=team_members(manager.pk))
         .only("period_start", "period_end", "allocated", "committed", "spent", "first_viewed_at")
     )
     row = {

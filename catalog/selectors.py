@@ -35,9 +35,10 @@ from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from people.access import can_view_employee, roles_of, team_ids
+from people.access import can_view_employee, roles_of
 from people.audience import AUDIENCE_RELATED, AudienceMatcher
 from people.models import EducationLevel, Employee, JobGroup
+from people.reporting import team_member_ids, team_members
 
 from .models import (
     LEVEL_SHORT,
@@ -331,10 +332,10 @@ def enrolments_visible_to(user):
         return _enrolments()
     if roles.employee is None:
         return Enrolment.objects.none()
-    ids = {roles.employee.pk}
+    mine = Q(employee_id=roles.employee.pk)
     if roles.is_manager:
-        ids |= team_ids(roles.employee)
-    return _enrolments().filter(employee_id__in=ids)
+        mine |= Q(employee_id__in=team_member_ids(roles.employee.pk))
+    return _enrolments().filter(mine)
 
 
 def access_enrolment(user, pk) -> Enrolment:
@@ -487,11 +488,8 @@ class TeamMember:
 
 def team_learning(*, manager: Employee) -> list[TeamMember]:
     """Who in the team (direct and indirect) learns what, and what mandatory items are overdue."""
-    ids = team_ids(manager)
     members = list(
-        Employee.objects.filter(pk__in=ids, active=True)
-        .select_related("job_group", "department")
-        .order_by("last_name", "first_name")
+        team_members(manager.pk).select_related("job_group", "department").order_by("last_name", "first_name")
     )
     by_id = {m.pk: TeamMember(employee=m) for m in members}
     year_start = timezone.localdate().replace(month=1, day=1)

@@ -21,7 +21,7 @@ from rest_framework.exceptions import ValidationError
 
 from people.api import StrictEmailField
 from people.models import Department, EducationLevel, Employee, JobGroup, Locale
-from people.services import department_tree_refresh
+from people.services import department_tree_refresh, reporting_lines_refresh
 from people.signals import RELEVANT_FIELDS, employees_changed
 
 from . import bulkwrite
@@ -449,6 +449,7 @@ class EmployeeChanges:
     relevant: set = field(default_factory=set)  # ids whose change budgets and scopes care about
     email_moves: list = field(default_factory=list)  # ids whose new address another holds now
     absent: list = field(default_factory=list)  # ids a full sync did not list (deactivated)
+    moved: set = field(default_factory=set)  # ids given another manager
 
 
 class Apply:
@@ -577,6 +578,8 @@ class Apply:
         wanted = dict(zip(DIFFED, desired, strict=True))
         if active and not wanted["active"]:
             changes.deactivated.add(pk)
+        if "manager_id" in diff:
+            changes.moved.add(pk)
         if {f.removesuffix("_id") for f in diff} & RELEVANT_FIELDS:
             changes.relevant.add(pk)
         if "email" in diff and self.state.email_owner.get(wanted["email"].lower(), ext) != ext:
@@ -597,6 +600,8 @@ class Apply:
             chunk = changes.absent[start : start + bulkwrite.BATCH]
             Employee.objects.filter(pk__in=chunk).update(active=False, updated_at=self.now)
         created_ids = {e["id"] for e in changes.created}
+        if created_ids or changes.moved:
+            reporting_lines_refresh(under=created_ids | changes.moved)
         relevant = changes.relevant | set(changes.absent)
         if created_ids or relevant or changes.deactivated:
             employees_changed.send(

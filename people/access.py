@@ -13,13 +13,12 @@ from functools import wraps
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from rest_framework.permissions import BasePermission
 
-from .audience import TEAM_SQL
 from .models import Employee
+from .reporting import in_team_of, team_member_ids
 
 LD_STAFF_GROUP = "L&D staff"
 
@@ -142,18 +141,6 @@ def _profile_view_own(roles: Roles) -> bool:
 # --- relations -------------------------------------------------------------------------------
 
 
-def team_ids(manager: Employee) -> set[int]:
-    """Ids of a manager's direct and indirect reports (active or not): one recursive query whatever
-    the depth (UNION stops at a loop in bad data), remembered on the instance for the request."""
-    cached = getattr(manager, "_team_ids", None)
-    if cached is None:
-        with connection.cursor() as cursor:
-            cursor.execute(TEAM_SQL, [manager.pk])
-            cached = frozenset(row[0] for row in cursor.fetchall()) - {manager.pk}
-        manager._team_ids = cached
-    return set(cached)
-
-
 def employees_visible_to(user):
     """The employees a person may see: L&D staff all, a manager self and team, anyone else self."""
     roles = roles_of(user)
@@ -161,10 +148,10 @@ def employees_visible_to(user):
         return Employee.objects.all()
     if roles.employee is None:
         return Employee.objects.none()
-    ids = {roles.employee.pk}
+    me = Q(pk=roles.employee.pk)
     if roles.is_manager:
-        ids |= team_ids(roles.employee)
-    return Employee.objects.filter(pk__in=ids)
+        me |= Q(pk__in=team_member_ids(roles.employee.pk))
+    return Employee.objects.filter(me)
 
 
 def can_view_employee(user, employee: Employee) -> bool:
@@ -176,10 +163,8 @@ def can_view_employee(user, employee: Employee) -> bool:
         return False
     if employee.pk == me.pk:
         return True
-    # Walk up the employee's manager chain: a manager sees direct and indirect reports.
-    from .models import employee_manager_chain_ids
-
-    return employee.manager_id is not None and me.pk in employee_manager_chain_ids(employee.manager_id)
+    # A manager sees direct and indirect reports: one look at the reporting lines.
+    return employee.manager_id is not None and in_team_of(me.pk, employee.pk)
 
 
 def access_employee(user, pk) -> Employee:

@@ -22,13 +22,13 @@ from operator import or_
 from typing import ClassVar, NamedTuple, Protocol
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Department, DepartmentClosure, Employee, JobGroup
+from .models import Department, DepartmentClosure, Employee, JobGroup, ReportingLine
+from .reporting import team_member_ids
 
 
 class AudienceKind(models.TextChoices):
@@ -251,17 +251,6 @@ AUDIENCE_RELATED = ("audience_department", "audience_job_group", "audience_manag
 # --- who is in it -------------------------------------------------------------------------------
 
 
-# A manager's direct and indirect reports, active or not (UNION stops at a loop in bad data).
-TEAM_SQL = """
-    WITH RECURSIVE team(id) AS (
-        SELECT id FROM people_employee WHERE manager_id = %s
-        UNION
-        SELECT e.id FROM people_employee e JOIN team ON e.manager_id = team.id
-    )
-    SELECT id FROM team
-"""
-
-
 def _subtree(department_id: int) -> QuerySet:
     return DepartmentClosure.objects.filter(ancestor_id=department_id).values("descendant_id")
 
@@ -284,8 +273,7 @@ def _members_q(audience: Audience) -> Q:
     if kind == AudienceKind.MANAGERS:
         q &= Q(manages_someone())
     if kind == AudienceKind.TEAM:
-        team = RawSQL(TEAM_SQL, [audience.manager_id])  # noqa: S611 (constant SQL, the id bound as a parameter)
-        q &= Q(pk__in=team) & ~Q(pk=audience.manager_id)
+        q &= Q(pk__in=team_member_ids(audience.manager_id))
     return q
 
 
@@ -337,16 +325,6 @@ def overlaps(a: Audience, b: Audience) -> bool:
     return audience_overlap(a, b).both > 0
 
 
-MANAGER_CHAIN_SQL = """
-    WITH RECURSIVE chain(id) AS (
-        SELECT manager_id FROM people_employee WHERE id = %s AND manager_id IS NOT NULL
-        UNION
-        SELECT e.manager_id FROM people_employee e JOIN chain ON e.id = chain.id WHERE e.manager_id IS NOT NULL
-    )
-    SELECT id FROM chain
-"""
-
-
 def audiences_containing(queryset: QuerySet, employee: Employee, *, include_inactive: bool = False) -> QuerySet:
     """The rows of an AudienceModel queryset whose audience includes `employee` (one query), e.g.
     `audiences_containing(LearningMoment.objects.filter(active=True), employee=me)`."""
@@ -365,8 +343,8 @@ def audiences_containing(queryset: QuerySet, employee: Employee, *, include_inac
     if employee.job_group_id is not None:
         q |= Q(audience_kind=AudienceKind.JOB_GROUP, audience_job_group_id=employee.job_group_id)
     q |= Q(audience_kind=AudienceKind.MANAGERS) & Q(Exists(Employee.objects.filter(manager=employee, active=True)))
-    above_me = RawSQL(MANAGER_CHAIN_SQL, [employee.pk])  # noqa: S611 (constant SQL, the id bound as a parameter)
-    q |= Q(audience_kind=AudienceKind.TEAM, audience_manager__in=above_me) & ~Q(audience_manager_id=employee.pk)
+    above_me = ReportingLine.objects.filter(member_id=employee.pk, depth__gt=0).values("manager_id")
+    q |= Q(audience_kind=AudienceKind.TEAM, audience_manager__in=above_me)
     return queryset.filter(q)
 
 
@@ -439,22 +417,11 @@ class AudienceMatcher:
 
 
 def _team_pairs(member_ids: list[int], manager_ids: list[int]) -> set[tuple[int, int]]:
-    """(manager, member) for each member below one of the managers: one recursive query up the
-    members' manager chains (UNION stops at a loop in bad data)."""
-    members = ", ".join(["%s"] * len(member_ids))
-    managers = ", ".join(["%s"] * len(manager_ids))
-    sql = f"""
-        WITH RECURSIVE up(member, boss) AS (
-            SELECT id, manager_id FROM people_employee WHERE id IN ({members}) AND manager_id IS NOT NULL
-            UNION
-            SELECT up.member, e.manager_id FROM up JOIN people_employee e ON e.id = up.boss
-            WHERE e.manager_id IS NOT NULL
-        )
-        SELECT boss, member FROM up WHERE boss IN ({managers})
-    """  # noqa: S608 (placeholders only)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*member_ids, *manager_ids])
-        return {(boss, member) for boss, member in cursor.fetchall()}
+    """(manager, member) for each member below one of the managers: one query on the reporting lines."""
+    lines = ReportingLine.objects.filter(manager_id__in=manager_ids, depth__gt=0)
+    if len(member_ids) <= 1000:  # else the managers' whole teams: no statement carrying thousands of ids
+        lines = lines.filter(member_id__in=member_ids)
+    return set(lines.values_list("manager_id", "member_id").order_by())
 
 
 def audience_contains(audience: Audience, employee: Member, *, include_inactive: bool = False) -> bool:

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from .access import LD_STAFF_GROUP
 from .models import Department, Employee, JobGroup
-from .services import department_tree_refresh
+from .services import department_tree_refresh, reporting_lines_refresh
 
 DEMO_PASSWORD = "leerborg-demo"  # noqa: S105 - the published demo password
 
@@ -247,6 +247,8 @@ def seed_people() -> list[DemoLogin]:
         for i in range(count - len(leads)):
             manager = leads[i % len(leads)] if leads else heads[dept_key]
             person(dept_key, _weighted(rng, mix), manager)
+
+    reporting_lines_refresh()
 
     # The demo accounts: one per role, on real people in the organisation.
     ld_group, _ = Group.objects.get_or_create(name=LD_STAFF_GROUP)

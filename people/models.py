@@ -244,6 +244,34 @@ class Employee(TimestampedModel):
             )
 
 
+class ReportingLine(models.Model):
+    """The reporting lines as a closure table: one row for every employee and each manager above
+    them, directly or not (and themself, at depth 0). "A manager's whole team" becomes one indexed
+    join, however deep the organisation and however large the team. Kept right by the people
+    services on every change of a manager (people.services.reporting_lines_refresh), the HRIS sync
+    and the demo; `manage.py people_check` verifies it."""
+
+    manager = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="team_links")
+    member = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="manager_links")
+    depth = models.PositiveSmallIntegerField(help_text="Levels from the manager down to the member; 0 for themself.")
+
+    class Meta:
+        verbose_name = _("reporting line")
+        verbose_name_plural = _("reporting lines")
+        constraints = [
+            models.UniqueConstraint(fields=["manager", "member"], name="reporting_line_unique"),
+            models.CheckConstraint(
+                condition=models.Q(depth=0, manager=models.F("member"))
+                | (models.Q(depth__gt=0) & ~models.Q(manager=models.F("member"))),
+                name="reporting_line_self_at_zero",
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "manager"], name="reporting_line_up")]
+
+    def __str__(self):
+        return f"{self.manager_id} > {self.member_id} ({self.depth})"
+
+
 def _chain_ids(model, field: str, start_id: int) -> list[int]:
     """Ids from start_id up its chain, one query per level; stops on a loop already in the data."""
     chain, seen, current = [], set(), start_id

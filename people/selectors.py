@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
 
-from .access import team_ids
 from .models import Department, DepartmentClosure, Employee, JobGroup
+from .reporting import team_members
 
 
 class DepartmentTree:
@@ -168,9 +168,8 @@ def employee_directory(
 
 def team_of(manager: Employee):
     """A manager's direct reports first, then the indirect ones, with what the team page shows."""
-    ids = team_ids(manager)
     return (
-        Employee.objects.filter(pk__in=ids, active=True)
+        team_members(manager.pk)
         .select_related("department", "job_group", "manager")
         .order_by("last_name", "first_name")
     )

@@ -9,12 +9,16 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from .models import EMPLOYEE_FIELDS, Department, DepartmentClosure, Employee, JobGroup
+from .reporting import MAX_UNDER, wanted_sql
 from .selectors import DepartmentTree
 from .signals import RELEVANT_FIELDS, employees_changed
 
 # Serialises changes to the department tree (pg_advisory_xact_lock key), so two transactions that
 # move departments cannot each write the closure rows from a tree without the other's move.
 TREE_LOCK_KEY = 0x1EE7_7BEE
+# The same for the reporting lines: two manager changes cannot each write lines from a chain
+# without the other's change (nor together make a loop that each check alone would refuse).
+LINES_LOCK_KEY = 0x1EE7_7BEF
 WRITABLE = frozenset({*EMPLOYEE_FIELDS, "user"})
 
 
@@ -37,10 +41,51 @@ def _apply(instance, fields: dict) -> set[str]:
     return changed
 
 
-def _lock_tree():
+def _lock_tree(key=TREE_LOCK_KEY):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TREE_LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+@transaction.atomic
+def reporting_lines_refresh(*, under: Iterable[int] | None = None) -> dict[str, int]:
+    """Bring the reporting-line table in line with the managers, for the given employees and
+    everyone below them (after they were created or given another manager) or for everyone. Two
+    statements in SQL, whatever the size of the organisation; writes only the rows that differ and
+    returns how many were added and removed. Every write path that creates employees or changes a
+    manager calls it: the services below, the HRIS bulk sync (and so SCIM's and the CSV import's
+    employees), the demo. Deleting an employee removes their rows by cascade."""
+    _lock_tree(LINES_LOCK_KEY)
+    under = None if under is None else sorted({pk for pk in under if pk is not None})
+    if under is not None and len(under) > MAX_UNDER:
+        under = None
+    with_clause, params = wanted_sql(under)
+    table = "people_reportingline"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""{with_clause} DELETE FROM {table} WHERE member_id IN (SELECT id FROM sub) AND NOT EXISTS (
+                SELECT 1 FROM wanted w WHERE w.manager_id = {table}.manager_id
+                AND w.member_id = {table}.member_id AND w.depth = {table}.depth)""",  # noqa: S608 (constants)
+            params,
+        )
+        removed = _rowcount(cursor)
+        cursor.execute(
+            f"""{with_clause} INSERT INTO {table} (manager_id, member_id, depth)
+                SELECT w.manager_id, w.member_id, w.depth FROM wanted w WHERE NOT EXISTS (
+                SELECT 1 FROM {table} r WHERE r.manager_id = w.manager_id AND r.member_id = w.member_id)""",  # noqa: S608
+            params,
+        )
+        added = _rowcount(cursor)
+    return {"added": added, "removed": removed}
+
+
+def _rowcount(cursor) -> int:
+    """Rows the last statement wrote. Python's sqlite3 (before 3.12) reports -1 for a statement that
+    starts with WITH; SQLite itself still knows."""
+    if cursor.rowcount >= 0:
+        return cursor.rowcount
+    cursor.execute("SELECT changes()")
+    return cursor.fetchone()[0]
 
 
 @transaction.atomic
@@ -131,6 +176,7 @@ def _known(fields: dict) -> None:
 def employee_create(*, first_name: str, last_name: str, email: str, **fields) -> Employee:
     _known(fields)
     employee = _save(Employee(first_name=first_name, last_name=last_name, email=email, **fields))
+    reporting_lines_refresh(under=[employee.pk])
     employees_changed.send(sender=Employee, created={employee.pk}, updated=set(), deactivated=set())
     return employee
 
@@ -144,7 +190,11 @@ def employee_update(*, employee: Employee, **fields) -> Employee:
     changed = _apply(employee, fields)
     if not changed:
         return employee
+    if "manager" in changed:
+        _lock_tree(LINES_LOCK_KEY)  # before the loop check in _save: see LINES_LOCK_KEY
     _save(employee, changed)
+    if "manager" in changed:
+        reporting_lines_refresh(under=[employee.pk])
     relevant = changed & RELEVANT_FIELDS
     if relevant:
         deactivated = {employee.pk} if was_active and not employee.active else set()

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import formats
 
-from people.access import team_ids
+from people.reporting import team_members
 
 from .selectors import hours_overview, my_moment_cards, next_learning_moment
 
@@ -16,9 +16,7 @@ def next_moment(request, roles) -> dict:
 
 
 def team_hours(request, roles) -> dict:
-    from people.models import Employee
-
-    team = Employee.objects.filter(pk__in=team_ids(roles.employee), active=True).order_by("last_name", "first_name")
+    team = team_members(roles.employee.pk).order_by("last_name", "first_name")
     rows = hours_overview(team)
     return {"team_behind": sum(1 for r in rows if r.target and r.hours < r.target), "team_size": len(rows)}
 

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from people.access import capability_required, has_capability, roles_of, team_ids
+from people.access import capability_required, has_capability, roles_of
 from people.audience import AUDIENCE_RELATED
 from people.forms import add_service_errors
 from people.models import Employee
+from people.reporting import team_members
 
 from . import services
 from .forms import MomentForm, OccurrenceForm, PolicyForm
@@ -167,12 +168,8 @@ def feed_reset(request):
 @capability_required("policy.team_hours")
 def team_hours(request):
     me = roles_of(request.user).employee
-    ids = team_ids(me) if me is not None else set()
-    team = (
-        Employee.objects.filter(pk__in=ids, active=True)
-        .select_related("department")
-        .order_by("last_name", "first_name")
-    )
+    team = team_members(me.pk) if me is not None else Employee.objects.none()
+    team = team.select_related("department").order_by("last_name", "first_name")
     return render(request, "policy/team_hours.html", {"rows": hours_overview(team)})
 
 

@@ -55,3 +55,13 @@ class EmployeeFactory(factory.django.DjangoModelFactory):
     education_level = "bachelor"
     fte = Decimal("1.00")
     locale = "en"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Saved directly (the service would also send employees_changed, which many tests do not
+        # want), then given its reporting lines as every write path does.
+        from people.services import reporting_lines_refresh
+
+        employee = super()._create(model_class, *args, **kwargs)
+        reporting_lines_refresh(under=[employee.pk])
+        return employee

@@ -43,7 +43,7 @@ def count(client, url) -> int:
 PAGES = [
     ("employee", lambda p: reverse("budgets:mine"), 7),
     ("manager", lambda p: reverse("budgets:employee", args=[p.employee.pk]), 8),
-    ("manager", lambda p: reverse("budgets:team"), 7),
+    ("manager", lambda p: reverse("budgets:team"), 6),
     ("hr", lambda p: reverse("budgets:overview"), 10),
     ("hr", lambda p: reverse("budgets:overview") + "?q=a", 11),
     ("hr", lambda p: reverse("budgets:overview") + "?export=csv", 8),

@@ -1,0 +1,69 @@
+"""Reporting lines: a manager's whole team from the closure table (people.models.ReportingLine),
+the SQL that derives the table from the managers, and the check that compares the two."""
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from .models import Employee, ReportingLine
+
+# Above this many starting employees a refresh recomputes every line (one statement either way).
+MAX_UNDER = 500
+MAX_DEPTH = 64  # a loop in bad data ends the walk here instead of hanging it
+
+
+def team_members(manager_id: int, *, include_inactive: bool = False) -> QuerySet[Employee]:
+    """A manager's direct and indirect reports (not the manager), through inactive managers too:
+    one indexed join, to filter, count, aggregate, page or use as a subquery."""
+    people = Employee.objects.all() if include_inactive else Employee.objects.filter(active=True)
+    return people.filter(manager_links__manager_id=manager_id, manager_links__depth__gt=0)
+
+
+def team_member_ids(manager_id: int) -> QuerySet:
+    """The ids of a manager's reports (active or not) as a subquery: `employee_id__in=...`."""
+    return ReportingLine.objects.filter(manager_id=manager_id, depth__gt=0).values("member_id")
+
+
+def in_team_of(manager_id: int, employee_id: int) -> bool:
+    """Whether someone reports to the manager, directly or not (one small indexed query)."""
+    return ReportingLine.objects.filter(manager_id=manager_id, member_id=employee_id, depth__gt=0).exists()
+
+
+def wanted_sql(under: list[int] | None) -> tuple[str, list]:
+    """A WITH clause that defines `sub` (the employees whose lines are recomputed: those under
+    `under` and below, or everyone) and `wanted` (manager_id, member_id, depth) for them, walked up
+    the manager chains in SQL. Works on PostgreSQL and SQLite."""
+    if under is None:
+        start, params = "SELECT id FROM people_employee", []
+    else:
+        marks = ", ".join(["%s"] * len(under)) or "NULL"
+        start = f"""SELECT id FROM people_employee WHERE id IN ({marks})
+            UNION SELECT e.id FROM people_employee e JOIN sub ON e.manager_id = sub.id"""  # noqa: S608
+        params = list(under)
+    sql = f"""
+        WITH RECURSIVE sub(id) AS ({start}),
+        up(member_id, manager_id, depth) AS (
+            SELECT id, id, 0 FROM sub
+            UNION ALL
+            SELECT up.member_id, e.manager_id, up.depth + 1 FROM up JOIN people_employee e ON e.id = up.manager_id
+            WHERE e.manager_id IS NOT NULL AND up.depth < {MAX_DEPTH}
+        ),
+        wanted(manager_id, member_id, depth) AS (
+            SELECT manager_id, member_id, MIN(depth) FROM up GROUP BY manager_id, member_id
+        )
+    """  # noqa: S608 (placeholders and a constant only)
+    return sql, params
+
+
+def reporting_line_problems(limit: int = 1000) -> dict[str, list[tuple[int, int, int]]]:
+    """How the table differs from the managers: rows `missing` and rows `extra` (as manager,
+    member, depth), at most `limit` of each. Empty lists when it is right. Two queries."""
+    with_clause, params = wanted_sql(None)
+    stored = "SELECT manager_id, member_id, depth FROM people_reportingline"
+    wanted = "SELECT manager_id, member_id, depth FROM wanted"
+    problems = {}
+    with connection.cursor() as cursor:
+        for kind, first, second in (("missing", wanted, stored), ("extra", stored, wanted)):
+            sql = f"{with_clause} SELECT * FROM ({first} EXCEPT {second}) d ORDER BY 1, 2, 3 LIMIT %s"  # noqa: S608
+            cursor.execute(sql, [*params, limit])
+            problems[kind] = [tuple(row) for row in cursor.fetchall()]
+    return problems
