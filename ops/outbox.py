@@ -25,10 +25,8 @@ BROKER_ERRORS = (KombuError, redis.RedisError, OSError)
 # A relayer holds a row this long; a relayer that died is taken over afterwards.
 CLAIM_SECONDS = 120
 # After a failed publish, this process leaves relaying to the sweep for a while, so a broker outage
-# does not cost every request a connection timeout.
-PAUSE_AFTER_FAILURE_SECONDS = 5.0
-# Publishing retries little: what fails is left for the sweep, not retried while a person waits.
-RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# costs one socket timeout per process and period, not one per request.
+PAUSE_AFTER_FAILURE_SECONDS = 30.0
 
 _paused_until = 0.0
 
@@ -58,7 +56,7 @@ def outbox_relay(*, pk: int) -> bool:
         return False
     row = OutboxTask.objects.get(pk=pk)
     try:
-        _task(row.task).apply_async(args=row.args, kwargs=row.kwargs, retry_policy=RETRY_POLICY)
+        _task(row.task).apply_async(args=row.args, kwargs=row.kwargs, retry=False)  # the sweep retries
     except BROKER_ERRORS as exc:
         _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE_SECONDS
         log.warning("outbox: %s not published (%s); the sweep sends it when the broker is back", row, exc)
