@@ -12,7 +12,7 @@ from django.urls import reverse
 from catalog.models import Enrolment, ItemDepartmentStat, Status
 from comms.models import Delivery, Message
 from comms.services import message_send
-from ops.models import OutboxTask
+from ops.models import Heartbeat, OutboxTask
 from tests.catalog.factories import EnrolmentFactory, ItemFactory
 from tests.comms.sinks import SmtpSink
 from tests.conftest import make_person
@@ -82,6 +82,8 @@ def test_with_redis_frozen_people_act_and_nothing_is_lost_or_doubled(
     assert Delivery.objects.filter(message=message, status="sent").count() == 12
     assert Enrolment.objects.filter(employee=employee, item=cheap_item, status=Status.APPROVED).count() == 1
     assert Enrolment.objects.get(pk=started.pk).status == Status.COMPLETED
+    # The real worker and beat left their heartbeats for the readiness endpoint.
+    assert set(Heartbeat.objects.values_list("name", flat=True)) == {"worker", "beat"}
 
 
 def test_mail_server_away_then_back_each_email_goes_out_once(background, web_on):
