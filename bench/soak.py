@@ -22,6 +22,7 @@ import http.cookiejar
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -312,6 +313,7 @@ def main() -> None:
         _run(args, folder, redis_server)
     finally:
         redis_server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _run(args, folder: Path, redis_server) -> None:
