@@ -1,20 +1,17 @@
 """Budget pages: my budget, an employee's budget, the team's, the L&D overview with exports,
 manual adjustments and budget policies."""
 
-import csv
-from io import BytesIO
-
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.access import access_employee, capability_required, has_capability, roles_of
 from people.audience import AUDIENCE_RELATED
+from people.exports import csv_response, xlsx_response
 
 from .forms import AdjustmentForm, BudgetPolicyForm, BudgetSearchForm
 from .models import Budget, BudgetPolicy
@@ -105,29 +102,9 @@ def overview(request):
     data = budget_overview()
     export = request.GET.get("export")
     if export == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="budgets.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(_headers())
-        writer.writerows(_export_rows(data))
-        return response
+        return csv_response("budgets.csv", _headers(), _export_rows(data))
     if export == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = _("Budgets")[:31]
-        sheet.append(_headers())
-        for row in _export_rows(data):
-            sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
-        out = BytesIO()
-        book.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = 'attachment; filename="budgets.xlsx"'
-        return response
+        return xlsx_response("budgets.xlsx", _("Budgets"), _headers(), _export_rows(data))
     page = Paginator(never_viewed(), 50).get_page(request.GET.get("page"))
     search = BudgetSearchForm(request.GET)
     q = search.cleaned_data["q"][:100] if search.is_valid() else ""

@@ -44,10 +44,8 @@ class ErrorListMixin:
 
     def handle_exception(self, exc):
         if isinstance(exc, ParseError):
-            return Response(
-                {"errors": [{"path": "", "code": "parse_error", "message": str(exc.detail)}]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            errors = getattr(exc, "errors", None) or [{"path": "", "code": "parse_error", "message": str(exc.detail)}]
+            return Response({"detail": str(exc.detail), "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
         return super().handle_exception(exc)
 
 

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as InvalidRow
 
+from people.guards import csv_problem
+
 from .models import ITEM_FIELDS, LearningItem
 from .serializers import LearningItemWriteSerializer
 from .services import item_create, item_update
@@ -134,16 +136,26 @@ def parse_csv(data: bytes) -> tuple[list[dict], list[dict]]:
         _err(errors, "file", "encoding", _("Save the file as UTF-8 CSV."))
         return [], errors
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        sample = text[:4096]
+        sample = sample[: sample.rindex("\n")] if "\n" in sample else sample  # whole lines only
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    rows = []
+    try:
+        return _read_items(reader, rows, errors)
+    except csv.Error as exc:
+        _err(errors, "file", "invalid_csv", csv_problem(exc, len(rows) + 2))  # after the header line
+        return [], errors
+
+
+def _read_items(reader: csv.DictReader, rows: list, errors: list) -> tuple[list[dict], list[dict]]:
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         _err(errors, "header", "missing_columns", _("Missing columns: %(names)s") % {"names": ", ".join(missing)})
         return [], errors
-    rows = []
     for raw in reader:
         cells = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
         rows.append(_from_csv({k: v for k, v in cells.items() if k in ITEM_FIELDS}))

@@ -1,10 +1,12 @@
 """The catalog's serializers: a learning item as the API shows it, and as providers and the CSV
 import write it (made from the model, so each field's rules are the model's)."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from people.guards import to_utc
 from people.models import EducationLevel, Employee
 
 from .models import ITEM_FIELDS, LearningItem
@@ -70,7 +72,10 @@ class AwareDateTimeField(serializers.DateTimeField):
     def enforce_timezone(self, value):
         if timezone.is_naive(value):
             self.fail("naive")
-        return super().enforce_timezone(value)
+        try:
+            return super().enforce_timezone(to_utc(value))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages, code="out_of_range") from None
 
 
 class CompletionReportSerializer(serializers.Serializer):

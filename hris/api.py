@@ -1,12 +1,12 @@
 """REST API of the hris app: departments, job groups and employees, and the bulk sync."""
 
 import hashlib
-import json
 
 import django_filters
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from people import services as people_services
+from people.guards import InputRefused, load_json, to_utc
 from people.models import Department, Employee, JobGroup
 
 from . import services
@@ -53,12 +54,26 @@ class IdCursorPagination(CursorPagination):
         return int(raw[0])
 
 
+class UtcDateTimeField(django_filters.fields.IsoDateTimeField):
+    """ISO 8601 with any offset Python reads, handed to the database in UTC (people.guards.to_utc)."""
+
+    def to_python(self, value):
+        return to_utc(super().to_python(value))
+
+
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+    def __init__(self, **kwargs):
+        super().__init__(field_name="updated_at", lookup_expr="gte", **kwargs)
+
+
 class EmployeeFilter(django_filters.FilterSet):
     department = django_filters.NumberFilter(field_name="department_id")
     job_group = django_filters.NumberFilter(field_name="job_group_id")
     manager = django_filters.NumberFilter(field_name="manager_id")
     active = django_filters.BooleanFilter()
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Employee
@@ -67,7 +82,7 @@ class EmployeeFilter(django_filters.FilterSet):
 
 class DepartmentFilter(django_filters.FilterSet):
     parent = django_filters.NumberFilter(field_name="parent_id")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Department
@@ -75,7 +90,7 @@ class DepartmentFilter(django_filters.FilterSet):
 
 
 class JobGroupFilter(django_filters.FilterSet):
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = JobGroup
@@ -164,6 +179,8 @@ class PeopleResourceViewSet(GenericViewSet):
     @action(detail=False, methods=["get", "put", "patch"], url_path="by-external-id/(?P<external_id>[^/]+)")
     def by_external_id(self, request, external_id=None):
         """Address a department, job group or employee by its HRIS key."""
+        if "\x00" in external_id:  # no key holds it, and PostgreSQL refuses it in a query
+            raise Http404
         instance = get_object_or_404(self.get_queryset(), external_id=external_id)
         if request.method == "GET":
             return Response(self.get_serializer(instance).data)
@@ -208,6 +225,9 @@ class EmployeeViewSet(PeopleResourceViewSet):
         return Response(self.get_serializer(employee).data)
 
 
+IDEMPOTENCY_KEY_MAX = 200  # the column's length: a longer key is refused, never cut (two could collide)
+
+
 def _error(status_code, path, code, message):
     return Response({"errors": [{"path": path, "code": code, "message": message}]}, status=status_code)
 
@@ -217,6 +237,7 @@ class SyncView(APIView):
 
     capability = "hris.write"
     parser_classes: list = []
+    body_limit_setting = "HRIS_SYNC_MAX_BYTES"  # people.guards.RequestGuardMiddleware
 
     @extend_schema(
         request=SyncRequestSerializer,
@@ -231,6 +252,9 @@ class SyncView(APIView):
         ],
     )
     def post(self, request):
+        if request.content_type != "application/json":
+            message = _("Send the body as application/json.")
+            return _error(415, "Content-Type", "unsupported_media_type", message)
         limit = settings.HRIS_SYNC_MAX_BYTES
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -242,10 +266,13 @@ class SyncView(APIView):
         if len(raw) > limit:
             return _error(413, "", "too_large", _("The body is larger than %(limit)d bytes.") % {"limit": limit})
         try:
-            payload = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            return _error(400, "", "malformed_json", _("Malformed JSON: %(error)s") % {"error": exc})
-        key = request.headers.get("Idempotency-Key", "").strip()[:200]
+            payload = load_json(raw)
+        except InputRefused as exc:
+            return Response({"detail": str(exc.detail), "errors": exc.errors}, status=400)
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > IDEMPOTENCY_KEY_MAX:
+            message = _("An Idempotency-Key has at most %(max)d characters.") % {"max": IDEMPOTENCY_KEY_MAX}
+            return _error(400, "Idempotency-Key", "too_long", message)
         client = getattr(request.user, "client", None)
         digest = hashlib.sha256(raw).hexdigest()
         with transaction.atomic():

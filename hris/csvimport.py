@@ -6,6 +6,8 @@ import io
 
 from django.utils.translation import gettext_lazy as _
 
+from people.guards import csv_problem
+
 # target field -> label; the first four are required
 TARGETS = {
     "external_id": _("HRIS key"),
@@ -47,7 +49,12 @@ def decode(raw: bytes) -> str:
 def read_rows(text: str) -> tuple[list[str], list[list[str]]]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = []
+    try:
+        rows.extend(reader)
+    except csv.Error as exc:
+        raise CsvProblem(csv_problem(exc, len(rows) + 1)) from None
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
         raise CsvProblem(_("The file is empty."))

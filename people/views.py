@@ -1,6 +1,5 @@
 """People pages: the home page per role, the directory, an employee's page, the language switch."""
 
-import csv
 import re
 
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.views.i18n import set_language
 
 from .access import access_employee, capability_required, has_capability, roles_of
 from .audience import ALL_KINDS
+from .exports import csv_response
 from .forms import AudienceField, DirectoryFilterForm, EmployeeForm
 from .models import Employee, Locale
 from .registry import registry
@@ -54,42 +54,36 @@ def directory(request):
 
 
 def _directory_csv(employees):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="employees.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with diacritics correctly only with a BOM
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        _("HRIS key"),
+        _("First name"),
+        _("Last name"),
+        _("E-mail address"),
+        _("Department"),
+        _("Job group"),
+        _("Manager"),
+        _("Education level"),
+        _("FTE"),
+        _("Hired on"),
+        _("Active"),
+    ]
+    rows = (
         [
-            _("HRIS key"),
-            _("First name"),
-            _("Last name"),
-            _("E-mail address"),
-            _("Department"),
-            _("Job group"),
-            _("Manager"),
-            _("Education level"),
-            _("FTE"),
-            _("Hired on"),
-            _("Active"),
+            e.external_id or "",
+            e.first_name,
+            e.last_name,
+            e.email,
+            str(e.department or ""),
+            str(e.job_group or ""),
+            str(e.manager or ""),
+            e.get_education_level_display(),
+            e.fte,
+            e.hired_on or "",
+            _("yes") if e.active else _("no"),
         ]
+        for e in employees.iterator(chunk_size=2000)
     )
-    for e in employees.iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                e.external_id or "",
-                e.first_name,
-                e.last_name,
-                e.email,
-                e.department or "",
-                e.job_group or "",
-                e.manager or "",
-                e.get_education_level_display(),
-                e.fte,
-                e.hired_on or "",
-                _("yes") if e.active else _("no"),
-            ]
-        )
-    return response
+    return csv_response("employees.csv", header, rows)
 
 
 def employee_detail(request, pk):
