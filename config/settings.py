@@ -1,6 +1,7 @@
 """Settings, read from the environment. The defaults give the embedded mode: SQLite and a
 file-based Celery broker, so web, worker and beat run with no server to install."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "ops",
+    "axes",
     "people",
     "hris",
     "catalog",
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "hris.authentication.ApiAuditMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it answers the lockout page for the login views
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,7 +119,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["people.access.CapabilityBackend"]
+# django-axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "people.access.CapabilityBackend"]
+# Sign-in (the login page and the admin's): after AXES_FAILURE_LIMIT wrong passwords for one account
+# from one address, that pair waits AXES_COOLOFF_MINUTES. Per pair, not per address alone, so
+# colleagues behind one office address cannot lock each other out (docs/security.md).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "people.views.locked_out"
+AXES_VERBOSE = False
+# Password-reset requests: per address and per e-mail address (people.views.PasswordResetView).
+PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", default="5/hour")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

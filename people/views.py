@@ -1,14 +1,18 @@
 """People pages: the home page per role, the directory, an employee's page, the language switch."""
 
+import hashlib
 import re
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
+from rest_framework.throttling import SimpleRateThrottle
 
 from .access import access_employee, capability_required, has_capability, roles_of
 from .audience import ALL_KINDS
@@ -150,3 +154,37 @@ def audience_field(request):
     field = AudienceField(kinds=kinds, optional=request.GET.get("optional") == "1")
     value = field.widget.value_from_datadict(request.GET, {}, name)
     return HttpResponse(field.widget.render(name, value, attrs={"id": element_id}))
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout page (AXES_LOCKOUT_CALLABLE): why, and for how long, in the reader's language."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+class _ResetThrottle(SimpleRateThrottle):
+    """DRF's rate arithmetic (a sliding window in the cache), keyed by address or e-mail address."""
+
+    def __init__(self, scope: str, ident: str):
+        self.scope, self.ident = scope, ident
+        self.rate = settings.PASSWORD_RESET_RATE
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+
+    def get_cache_key(self, request, view):
+        digest = hashlib.sha256(self.ident.encode()).hexdigest()  # no e-mail address as a cache key
+        return f"throttle_password_reset_{self.scope}_{digest}"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, with requests throttled per address and per e-mail address
+    (PASSWORD_RESET_RATE): a flood neither fills someone's inbox nor probes the mail server."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        address = self.request.META.get("REMOTE_ADDR", "")
+        throttles = [_ResetThrottle("address", address), _ResetThrottle("email", email)]
+        allowed = [throttle.allow_request(self.request, self) for throttle in throttles]  # count both
+        if not all(allowed):
+            form.add_error(None, _("Too many reset requests. Please try again later."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
