@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from people.formatting import money
+from people.links import safe_link
 from people.registry import BUDGET_SUMMARY, NEXT_LEARNING_MOMENT, registry
 
 from .models import PLACEHOLDER_RE, PLACEHOLDERS
@@ -73,7 +74,7 @@ def render(text: str, values: dict[str, str]) -> str:
 def render_message(message, employee) -> tuple[str, str, str]:
     """(subject, body, link) for this recipient."""
     values = placeholder_values(employee, used_placeholders(message.subject, message.body, message.link))
-    return render(message.subject, values), render(message.body, values), render(message.link, values)
+    return render(message.subject, values), render(message.body, values), safe_link(render(message.link, values))
 
 
 def open_url(delivery_id: int) -> str:
@@ -118,10 +119,3 @@ def render_for(employee, deliveries) -> list:
         d.body = render(d.message.body, values)
         d.link = safe_link(render(d.message.link, values))
     return deliveries
-
-
-def safe_link(link: str) -> str:
-    """Our own paths and http(s) only: never `javascript:` or a protocol-relative `//host`."""
-    if link.startswith("/") and not link.startswith("//"):
-        return link
-    return link if link.startswith(("http://", "https://")) else ""

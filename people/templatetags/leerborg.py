@@ -3,6 +3,8 @@
 from django import template
 from django.template.loader import render_to_string
 
+from people.links import safe_link as _safe_link
+
 register = template.Library()
 
 
@@ -15,3 +17,9 @@ def render_panel(context, panel, panel_context):
 @register.filter
 def for_role(panels, role):
     return [(panel, ctx) for panel, ctx in panels if panel.role == role]
+
+
+@register.filter
+def safe_link(link):
+    """{{ value|safe_link }}: people.links.safe_link, the one rule for every rendered link."""
+    return _safe_link(link)
