@@ -176,3 +176,15 @@ def csv_problem(exc: Exception, line: int) -> str:
         message = _("Line %(line)d has a cell longer than %(max)s characters.")
         return message % {"line": line, "max": f"{csv.field_size_limit():,}"}
     return _("Line %(line)d is not valid CSV: check the quotes.") % {"line": line}
+
+
+class PermissionsPolicyMiddleware:
+    """Sends settings.PERMISSIONS_POLICY (camera, microphone, geolocation, ... switched off)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

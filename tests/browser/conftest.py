@@ -27,6 +27,13 @@ class Journey:
         self.name = name
         self.step = 0
         self.audits: list[dict] = []
+        # What the Content-Security-Policy refused (an inline script, an eval, a foreign host)
+        self.csp_refusals: list[str] = []
+        page.on("console", self._console)
+
+    def _console(self, message):
+        if "Content Security Policy" in message.text:
+            self.csp_refusals.append(f"{self.page.url}: {message.text}")
 
     def goto(self, path: str):
         response = self.page.goto(f"{self.base_url}{path}")
@@ -55,6 +62,7 @@ class Journey:
             if v["impact"] in ("serious", "critical")
         ]
         assert blocking == [], f"{label} ({self.page.url}): {json.dumps(blocking, indent=1)}"
+        assert self.csp_refusals == [], self.csp_refusals
         return violations
 
 
