@@ -60,6 +60,13 @@ def sweep_grace() -> timedelta:
     return timedelta(seconds=_float("COMMS_SWEEP_GRACE_SECONDS", 120.0))
 
 
+def webhook_allowed_hosts() -> frozenset[str]:
+    """Host names (comma-separated) a webhook may reach even over http or on an inside address:
+    an organisation's own chat server. Empty by default (comms.webhooks)."""
+    names = os.environ.get("COMMS_WEBHOOK_ALLOWED_HOSTS", "")
+    return frozenset(name.strip().lower() for name in names.split(",") if name.strip())
+
+
 def webhook_timeout() -> float:
     return _float("COMMS_WEBHOOK_TIMEOUT_SECONDS", 10.0)
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from people.models import Employee
 
-from .. import rendering
+from .. import rendering, webhooks
 from ..models import (
     Channel,
     CommunicationPlan,
@@ -33,8 +33,22 @@ def plan_save(*, plan: CommunicationPlan | None = None, **fields) -> Communicati
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.full_clean()
+    if plan.webhook_url:
+        _check_webhook(plan.webhook_url)
     plan.save()
     return plan
+
+
+def _check_webhook(url: str) -> None:
+    """Saving refuses an address the sender would refuse (checked again at each send: a name may
+    point elsewhere by then). A name that does not resolve yet may be saved."""
+    try:
+        host, port, _scheme = webhooks.check_url(url)
+        webhooks.resolve(host, port)
+    except webhooks.WebhookRefused as exc:
+        raise ValidationError({"webhook_url": str(exc)}) from None
+    except webhooks.WebhookFailed:
+        pass
 
 
 @transaction.atomic

@@ -5,8 +5,6 @@ worker left."""
 import json
 import logging
 import time
-import urllib.error
-import urllib.request
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import conf, emails, rendering
+from .. import conf, emails, rendering, webhooks
 from ..models import (
     Channel,
     Delivery,
@@ -296,23 +294,13 @@ def _send_webhooks(rows: list[Delivery], token) -> SendResult:
     result = SendResult()
     for d in rows:
         url = d.message.plan.webhook_url if d.message.plan_id else ""
-        if not url.startswith(("http://", "https://")):
+        if not url:
             _mark_failed_attempt(d, token, _("No valid webhook URL on the plan."), result)
             continue
-        request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
-            url,
-            data=json.dumps(webhook_payload(d)).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
         try:
-            with urllib.request.urlopen(request, timeout=conf.webhook_timeout()) as response:  # noqa: S310
-                response.read(1024)
-        except urllib.error.HTTPError as exc:
-            _mark_failed_attempt(d, token, f"HTTP {exc.code} {exc.reason}", result)
-            continue
-        except (urllib.error.URLError, OSError, TimeoutError) as exc:
-            _mark_failed_attempt(d, token, f"{type(exc).__name__}: {exc}", result)
+            webhooks.post_json(url, json.dumps(webhook_payload(d)).encode(), timeout=conf.webhook_timeout())
+        except (webhooks.WebhookRefused, webhooks.WebhookFailed) as exc:
+            _mark_failed_attempt(d, token, str(exc), result)
             continue
         _mark_sent(d, token)
         result.sent += 1

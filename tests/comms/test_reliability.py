@@ -19,6 +19,7 @@ from tests.workers import wait_for
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 
 FAST_RETRIES = {"COMMS_RETRY_BASE_SECONDS": "0.3", "COMMS_MAX_ATTEMPTS": "3"}
+LOCAL_HOOKS = {"COMMS_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"}  # the receiver listens on loopback
 
 
 def _people(n):
@@ -181,7 +182,7 @@ def test_failing_webhook_is_retried_then_shown_failed_with_the_reason(start_work
     with WebhookReceiver(status=500) as hook:
         plan = CommunicationPlan.objects.create(name="Plan", webhook_url=hook.url)
         message = Message.objects.create(plan=plan, subject="New courses", body="B", channels=["webhook"])
-        worker = start_worker(FAST_RETRIES)
+        worker = start_worker({**FAST_RETRIES, **LOCAL_HOOKS})
         worker.send("comms.tasks.message_send_task", message.pk, [])
         wait_for(
             lambda: Delivery.objects.filter(message=message, status="failed").exists(),
@@ -200,7 +201,7 @@ def test_working_webhook_is_sent_once(start_worker, require_postgres):
     with WebhookReceiver(status=200) as hook:
         plan = CommunicationPlan.objects.create(name="Plan", webhook_url=hook.url)
         message = Message.objects.create(plan=plan, subject="New courses", body="B", channels=["webhook"])
-        worker = start_worker()
+        worker = start_worker(LOCAL_HOOKS)
         worker.send("comms.tasks.message_send_task", message.pk, [])
         worker.send("comms.tasks.message_send_task", message.pk, [])
         wait_for(lambda: Delivery.objects.filter(message=message, status="sent").exists(), timeout=60)
