@@ -220,15 +220,26 @@ class HasCapability(BasePermission):
         return bool(capability) and has_capability(request.user, capability)
 
 
+# Accounts, groups and permissions grant rights (and axes' records lift sign-in locks): running
+# learning and granting system rights are different jobs, so only administrators (superusers)
+# manage these in the admin, and Django's admin log records every change they make.
+ADMINISTRATORS_ONLY = frozenset({"auth", "axes"})
+
+
 class CapabilityBackend(ModelBackend):
-    """L&D staff hold every model permission in the admin; everyone else none beyond Django's."""
+    """L&D staff hold every model permission in the admin but those of ADMINISTRATORS_ONLY;
+    everyone else none beyond Django's."""
 
     def has_perm(self, user_obj, perm, obj=None):
-        if user_obj.is_active and has_capability(user_obj, "admin.access"):
+        if perm.split(".", 1)[0] not in ADMINISTRATORS_ONLY and _admin(user_obj):
             return True
         return super().has_perm(user_obj, perm, obj)
 
     def has_module_perms(self, user_obj, app_label):
-        if user_obj.is_active and has_capability(user_obj, "admin.access"):
+        if app_label not in ADMINISTRATORS_ONLY and _admin(user_obj):
             return True
         return super().has_module_perms(user_obj, app_label)
+
+
+def _admin(user_obj) -> bool:
+    return user_obj.is_active and has_capability(user_obj, "admin.access")
