@@ -2,7 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from people.registry import BUDGET_AVAILABLE, EMPLOYEES_FOR_ITEM, ENROLMENTS_SINCE, HomePanel, NavItem, registry
+from people.registry import (
+    BUDGET_AVAILABLE,
+    EMPLOYEES_FOR_ITEM,
+    ENROLMENTS_SINCE,
+    LEARNING_PREFERENCES_SET,
+    HomePanel,
+    NavItem,
+    registry,
+)
 
 
 def _employee_panel(request, roles):
@@ -38,6 +46,7 @@ def _demo():
 
 def register():
     from .selectors import employees_for_item, enrolments_since
+    from .services.offer import learning_profile_from_survey
 
     registry.add_nav(NavItem(_("Catalog"), "catalog:home", "catalog.browse", order=20))
     registry.add_nav(NavItem(_("My learning"), "catalog:my_enrolments", "catalog.request", order=21))
@@ -51,4 +60,5 @@ def register():
     registry.add_demo_step(30, _demo)
     registry.provide(ENROLMENTS_SINCE, enrolments_since)
     registry.provide(EMPLOYEES_FOR_ITEM, employees_for_item)
+    registry.provide(LEARNING_PREFERENCES_SET, learning_profile_from_survey)
     registry.need(BUDGET_AVAILABLE, app="catalog")

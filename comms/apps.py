@@ -12,6 +12,7 @@ class CommsConfig(AppConfig):
             EMPLOYEES_FOR_ITEM,
             ENROLMENTS_SINCE,
             NEXT_LEARNING_MOMENT,
+            NOTIFY,
             HomePanel,
             NavItem,
             registry,
@@ -31,6 +32,7 @@ class CommsConfig(AppConfig):
             HomePanel(role="ld", template="comms/partials/home_ld.html", context=_ld_panel_context, order=60)
         )
         registry.add_demo_step(60, demo_step)
+        registry.provide(NOTIFY, services.notify)
 
 
 def _ld_panel_context(request, roles):

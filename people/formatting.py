@@ -16,3 +16,25 @@ def money(amount: Decimal | int | float) -> str:
     if translation.get_language() == "nl":
         return f"€ {figure}"
     return f"€{figure}"
+
+
+def day(value) -> str:
+    """A date as the active language writes it: `30-11-2026` in Dutch, `11/30/2026` in English."""
+    from django.utils.formats import date_format
+
+    return date_format(value, "SHORT_DATE_FORMAT", use_l10n=True)
+
+
+def figure(value: Decimal | int | float | None, places: int = 1) -> str:
+    """A plain figure (a mean, a score) with `places` decimals: `3,8` in Dutch, `3.8` in English."""
+    if value is None:
+        return "–"
+    return number_format(Decimal(value), places, use_l10n=True, force_grouping=True)
+
+
+def percent(value: Decimal | int | float | None, places: int = 0) -> str:
+    """A share given as a percentage number (42 for 42 %): `42%` in English, `42 %` in Dutch."""
+    if value is None:
+        return "–"
+    text = number_format(Decimal(value), places, use_l10n=True, force_grouping=True)
+    return f"{text} %" if translation.get_language() == "nl" else f"{text}%"

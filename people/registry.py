@@ -94,6 +94,52 @@ class EmployeesForItem(Protocol):
     def __call__(self, item: Any) -> list[int]: ...
 
 
+class Notify(Protocol):
+    """Send one message (found or made by `key`) to these employees through the delivery service,
+    once per person and channel however often it is called; returns how many deliveries are new.
+    The caller writes subject and body in the recipients' language (one key per language)."""
+
+    def __call__(
+        self, *, key: str, employee_ids: list[int], subject: str, body: str, link: str = "", category: str = "system"
+    ) -> int: ...
+
+
+class LearningPreferencesSet(Protocol):
+    """Write what someone answered in a named learning-needs survey into their learning profile
+    (which "for you" reads): the formats they prefer, and the skills named in their own words."""
+
+    def __call__(self, employee: Any, preferred_formats: list[str], wishes: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class BarrierScore:
+    """One barrier's mean agreement (1-5) in a barrier scan, for employees and for managers, and the
+    perception gap (employees minus managers). A figure is None where anonymity does not allow it."""
+
+    barrier: int  # 1-4, as in the design notes
+    employees: Decimal | None
+    managers: Decimal | None
+    gap: Decimal | None
+    employee_respondents: int | None
+    manager_respondents: int | None
+
+
+@dataclass(frozen=True)
+class BarrierScanResult:
+    survey_id: int
+    title: str
+    closed_at: datetime
+    respondents: int
+    scores: tuple[BarrierScore, ...]
+
+
+class BarrierScanResults(Protocol):
+    """The latest barrier scan closed on or before `on` (today when None) whose released groups
+    include this audience, as anonymity-safe figures per barrier; None when there is none."""
+
+    def __call__(self, audience: Any, on: date | None = None) -> BarrierScanResult | None: ...
+
+
 C = TypeVar("C")
 
 
@@ -114,7 +160,21 @@ BUDGET_SUMMARY: Port[BudgetSummaryOf] = Port("budget_summary", BudgetSummaryOf, 
 NEXT_LEARNING_MOMENT: Port[NextLearningMoment] = Port("next_learning_moment", NextLearningMoment, "policy")
 ENROLMENTS_SINCE: Port[EnrolmentsSince] = Port("enrolments_since", EnrolmentsSince, "catalog")
 EMPLOYEES_FOR_ITEM: Port[EmployeesForItem] = Port("employees_for_item", EmployeesForItem, "catalog")
-PORTS = (BUDGET_AVAILABLE, BUDGET_SUMMARY, NEXT_LEARNING_MOMENT, ENROLMENTS_SINCE, EMPLOYEES_FOR_ITEM)
+NOTIFY: Port[Notify] = Port("notify", Notify, "comms")
+BARRIER_SCAN_RESULTS: Port[BarrierScanResults] = Port("barrier_scan_results", BarrierScanResults, "surveys")
+LEARNING_PREFERENCES_SET: Port[LearningPreferencesSet] = Port(
+    "learning_preferences_set", LearningPreferencesSet, "catalog"
+)
+PORTS = (
+    BUDGET_AVAILABLE,
+    BUDGET_SUMMARY,
+    NEXT_LEARNING_MOMENT,
+    ENROLMENTS_SINCE,
+    EMPLOYEES_FOR_ITEM,
+    NOTIFY,
+    BARRIER_SCAN_RESULTS,
+    LEARNING_PREFERENCES_SET,
+)
 
 
 class PortNotProvided(LookupError):

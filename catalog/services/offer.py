@@ -35,6 +35,24 @@ def learning_profile_update(*, employee: Employee, needs, preferred_formats: lis
     return profile
 
 
+@transaction.atomic
+def learning_profile_from_survey(employee: Employee, preferred_formats: list[str], wishes: str) -> None:
+    """The learning-needs survey's named answers (the LEARNING_PREFERENCES_SET port): the formats
+    replace the profile's, the skills whose names appear in the wishes are added to its needs."""
+    from ..models import Format
+
+    formats = [f for f in preferred_formats if f in Format.values]
+    profile, _created = LearningProfile.objects.get_or_create(employee=employee)
+    if formats:
+        profile.preferred_formats = list(dict.fromkeys(formats))
+        profile.save()
+    words = (wishes or "").casefold()
+    if words.strip():
+        named = [pk for pk, name in Skill.objects.values_list("pk", "name") if name.casefold() in words]
+        if named:
+            profile.needs.add(*named)
+
+
 def skill_get_or_create(*, name: str) -> Skill:
     name = " ".join((name or "").split())
     if not name:
