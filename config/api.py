@@ -9,8 +9,9 @@ import comms.api
 import hris.api
 import people.api
 import policy.api
+import surveys.api
 
-APPS = [people.api, hris.api, catalog.api, budgets.api, comms.api, policy.api]
+APPS = [people.api, hris.api, catalog.api, budgets.api, comms.api, policy.api, surveys.api]
 
 router = DefaultRouter()
 router.include_root_view = False

@@ -36,4 +36,7 @@ BEAT_SCHEDULE["catalog-stats-nightly"] = {"task": "catalog.stats_refresh_all", "
 BEAT_SCHEDULE["hris-records-prune"] = {"task": "hris.tasks.hris_records_prune_task", "schedule": 24 * 60 * 60}
 BEAT_SCHEDULE["ops-outbox-relay"] = {"task": "ops.outbox_relay_task", "schedule": FREQUENT}
 BEAT_SCHEDULE["ops-outbox-prune"] = {"task": "ops.outbox_prune_task", "schedule": 24 * 60 * 60}
+BEAT_SCHEDULE["surveys-close-due"] = {"task": "surveys.close_due", "schedule": FREQUENT}
+BEAT_SCHEDULE["surveys-reminders"] = {"task": "surveys.reminders_send", "schedule": 60 * 60}
+BEAT_SCHEDULE["surveys-follow-ups"] = {"task": "surveys.follow_ups_send", "schedule": 60 * 60}
 app.conf.beat_schedule = BEAT_SCHEDULE

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "axes",
     "people",
     "hris",
+    "surveys",
     "catalog",
     "budgets",
     "comms",

@@ -11,12 +11,16 @@ from budgets.models import BudgetPolicy
 from budgets.services import budget_allocate
 from catalog.models import JobGroupSkill
 from people.registry import (
+    BARRIER_SCAN_RESULTS,
     BUDGET_AVAILABLE,
     BUDGET_SUMMARY,
     EMPLOYEES_FOR_ITEM,
     ENROLMENTS_SINCE,
+    LEARNING_PREFERENCES_SET,
     NEXT_LEARNING_MOMENT,
+    NOTIFY,
     PORTS,
+    BarrierScanResult,
     BudgetSummary,
     registry,
 )
@@ -85,6 +89,49 @@ def test_employees_for_item():
     ids = registry.use(_tested(EMPLOYEES_FOR_ITEM))(ItemFactory(skills=[skill]))
     assert ids == [welder.pk]
     assert clerk.pk not in ids
+
+
+def test_notify():
+    employee = EmployeeFactory()
+    notify = registry.use(_tested(NOTIFY))
+    first = notify(key="ports.test", employee_ids=[employee.pk], subject="Hello", body="Text", category="surveys")
+    assert first >= 1
+    assert notify(key="ports.test", employee_ids=[employee.pk], subject="Hello", body="Text", category="surveys") == 0
+
+
+def test_learning_preferences_set():
+    from catalog.models import LearningProfile
+
+    employee = EmployeeFactory()
+    SkillFactory(name="Excel")
+    registry.use(_tested(LEARNING_PREFERENCES_SET))(employee, ["video", "nonsense"], "More Excel, please")
+    profile = LearningProfile.objects.get(employee=employee)
+    assert profile.preferred_formats == ["video"]
+    assert list(profile.needs.values_list("name", flat=True)) == ["Excel"]
+
+
+def test_barrier_scan_results():
+    from people.audience import EVERYONE
+    from surveys.services import barrier_scan_create, response_submit, survey_close, survey_open
+
+    staff = [EmployeeFactory() for _ in range(6)]
+    bosses = [EmployeeFactory() for _ in range(5)]
+    for i, person in enumerate(staff):
+        person.manager = bosses[i % 5]
+        person.save()
+    scan = barrier_scan_create(audience=EVERYONE, closes_at=timezone.now() + timedelta(days=7))
+    scan = survey_open(survey=scan)
+    for person in staff + bosses:
+        side = "managers" if person in bosses else "employees"
+        data = {str(q.pk): ("2" if side == "employees" else "4") for q in scan.questions.filter(side=side)}
+        response_submit(token=scan.invitations.get(employee=person).token, employee=person, data=data)
+    survey_close(survey=scan)
+    result = registry.use(_tested(BARRIER_SCAN_RESULTS))(EVERYONE)
+    assert isinstance(result, BarrierScanResult)
+    assert result.respondents == 11
+    assert [(s.barrier, s.employees, s.managers, s.gap) for s in result.scores] == [
+        (b, Decimal("2.00"), Decimal("4.00"), Decimal("-2.00")) for b in (1, 2, 3, 4)
+    ]
 
 
 def test_every_port_is_tested_here():
