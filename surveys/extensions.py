@@ -5,11 +5,18 @@ from django.utils.translation import gettext_lazy as _
 from people.registry import BARRIER_SCAN_RESULTS, LEARNING_PREFERENCES_SET, NOTIFY, NavItem, registry
 
 
+def _demo():
+    from .demo import demo_step
+
+    demo_step()
+
+
 def register():
     from .ports import barrier_scan_results
 
     registry.need(NOTIFY, app="surveys")
     registry.need(LEARNING_PREFERENCES_SET, app="surveys")
     registry.provide(BARRIER_SCAN_RESULTS, barrier_scan_results)
+    registry.add_demo_step(70, _demo)
     registry.add_nav(NavItem(_("Surveys"), "surveys:mine", "surveys.answer", order=40))
     registry.add_nav(NavItem(_("Surveys"), "surveys:manage", "surveys.manage", order=75, group="manage"))

@@ -279,7 +279,9 @@ def breakdown_candidates(figures: SurveyFigures, by: str, within: Group = EVERYO
         found = {Group(within.department_id, within.job_group_id, c[2]) for c in cells.counts if c[2]}
     else:
         found = set()
-    return sorted(g for g in found if cells.size(g))
+    # A group holding exactly the same people as `within` (the top department) adds nothing.
+    whole = cells.size(within)
+    return sorted(g for g in found if 0 < cells.size(g) < whole)
 
 
 def comments(
