@@ -56,7 +56,28 @@ def _objects():
     return {"employee": employee, "item": item, "enrolment": enrolment, "rule": rule}
 
 
+def _closed_survey(objects) -> dict:
+    """A closed survey (no responses: every group hidden), made once per test."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from surveys.models import Survey
+    from surveys.services import question_add, survey_close, survey_create, survey_open
+
+    survey = Survey.objects.filter(title="Token survey").first()
+    if survey is None:
+        survey = survey_create(audience=EVERYONE, title="Token survey", closes_at=timezone.now() + timedelta(days=1))
+        question_add(survey=survey, kind="likert", text="Learning is fun")
+        survey = survey_close(survey=survey_open(survey=survey))
+    return {"pk": survey.pk}
+
+
 ROWS = [
+    # Surveys: reporting systems read closed surveys' results (aggregates, under the same rules).
+    ("get", "api:survey-list", None, None, expect(reporting_read=200)),
+    ("get", "api:survey-detail", _closed_survey, None, expect(reporting_read=200)),
+    ("get", "api:survey-results", _closed_survey, None, expect(reporting_read=200)),
     # Budgets: reporting systems read them; people-only endpoints refuse every token.
     ("get", "api:budget-list", None, None, expect(reporting_read=200)),
     ("get", "api:budget-me", None, None, expect()),
