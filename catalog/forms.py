@@ -56,6 +56,8 @@ class RequestForm(forms.Form):
         max_length=2000,
         help_text=_("Your manager reads this when deciding."),
     )
+    # Where the request came from: "for_you" when asked from a recommendation.
+    via = forms.ChoiceField(choices=[("", ""), ("for_you", "for_you")], required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, sessions=None, **kwargs):
         super().__init__(*args, **kwargs)

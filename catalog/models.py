@@ -344,6 +344,8 @@ class Enrolment(TimestampedModel):
     helped_in_work = models.BooleanField(_("did it help in your work?"), null=True, blank=True)
     invoiced_amount = models.DecimalField(_("invoiced (EUR)"), max_digits=9, decimal_places=2, null=True, blank=True)
     source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.WEB)
+    # Requested from a "for you" recommendation (monitoring's recommendation uptake).
+    via_for_you = models.BooleanField(_("from “for you”"), default=False)
 
     class Meta:
         verbose_name = _("enrolment")
@@ -435,3 +437,20 @@ def add_months(day, months: int):
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class CatalogVisit(models.Model):
+    """That an employee opened the catalog on a day: one row a person a day, so monitoring can say
+    what share of people looked at the offer (its catalog reach)."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="catalog_visits")
+    day = models.DateField(_("day"))
+
+    class Meta:
+        verbose_name = _("catalog visit")
+        verbose_name_plural = _("catalog visits")
+        constraints = [models.UniqueConstraint(fields=["employee", "day"], name="catalog_visit_once_a_day")]
+        indexes = [models.Index(fields=["day", "employee"], name="catalog_visit_day")]
+
+    def __str__(self):
+        return f"{self.employee_id} {self.day}"

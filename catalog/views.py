@@ -88,12 +88,22 @@ def _employee_or_404(request):
     return employee
 
 
+def _record_visit(request, employee) -> None:
+    """Monitoring's catalog reach: the first catalog page of the day is recorded; the session spares
+    the database every later one."""
+    today = timezone.localdate().isoformat()
+    if request.session.get("catalog_visited_on") != today:
+        services.catalog_visit_record(employee=employee)
+        request.session["catalog_visited_on"] = today
+
+
 @capability_required("catalog.browse")
 def home(request):
     """The catalog's front page: for an employee, the items ranked for them with the reasons."""
     employee = roles_of(request.user).employee
     if employee is None:
         return redirect("catalog:browse")
+    _record_visit(request, employee)
     return render(
         request,
         "catalog/for_you.html",
@@ -119,6 +129,8 @@ def _for_you_html(request, employee, limit=12) -> str:
 @capability_required("catalog.browse")
 def browse(request):
     form = SearchForm(request.GET or None)
+    if roles_of(request.user).employee is not None:
+        _record_visit(request, roles_of(request.user).employee)
     page = Paginator(items_search(**form.filters()), 24).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -142,7 +154,8 @@ def item_detail(request, pk):
     if employee is not None:
         mine = item.enrolments.filter(employee=employee, status__in=OPEN_STATUSES).first()
         if mine is None:
-            form = RequestForm(sessions=sessions)
+            via = "for_you" if request.GET.get("via") == "for_you" else ""
+            form = RequestForm(sessions=sessions, initial={"via": via})
     return render(
         request,
         "catalog/item_detail.html",
@@ -171,6 +184,7 @@ def item_request(request, pk):
                 item=item,
                 session=form.cleaned_data.get("session"),
                 motivation=form.cleaned_data["motivation"],
+                via_for_you=form.cleaned_data.get("via") == "for_you",
             )
         except ValidationError as exc:
             _add_errors(form, exc)

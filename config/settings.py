@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "budgets",
     "comms",
     "policy",
+    "monitoring",
 ]
 
 MIDDLEWARE = [

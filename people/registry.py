@@ -140,6 +140,25 @@ class BarrierScanResults(Protocol):
     def __call__(self, audience: Any, on: date | None = None) -> BarrierScanResult | None: ...
 
 
+@dataclass(frozen=True)
+class SurveyFigure:
+    """A survey measure over an audience's answers: the value is numerator / denominator (a share
+    of respondents, or for a gap the points between two groups' shares out of 100), with the
+    number of responses behind it."""
+
+    numerator: Decimal
+    denominator: Decimal
+    responses: int
+
+
+class SurveyMeasure(Protocol):
+    """A survey-based measure (monitoring asks for "perception_gap" and "awareness") over the
+    answers of the people in `audience` (a people.audience.Audience) given from `start` to `end`
+    (dates, inclusive), or None when no survey has answers for it, or too few to show."""
+
+    def __call__(self, measure: str, audience: Any, start: date, end: date) -> SurveyFigure | None: ...
+
+
 C = TypeVar("C")
 
 
@@ -165,6 +184,7 @@ BARRIER_SCAN_RESULTS: Port[BarrierScanResults] = Port("barrier_scan_results", Ba
 LEARNING_PREFERENCES_SET: Port[LearningPreferencesSet] = Port(
     "learning_preferences_set", LearningPreferencesSet, "catalog"
 )
+SURVEY_MEASURE: Port[SurveyMeasure] = Port("survey_measure", SurveyMeasure, "surveys")
 PORTS = (
     BUDGET_AVAILABLE,
     BUDGET_SUMMARY,
@@ -174,6 +194,7 @@ PORTS = (
     NOTIFY,
     BARRIER_SCAN_RESULTS,
     LEARNING_PREFERENCES_SET,
+    SURVEY_MEASURE,
 )
 
 
@@ -201,6 +222,7 @@ class Registry:
     demo_steps: list[tuple[int, Callable[[], None]]] = field(default_factory=list)
     providers: dict[str, Callable] = field(default_factory=dict)
     needs: dict[Port, set[str]] = field(default_factory=dict)  # port -> the apps that use it
+    optional: set[str] = field(default_factory=set)  # ports whose users cope without a provider
 
     def add_nav(self, item: NavItem):
         if item not in self.nav:
@@ -222,9 +244,13 @@ class Registry:
         _check_shape(port, func)
         self.providers[port.name] = func
 
-    def need(self, port: Port, *, app: str) -> None:
-        """Declare that `app` uses `port`: start-up fails (people.E002) while nobody provides it."""
+    def need(self, port: Port, *, app: str, optional: bool = False) -> None:
+        """Declare that `app` uses `port`: start-up fails (people.E002) while nobody provides it,
+        unless `optional` (the app reads it with `find` and shows "not yet" without a provider,
+        as monitoring does with surveys)."""
         self.needs.setdefault(port, set()).add(app)
+        if optional:
+            self.optional.add(port.name)
 
     def use(self, port: Port[C]) -> C:
         try:
@@ -232,12 +258,16 @@ class Registry:
         except KeyError:
             raise PortNotProvided(f"no provider for the port {port.name} (expected from {port.provider_app})") from None
 
+    def find(self, port: Port[C]) -> C | None:
+        """The provider of an optional port, or None while nobody provides it."""
+        return self.providers.get(port.name)
+
     def missing(self) -> list[tuple[Port, set[str]]]:
-        """Ports some app needs that nobody provides."""
+        """Ports some app needs (not optionally) that nobody provides."""
         return [
             (port, apps)
             for port, apps in sorted(self.needs.items(), key=lambda kv: kv[0].name)
-            if apps and port.name not in self.providers
+            if apps and port.name not in self.providers and port.name not in self.optional
         ]
 
 

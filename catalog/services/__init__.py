@@ -6,6 +6,7 @@ sessions    dated sessions and their seats (the seat race's guard is the session
 offer       learning items, skills as tags, job groups' skills, the approval threshold, profiles
 mandatory   mandatory rules
 stats       the per-department completion and rating table of the ranking
+visits      who opened the catalog, once a person a day (monitoring's catalog reach)
 """
 
 from .enrolments import (
@@ -44,6 +45,7 @@ from .sessions import (
     session_update,
 )
 from .stats import item_stats_refresh
+from .visits import catalog_visit_record
 
 __all__ = [
     "ITEM_DEFAULTS",
@@ -53,6 +55,7 @@ __all__ = [
     "_reserve_seat",
     "can_decide",
     "catalog_settings_update",
+    "catalog_visit_record",
     "enrolment_approve",
     "enrolment_cancel",
     "enrolment_complete",

@@ -67,9 +67,11 @@ def enrolment_request(
     motivation: str,
     session: Session | None = None,
     source: str = Source.WEB,
+    via_for_you: bool = False,
 ) -> Enrolment:
     """An employee asks to take an item (a session of it, for dated formats). Below the approval
-    threshold it is approved at once, through the same approval service as a manager's click."""
+    threshold it is approved at once, through the same approval service as a manager's click.
+    `via_for_you`: asked from a "for you" recommendation."""
     errors = {}
     if not employee.active:
         errors["employee"] = _("Only active employees can enrol.")
@@ -92,7 +94,14 @@ def enrolment_request(
         raise ValidationError({"item": _("You already have an open enrolment for this item.")}, code="duplicate")
     if session is not None:
         _reserve_seat(session.pk)
-    enrolment = Enrolment(employee=employee, item=item, session=session, motivation=motivation.strip(), source=source)
+    enrolment = Enrolment(
+        employee=employee,
+        item=item,
+        session=session,
+        motivation=motivation.strip(),
+        source=source,
+        via_for_you=via_for_you,
+    )
     try:
         with transaction.atomic():
             enrolment.save()

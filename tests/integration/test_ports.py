@@ -10,6 +10,7 @@ from django.utils import timezone
 from budgets.models import BudgetPolicy
 from budgets.services import budget_allocate
 from catalog.models import JobGroupSkill
+from people.audience import EVERYONE
 from people.registry import (
     BARRIER_SCAN_RESULTS,
     BUDGET_AVAILABLE,
@@ -20,8 +21,10 @@ from people.registry import (
     NEXT_LEARNING_MOMENT,
     NOTIFY,
     PORTS,
+    SURVEY_MEASURE,
     BarrierScanResult,
     BudgetSummary,
+    SurveyFigure,
     registry,
 )
 from policy.services import moment_create
@@ -132,6 +135,17 @@ def test_barrier_scan_results():
     assert [(s.barrier, s.employees, s.managers, s.gap) for s in result.scores] == [
         (b, Decimal("2.00"), Decimal("4.00"), Decimal("-2.00")) for b in (1, 2, 3, 4)
     ]
+
+
+def test_survey_measure_is_optional_until_the_surveys_app_provides_it():
+    """Monitoring reads survey figures through an optional port: with no provider it shows "no
+    survey yet"; the surveys app's own test of its provider lands with that app."""
+    port = _tested(SURVEY_MEASURE)
+    assert port.name in registry.optional
+    provider = registry.find(port)
+    if provider is not None:  # the surveys app has landed: its answer is of the contract's type
+        figure = provider("awareness", EVERYONE, date(2020, 1, 1), date(2020, 12, 31))
+        assert figure is None or isinstance(figure, SurveyFigure)
 
 
 def test_every_port_is_tested_here():

@@ -1,0 +1,343 @@
+"""The fact engine: what each employee did in a period, read from the apps below (enrolments,
+attendance, budgets, deliveries, catalog visits, mandatory rules, the learning-time policy), and
+summed over an audience in ONE SQL statement, or per department subtree, job group or education
+level in one statement too. Metrics (monitoring.metrics) are ratios of these sums.
+
+Each source is an ORM query grouped per employee, restricted to the audience; the statement joins
+them to the audience's people and sums the facts asked for, so it costs the same number of queries
+for five people and for fifty thousand, and only the sources the facts need are read.
+"""
+
+from collections.abc import Iterable
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest
+
+from budgets.models import Budget, EntryKind, LedgerEntry
+from catalog.models import CatalogVisit, Enrolment, JobGroupSkill, LearningItem, MandatoryRule, Status
+from comms.models import Delivery
+from people.audience import Audience, AudienceKind, employees_in
+from people.models import DepartmentClosure, EducationLevel
+from policy.models import Attendance, LearningTimePolicy, PolicyPeriod
+
+from .periods import Period, _aware
+
+# How far back "message reach" looks from the end of the period.
+REACH_DAYS = 90
+GROUPINGS = ("department", "job_group", "education_level")
+_DEC = DecimalField(max_digits=20, decimal_places=6)
+
+
+# --- the facts: name -> (SQL over p.* and the sources' columns, sources, population columns) ----
+
+FACTS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "people": ("COUNT(*)", (), ()),
+    "fte": ("SUM(p.fte_part)", (), ("fte_part",)),
+    "hours": ("SUM(COALESCE(e.hours, 0) + COALESCE(a.minutes, 0) / 60.0)", ("e", "a"), ()),
+    "target_hours": ("SUM(COALESCE(p.target, 0))", (), ("target",)),
+    "policy_hours": (
+        "SUM(CASE WHEN p.target IS NULL THEN 0 ELSE COALESCE(e.hours, 0) + COALESCE(a.minutes, 0) / 60.0 END)",
+        ("e", "a"),
+        ("target",),
+    ),
+    "participated": ("SUM(CASE WHEN e.began_n > 0 THEN 1 ELSE 0 END)", ("e",), ()),
+    "began": ("SUM(COALESCE(e.began_n, 0))", ("e",), ()),
+    "completed": ("SUM(COALESCE(e.completed_n, 0))", ("e",), ()),
+    "requested": ("SUM(COALESCE(e.requested_n, 0))", ("e",), ()),
+    "elective": ("SUM(COALESCE(e.elective_n, 0))", ("e",), ()),
+    "for_you": ("SUM(COALESCE(e.for_you_n, 0))", ("e",), ()),
+    "rating_sum": ("SUM(COALESCE(e.rating_sum, 0))", ("e",), ()),
+    "rated": ("SUM(COALESCE(e.rated_n, 0))", ("e",), ()),
+    "attended": ("SUM(CASE WHEN a.minutes > 0 THEN 1 ELSE 0 END)", ("a",), ()),
+    "visited": ("SUM(CASE WHEN v.visits_n > 0 THEN 1 ELSE 0 END)", ("v",), ()),
+    "with_budget": ("SUM(CASE WHEN b.budgets_n > 0 THEN 1 ELSE 0 END)", ("b",), ()),
+    "viewed_budget": ("SUM(CASE WHEN b.viewed_n > 0 THEN 1 ELSE 0 END)", ("b",), ()),
+    "allocated": ("SUM(COALESCE(b.allocated, 0))", ("b",), ()),
+    "used": ("SUM(COALESCE(b.committed, 0) + COALESCE(b.spent, 0))", ("b",), ()),
+    "midway": ("SUM(CASE WHEN b.midway_n > 0 THEN 1 ELSE 0 END)", ("b",), ()),
+    "unused_midway": ("SUM(CASE WHEN b.midway_n > 0 AND b.unused_n = b.midway_n THEN 1 ELSE 0 END)", ("b",), ()),
+    "delivered": ("SUM(COALESCE(d.delivered_n, 0))", ("d",), ()),
+    "opened": ("SUM(COALESCE(d.opened_n, 0))", ("d",), ()),
+    "obliged": ("SUM(p.obliged)", (), ("obliged",)),
+    "compliant": ("SUM(p.obliged - p.overdue)", (), ("obliged", "overdue")),
+    "needs_skills": ("SUM(p.needs_skills)", (), ("needs_skills",)),
+    "in_gap": ("SUM(p.in_gap)", (), ("needs_skills", "in_gap")),
+    "no_activity": (
+        "SUM(CASE WHEN COALESCE(e.began_n, 0) + COALESCE(e.requested_n, 0) = 0 AND COALESCE(a.minutes, 0) = 0 "
+        "THEN 1 ELSE 0 END)",
+        ("e", "a"),
+        (),
+    ),
+}
+
+
+def _flag(condition) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+# --- the population: the audience's people with what is known of each ------------------------
+
+
+def _fte_part(period: Period):
+    """FTE times the share of the period's months the person was employed (by hire date; the month
+    someone joins counts whole)."""
+    hired = ExtractYear("hired_on") * 12 + ExtractMonth("hired_on") - 1
+    first = Greatest(Coalesce(hired, Value(period.first_month)), Value(period.first_month))
+    employed = Value(period.last_month + 1) - first
+    return ExpressionWrapper(F("fte") * employed / Value(Decimal(period.months)), output_field=_DEC)
+
+
+def _policy_target(period: Period, fte_part):
+    """Hours the learning-time policy asks of the person in the period: the most specific policy
+    (the job group's, else the nearest department's, else everyone's) per year, times FTE share."""
+    yearly = Case(
+        When(period=PolicyPeriod.MONTH, then=F("hours_per_fte") * 12),
+        When(period=PolicyPeriod.QUARTER, then=F("hours_per_fte") * 4),
+        default=F("hours_per_fte"),
+        output_field=_DEC,
+    )
+    policies = LearningTimePolicy.objects.annotate(yearly=yearly).values("yearly")
+    by_job = policies.filter(audience_kind=AudienceKind.JOB_GROUP, audience_job_group=OuterRef("job_group_id"))
+    by_department = policies.filter(
+        audience_kind=AudienceKind.DEPARTMENT,
+        audience_department__subtree_links__descendant=OuterRef("department_id"),
+    ).order_by("audience_department__subtree_links__depth")
+    everyone = policies.filter(audience_kind=AudienceKind.EVERYONE)
+    per_year = Coalesce(Subquery(by_job[:1]), Subquery(by_department[:1]), Subquery(everyone[:1]), output_field=_DEC)
+    return ExpressionWrapper(per_year * fte_part * Value(Decimal(period.days) / 365), output_field=_DEC)
+
+
+def _mandatory(as_of) -> tuple:
+    """(obliged, overdue) per person: in the audience of an active mandatory rule, and overdue on
+    one (due `due_days` after the rule or the hire date, whichever is later; done by a completion,
+    within `renewal_months` when the rule renews). One small query for the rules."""
+    rules = list(MandatoryRule.objects.filter(active=True, item__active=True, starts_on__lte=as_of))
+    if not rules:
+        return Value(0), Value(0)
+    obliged, overdue = Q(pk__in=[]), Q(pk__in=[])
+    until = _aware(as_of + timedelta(days=1))
+    for rule in rules:
+        members = Q(pk__in=employees_in(rule.audience).values("pk"))
+        done = Enrolment.objects.filter(
+            employee=OuterRef("pk"), item_id=rule.item_id, status=Status.COMPLETED, completed_at__lt=until
+        )
+        if rule.renewal_months:
+            done = done.filter(completed_at__gte=_aware(as_of - timedelta(days=round(rule.renewal_months * 30.44))))
+        cut = as_of - timedelta(days=rule.due_days)
+        due = Q(hired_on__isnull=True) | Q(hired_on__lt=cut) if rule.starts_on < cut else Q(pk__in=[])
+        obliged |= members
+        overdue |= members & due & ~Q(Exists(done))
+    return _flag(obliged), _flag(overdue)
+
+
+def _coverage():
+    """(needs_skills, in_gap) per person: the job group needs skills, and no active item on one of
+    them suits the person's education level."""
+    needs = Exists(JobGroupSkill.objects.filter(job_group=OuterRef("job_group_id")))
+    fitting = {
+        level: Exists(
+            LearningItem.objects.filter(
+                active=True, skills__job_groups__job_group=OuterRef("job_group_id"), **{f"level_{level}": True}
+            )
+        )
+        for level in EducationLevel.values
+    }
+    gap = Q(pk__in=[])
+    for level, exists in fitting.items():
+        gap |= Q(education_level=level) & ~Q(exists)
+    return _flag(Q(needs)), _flag(Q(needs) & gap)
+
+
+def _population(audience: Audience, period: Period, columns: set[str], as_of):
+    people = employees_in(audience).filter(Q(hired_on__isnull=True) | Q(hired_on__lte=period.end)).order_by()
+    extra = {}
+    if columns & {"fte_part", "target"}:
+        extra["fte_part"] = _fte_part(period)
+    if "target" in columns:
+        extra["target"] = _policy_target(period, _fte_part(period))
+    if columns & {"obliged", "overdue"}:
+        extra["obliged"], extra["overdue"] = _mandatory(as_of)
+    if columns & {"needs_skills", "in_gap"}:
+        extra["needs_skills"], extra["in_gap"] = _coverage()
+    return people.values("id", "department_id", "job_group_id", "education_level", **extra)
+
+
+# --- the sources: one row per employee ---------------------------------------------------------
+
+
+def _enrolments(ids, period: Period):
+    began = Q(began__gte=period.since, began__lt=period.until)
+    requested = Q(requested_at__gte=period.since, requested_at__lt=period.until) & ~Q(
+        status__in=[Status.REJECTED, Status.CANCELLED]
+    )
+    completed = Q(status=Status.COMPLETED, completed_at__gte=period.since, completed_at__lt=period.until)
+    hours = Coalesce("item__duration_hours", "external_hours", Value(Decimal("0")), output_field=_DEC)
+    return (
+        Enrolment.objects.filter(employee_id__in=ids)
+        .annotate(
+            began=Coalesce("started_at", "completed_at"),
+            mandatory=Exists(MandatoryRule.objects.filter(item=OuterRef("item_id"), active=True)),
+        )
+        .values("employee_id")
+        .annotate(
+            began_n=Count("pk", filter=began),
+            completed_n=Count("pk", filter=began & Q(status=Status.COMPLETED)),
+            requested_n=Count("pk", filter=requested),
+            elective_n=Count("pk", filter=requested & Q(mandatory=False)),
+            for_you_n=Count("pk", filter=requested & Q(via_for_you=True)),
+            hours=Sum(hours, filter=completed),
+            rating_sum=Sum("rating", filter=completed),
+            rated_n=Count("rating", filter=completed),
+        )
+        .order_by()
+    )
+
+
+def _attendance(ids, period: Period):
+    return (
+        Attendance.objects.filter(
+            employee_id__in=ids, occurrence_start__gte=period.since, occurrence_start__lt=period.until
+        )
+        .values("employee_id")
+        .annotate(minutes=Sum("minutes"))
+        .order_by()
+    )
+
+
+def _visits(ids, period: Period):
+    return (
+        CatalogVisit.objects.filter(employee_id__in=ids, day__gte=period.start, day__lte=period.end)
+        .values("employee_id")
+        .annotate(visits_n=Count("pk"))
+        .order_by()
+    )
+
+
+def _budgets(ids, period: Period, as_of):
+    """Budgets whose period overlaps this one. Under-use looks at the budgets whose own period is
+    half over on `as_of`: unused when no commitment or spend was booked before its midpoint."""
+    budgets = Budget.objects.filter(employee_id__in=ids, period_start__lte=period.end, period_end__gte=period.start)
+    midway, unused = Q(pk__in=[]), Q(pk__in=[])
+    pairs = budgets.values_list("period_start", "period_end").distinct().order_by()
+    for start, end in pairs:
+        middle = start + (end - start) / 2
+        if middle > as_of:
+            continue
+        booked = LedgerEntry.objects.filter(
+            budget=OuterRef("pk"),
+            kind__in=[EntryKind.COMMITMENT, EntryKind.SPEND],
+            created_at__lt=_aware(middle + timedelta(days=1)),
+        )
+        this = Q(period_start=start, period_end=end)
+        midway |= this
+        unused |= this & ~Q(Exists(booked))
+    until = period.until
+    return (
+        budgets.values("employee_id")
+        .annotate(
+            budgets_n=Count("pk"),
+            viewed_n=Count("pk", filter=Q(first_viewed_at__lt=until)),
+            allocated=Sum("allocated"),
+            committed=Sum("committed"),
+            spent=Sum("spent"),
+            midway_n=Count("pk", filter=midway),
+            unused_n=Count("pk", filter=unused),
+        )
+        .order_by()
+    )
+
+
+def _deliveries(ids, period: Period, as_of):
+    until = _aware(as_of + timedelta(days=1))
+    return (
+        Delivery.objects.filter(
+            employee_id__in=ids,
+            status=Delivery.Status.SENT,
+            sent_at__gte=until - timedelta(days=REACH_DAYS),
+            sent_at__lt=until,
+        )
+        .values("employee_id")
+        .annotate(
+            delivered_n=Count("pk"), opened_n=Count("pk", filter=Q(opened_at__isnull=False) | Q(read_at__isnull=False))
+        )
+        .order_by()
+    )
+
+
+def _source(alias: str, ids, period: Period, as_of):
+    if alias == "e":
+        return _enrolments(ids, period)
+    if alias == "a":
+        return _attendance(ids, period)
+    if alias == "v":
+        return _visits(ids, period)
+    if alias == "b":
+        return _budgets(ids, period, as_of)
+    return _deliveries(ids, period, as_of)
+
+
+# --- the statement ----------------------------------------------------------------------------
+
+
+def _group(by: str | None) -> tuple[str, str, str]:
+    """(the key selected, a join, GROUP BY) for a grouping."""
+    if by is None:
+        return "NULL", "", ""
+    if by == "department":
+        table = DepartmentClosure._meta.db_table
+        return "c.ancestor_id", f" JOIN {table} c ON c.descendant_id = p.department_id", " GROUP BY c.ancestor_id"
+    if by in ("job_group", "education_level"):
+        column = "p.job_group_id" if by == "job_group" else "p.education_level"
+        return column, "", f" GROUP BY {column}"
+    raise ValueError(f"unknown grouping {by!r}")
+
+
+def fact_sums(
+    audience: Audience, period: Period, facts: Iterable[str], *, by: str | None = None, as_of=None
+) -> dict[object, dict[str, Decimal]]:
+    """{group key: {fact: sum}}: the facts summed over the audience's people (key None), or per
+    department (each over its whole subtree), job group or education level. One SQL statement, after
+    at most two small look-ups (the mandatory rules, the budget periods)."""
+    facts = list(dict.fromkeys(facts)) or ["people"]
+    as_of = as_of or period.as_of()
+    sources = sorted({s for f in facts for s in FACTS[f][1]})
+    columns = {c for f in facts for c in FACTS[f][2]}
+    population = _population(audience, period, columns, as_of)
+    ids = employees_in(audience).values("pk")
+    key, join, group = _group(by)
+    sql, params = population.query.sql_with_params()
+    parts = [f" FROM ({sql}) p"]
+    for alias in sources:
+        source_sql, source_params = _source(alias, ids, period, as_of).query.sql_with_params()
+        parts.append(f" LEFT JOIN ({source_sql}) {alias} ON {alias}.employee_id = p.id")
+        params += source_params
+    selected = ", ".join(f"{FACTS[f][0]} AS {f}" for f in facts)
+    statement = f"SELECT {key} AS grp, {selected}{''.join(parts)}{join}{group}"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    result = {}
+    for row in rows:
+        result[row[0]] = {
+            f: Decimal(str(v)) if v is not None else Decimal(0) for f, v in zip(facts, row[1:], strict=True)
+        }
+    if by is None and not result:
+        result[None] = dict.fromkeys(facts, Decimal(0))
+    return result

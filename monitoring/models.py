@@ -1,0 +1,57 @@
+"""Monitoring's own data: nightly snapshots of every metric per scope, and the thresholds L&D staff
+set for the traffic lights."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ScopeKind(models.TextChoices):
+    """What a snapshot is taken for: the organisation, a department's subtree or a job group."""
+
+    ORGANISATION = "organisation", _("Organisation")
+    DEPARTMENT = "department", _("Department")
+    JOB_GROUP = "job_group", _("Job group")
+
+
+class MetricSnapshot(models.Model):
+    """A metric's value for a scope on a day, over the 365 days up to that day. The unique key makes
+    a rerun, a retry or a second beat write nothing twice. `scope_id` is 0 for the organisation; a
+    department or job group that is gone leaves its history (no foreign key)."""
+
+    metric = models.CharField(_("metric"), max_length=40)
+    scope_kind = models.CharField(_("scope"), max_length=12, choices=ScopeKind.choices)
+    scope_id = models.PositiveIntegerField(_("scope id"), default=0)
+    day = models.DateField(_("day"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=4, null=True, blank=True)
+    numerator = models.DecimalField(_("numerator"), max_digits=18, decimal_places=4)
+    denominator = models.DecimalField(_("denominator"), max_digits=18, decimal_places=4)
+    created_at = models.DateTimeField(_("taken at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("metric snapshot")
+        verbose_name_plural = _("metric snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["metric", "scope_kind", "scope_id", "day"], name="snapshot_once_a_day"),
+        ]
+        indexes = [models.Index(fields=["scope_kind", "scope_id", "metric", "day"], name="snapshot_series")]
+
+    def __str__(self):
+        return f"{self.metric} {self.scope_kind}:{self.scope_id} {self.day} = {self.value}"
+
+
+class Threshold(models.Model):
+    """The traffic light of one metric as L&D staff set it (in the metric's unit). For a metric where
+    higher is better: green from `green` up, amber from `amber` up, red below; the other way round
+    for a metric where lower is better. Without a row the metric's documented default holds."""
+
+    metric = models.CharField(_("metric"), max_length=40, unique=True)
+    green = models.DecimalField(_("green from"), max_digits=10, decimal_places=2)
+    amber = models.DecimalField(_("amber from"), max_digits=10, decimal_places=2)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("threshold")
+        verbose_name_plural = _("thresholds")
+
+    def __str__(self):
+        return f"{self.metric}: {self.green} / {self.amber}"

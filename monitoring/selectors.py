@@ -1,0 +1,227 @@
+"""Monitoring's reads, for its pages, its API and the apps above it (goals, engagement, adoption):
+
+    metric_value(name, audience, period)          -> Figure
+    metric_values(audience, period, names=None)   -> {name: Figure}
+    metric_breakdown(by, audience, period, names) -> {key: {name: Figure}}   by department (subtree),
+                                                     job_group or education_level
+    barrier_indicators(audience, period)          -> [BarrierIndicator] (the four cards)
+    metric_series(name, scope_kind, scope_id, since, until) -> [(day, Figure)] from snapshots
+
+Each is a constant number of queries however large the audience (the fact engine sums in SQL).
+A Figure's value is None ("no data") when nobody is counted, never 0 % and never a division error.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from people.audience import Audience
+from people.registry import SURVEY_MEASURE, registry
+
+from . import metrics as registry_of_metrics
+from .facts import fact_sums
+from .metrics import Metric
+from .models import MetricSnapshot, Threshold
+from .periods import Period
+
+
+class Light:
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+    NONE = "none"  # no data
+
+
+LIGHT_ORDER = {Light.RED: 0, Light.AMBER: 1, Light.GREEN: 2}
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: Decimal | None
+    numerator: Decimal
+    denominator: Decimal
+    reason: str = ""  # why there is no value: "empty", "future", "no_survey"
+
+    @property
+    def has_data(self) -> bool:
+        return self.value is not None
+
+
+def figure_of(metric: Metric, numerator: Decimal, denominator: Decimal) -> Figure:
+    if not denominator:
+        return Figure(None, numerator, denominator, "empty")
+    return Figure(numerator / denominator * metric.scale, numerator, denominator)
+
+
+def _metrics(names) -> list[Metric]:
+    if names is None:
+        return registry_of_metrics.all_metrics()
+    return [registry_of_metrics.get(n) for n in names]
+
+
+def _facts(metrics: list[Metric]) -> list[str]:
+    return list(dict.fromkeys(f for m in metrics if not m.from_survey for f in (m.numerator, m.denominator)))
+
+
+def _survey(metric: Metric, audience: Audience, period: Period) -> Figure:
+    provider = registry.find(SURVEY_MEASURE)
+    answer = provider(metric.survey_measure, audience, period.start, period.end) if provider else None
+    if answer is None:
+        return Figure(None, Decimal(0), Decimal(0), "no_survey")
+    return figure_of(metric, Decimal(answer.numerator), Decimal(answer.denominator))
+
+
+def metric_values(audience: Audience, period: Period, names=None, *, today: date | None = None) -> dict[str, Figure]:
+    """Every metric (or those named) for an audience over a period: one SQL statement for all the
+    fact-based ones, one call of the surveys' port for each survey-based one."""
+    chosen = _metrics(names)
+    if period.in_future(today):
+        return {m.name: Figure(None, Decimal(0), Decimal(0), "future") for m in chosen}
+    facts = _facts(chosen)
+    sums = fact_sums(audience, period, facts, as_of=period.as_of(today))[None] if facts else {}
+    result = {}
+    for metric in chosen:
+        if metric.from_survey:
+            result[metric.name] = _survey(metric, audience, period)
+        else:
+            result[metric.name] = figure_of(metric, sums[metric.numerator], sums[metric.denominator])
+    return result
+
+
+def metric_value(name: str, audience: Audience, period: Period, *, today: date | None = None) -> Figure:
+    return metric_values(audience, period, [name], today=today)[name]
+
+
+def metric_breakdown(
+    by: str, audience: Audience, period: Period, names=None, *, today: date | None = None
+) -> dict[object, dict[str, Figure]]:
+    """The fact-based metrics per department (each over its whole subtree), job group or education
+    level within the audience, in one SQL statement. Groups with nobody in them are left out;
+    survey-based metrics are not broken down (the surveys' minimum group size decides that)."""
+    chosen = [m for m in _metrics(names) if not m.from_survey]
+    if period.in_future(today) or not chosen:
+        return {}
+    sums = fact_sums(audience, period, _facts(chosen), by=by, as_of=period.as_of(today))
+    return {
+        key: {m.name: figure_of(m, row[m.numerator], row[m.denominator]) for m in chosen}
+        for key, row in sums.items()
+        if key is not None
+    }
+
+
+# --- thresholds and the four barriers -----------------------------------------------------------
+
+
+def thresholds() -> dict[str, tuple[Decimal, Decimal]]:
+    """(green, amber) per metric: L&D's setting, else the documented default. One query."""
+    chosen = {m.name: (m.green, m.amber) for m in registry_of_metrics.all_metrics()}
+    chosen.update({t.metric: (t.green, t.amber) for t in Threshold.objects.all()})
+    return chosen
+
+
+def light_of(metric: Metric, figure: Figure, limits: tuple[Decimal, Decimal]) -> str:
+    if figure.value is None:
+        return Light.NONE
+    green, amber = limits
+    value = figure.value
+    if metric.higher_is_better:
+        return Light.GREEN if value >= green else Light.AMBER if value >= amber else Light.RED
+    return Light.GREEN if value <= green else Light.AMBER if value <= amber else Light.RED
+
+
+@dataclass(frozen=True)
+class Barrier:
+    number: int
+    title: object
+    metrics: tuple[str, ...]
+    action: object  # "Plan communication"
+    url_name: str
+    step: int
+
+
+BARRIERS = (
+    Barrier(
+        1,
+        _("Different perspectives"),
+        ("hours_vs_policy", "perception_gap"),
+        _("Set learning time"),
+        "policy:manage",
+        4,
+    ),
+    Barrier(
+        2,
+        _("Too little communication"),
+        ("message_reach", "catalog_reach", "awareness"),
+        _("Plan communication"),
+        "comms:plans",
+        5,
+    ),
+    Barrier(
+        3,
+        _("Too little personalisation"),
+        ("elective_share", "recommendation_uptake", "coverage_gap", "evaluation_score"),
+        _("Diversify the offer"),
+        "catalog:diversity",
+        3,
+    ),
+    Barrier(
+        4,
+        _("Poor monitoring and budget"),
+        ("knows_budget", "budget_utilisation", "budget_underuse", "no_activity"),
+        _("Review budgets"),
+        "budgets:overview",
+        6,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class MetricReading:
+    metric: Metric
+    figure: Figure
+    light: str
+
+
+@dataclass(frozen=True)
+class BarrierIndicator:
+    barrier: Barrier
+    light: str  # the worst light among its metrics with data; "none" when none has data
+    readings: tuple[MetricReading, ...]
+
+    @property
+    def headline(self) -> MetricReading | None:
+        """The reading that sets the light (the worst one with data)."""
+        with_data = [r for r in self.readings if r.light != Light.NONE]
+        return min(with_data, key=lambda r: LIGHT_ORDER[r.light]) if with_data else None
+
+
+def barrier_indicators(
+    audience: Audience, period: Period, *, today: date | None = None, values: dict | None = None
+) -> list[BarrierIndicator]:
+    """The four barrier cards for an audience and period (one statement, plus the thresholds)."""
+    wanted = [n for b in BARRIERS for n in b.metrics]
+    values = values if values is not None else metric_values(audience, period, wanted, today=today)
+    limits = thresholds()
+    cards = []
+    for barrier in BARRIERS:
+        readings = tuple(
+            MetricReading(m, values[m.name], light_of(m, values[m.name], limits[m.name]))
+            for m in _metrics(barrier.metrics)
+        )
+        lights = [r.light for r in readings if r.light != Light.NONE]
+        light = min(lights, key=LIGHT_ORDER.__getitem__) if lights else Light.NONE
+        cards.append(BarrierIndicator(barrier, light, readings))
+    return cards
+
+
+# --- history ------------------------------------------------------------------------------------
+
+
+def metric_series(name: str, scope_kind: str, scope_id: int, since: date, until: date) -> list[tuple[date, Figure]]:
+    """A metric's snapshots for one scope, oldest first (one query)."""
+    rows = MetricSnapshot.objects.filter(
+        metric=name, scope_kind=scope_kind, scope_id=scope_id, day__gte=since, day__lte=until
+    ).order_by("day")
+    return [(r.day, Figure(r.value, r.numerator, r.denominator, "" if r.value is not None else "empty")) for r in rows]
