@@ -1,12 +1,19 @@
 """What monitoring adds to the shared ground: its capabilities, navigation, home panels, demo step
 and its (optional) use of the surveys' port."""
 
-from people.registry import SURVEY_MEASURE, registry
+from django.utils.translation import gettext_lazy as _
+
+from people.registry import SURVEY_MEASURE, HomePanel, NavItem, registry
 
 
 def register():
-    from . import rules  # noqa: F401 - registers the capabilities
+    from . import panels, rules  # noqa: F401 - registers the capabilities
 
+    registry.add_nav(NavItem(_("Team uptake"), "monitoring:team", "monitoring.team", order=26, group="team"))
+    registry.add_nav(NavItem(_("Monitoring"), "monitoring:dashboard", "monitoring.view", order=26, group="manage"))
+    registry.add_panel(HomePanel("ld", "monitoring/panels/ld.html", panels.ld_panel, order=5))
+    registry.add_panel(HomePanel("manager", "monitoring/panels/manager.html", panels.manager_panel, order=30))
+    registry.add_panel(HomePanel("employee", "monitoring/panels/employee.html", panels.employee_panel, order=15))
     # Survey figures (perception gap, awareness) show "no survey yet" until the surveys app
     # provides the port, so monitoring needs it optionally.
     registry.need(SURVEY_MEASURE, app="monitoring", optional=True)

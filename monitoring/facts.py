@@ -41,7 +41,7 @@ from .periods import Period, _aware
 
 # How far back "message reach" looks from the end of the period.
 REACH_DAYS = 90
-GROUPINGS = ("department", "job_group", "education_level")
+GROUPINGS = ("department", "job_group", "education_level", "employee")
 _DEC = DecimalField(max_digits=20, decimal_places=6)
 
 
@@ -60,6 +60,7 @@ FACTS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "participated": ("SUM(CASE WHEN e.began_n > 0 THEN 1 ELSE 0 END)", ("e",), ()),
     "began": ("SUM(COALESCE(e.began_n, 0))", ("e",), ()),
     "completed": ("SUM(COALESCE(e.completed_n, 0))", ("e",), ()),
+    "finished": ("SUM(COALESCE(e.finished_n, 0))", ("e",), ()),
     "requested": ("SUM(COALESCE(e.requested_n, 0))", ("e",), ()),
     "elective": ("SUM(COALESCE(e.elective_n, 0))", ("e",), ()),
     "for_you": ("SUM(COALESCE(e.for_you_n, 0))", ("e",), ()),
@@ -165,8 +166,10 @@ def _coverage():
     return _flag(Q(needs)), _flag(Q(needs) & gap)
 
 
-def _population(audience: Audience, period: Period, columns: set[str], as_of):
+def _population(audience: Audience, period: Period, columns: set[str], as_of, only=None):
     people = employees_in(audience).filter(Q(hired_on__isnull=True) | Q(hired_on__lte=period.end)).order_by()
+    if only is not None:
+        people = people.filter(pk__in=list(only))
     extra = {}
     if columns & {"fte_part", "target"}:
         extra["fte_part"] = _fte_part(period)
@@ -199,6 +202,7 @@ def _enrolments(ids, period: Period):
         .annotate(
             began_n=Count("pk", filter=began),
             completed_n=Count("pk", filter=began & Q(status=Status.COMPLETED)),
+            finished_n=Count("pk", filter=completed),
             requested_n=Count("pk", filter=requested),
             elective_n=Count("pk", filter=requested & Q(mandatory=False)),
             for_you_n=Count("pk", filter=requested & Q(via_for_you=True)),
@@ -303,24 +307,35 @@ def _group(by: str | None) -> tuple[str, str, str]:
     if by == "department":
         table = DepartmentClosure._meta.db_table
         return "c.ancestor_id", f" JOIN {table} c ON c.descendant_id = p.department_id", " GROUP BY c.ancestor_id"
-    if by in ("job_group", "education_level"):
-        column = "p.job_group_id" if by == "job_group" else "p.education_level"
+    if by in ("job_group", "education_level", "employee"):
+        column = {"job_group": "p.job_group_id", "education_level": "p.education_level", "employee": "p.id"}[by]
         return column, "", f" GROUP BY {column}"
     raise ValueError(f"unknown grouping {by!r}")
 
 
 def fact_sums(
-    audience: Audience, period: Period, facts: Iterable[str], *, by: str | None = None, as_of=None
+    audience: Audience,
+    period: Period,
+    facts: Iterable[str],
+    *,
+    by: str | None = None,
+    as_of=None,
+    only: Iterable[int] | None = None,
 ) -> dict[object, dict[str, Decimal]]:
     """{group key: {fact: sum}}: the facts summed over the audience's people (key None), or per
-    department (each over its whole subtree), job group or education level. One SQL statement, after
-    at most two small look-ups (the mandatory rules, the budget periods)."""
+    department (each over its whole subtree), job group, education level or employee. `only`
+    narrows the audience to these employee ids (a page of a list). One SQL statement, after at most
+    two small look-ups (the mandatory rules, the budget periods)."""
     facts = list(dict.fromkeys(facts)) or ["people"]
     as_of = as_of or period.as_of()
+    if only is not None:
+        only = [int(pk) for pk in only]
+        if not only:
+            return {} if by else {None: dict.fromkeys(facts, Decimal(0))}
     sources = sorted({s for f in facts for s in FACTS[f][1]})
     columns = {c for f in facts for c in FACTS[f][2]}
-    population = _population(audience, period, columns, as_of)
-    ids = employees_in(audience).values("pk")
+    population = _population(audience, period, columns, as_of, only)
+    ids = employees_in(audience).values("pk") if only is None else only
     key, join, group = _group(by)
     sql, params = population.query.sql_with_params()
     parts = [f" FROM ({sql}) p"]

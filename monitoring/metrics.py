@@ -38,6 +38,10 @@ class Metric:
     sentence: object = ""  # "%(value)s opened the messages of the last 90 days."
 
     @property
+    def unit_label(self) -> str:
+        return str(dict(Unit.choices)[self.unit])
+
+    @property
     def scale(self) -> Decimal:
         return Decimal(100) if self.unit == Unit.PERCENT else Decimal(1)
 

@@ -38,3 +38,14 @@ def percent(value: Decimal | int | float | None, places: int = 0) -> str:
         return "–"
     text = number_format(Decimal(value), places, use_l10n=True, force_grouping=True)
     return f"{text} %" if translation.get_language() == "nl" else f"{text}%"
+
+
+def hours(value: Decimal | int | float, decimals: int = 1) -> str:
+    """Hours as the active language writes them: `3.6 h`, Dutch `3,6 uur`."""
+    figure = number_format(Decimal(value), decimals, use_l10n=True, force_grouping=True)
+    return f"{figure} uur" if translation.get_language() == "nl" else f"{figure} h"
+
+
+def number(value: Decimal | int | float, decimals: int = 0) -> str:
+    """A plain figure with the active language's separators: `1,250.5`, Dutch `1.250,5`."""
+    return number_format(Decimal(value), decimals, use_l10n=True, force_grouping=True)

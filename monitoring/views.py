@@ -1,0 +1,189 @@
+"""Monitoring's pages: the L&D dashboard, a department's drill-down, the manager's team view, the
+thresholds, and CSV/Excel downloads of every table. Each page runs a constant number of queries."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from people.access import capability_required, roles_of
+from people.audience import Audience, AudienceKind
+from people.models import Department
+
+from . import metrics as metric_registry
+from . import reports
+from .exports import table_response
+from .forms import FilterForm, PeriodForm, ThresholdsForm
+from .reports import BREAKDOWN, light_label
+from .selectors import thresholds
+from .services import thresholds_set
+
+EXPORT_FORMATS = ("csv", "xlsx")
+PAGE_SIZE = 50
+
+
+def _number(value):
+    return "" if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+def _metrics_table(overview):
+    headers = [_("Metric"), _("Unit"), _("Value"), _("Numerator"), _("Denominator"), _("Light")]
+    rows = (
+        [str(m.label), str(m.unit_label), _number(f.value), f.numerator, f.denominator, light_label(light)]
+        for m, f, light in overview.readings
+    )
+    return headers, rows
+
+
+def _breakdown_table(rows, first: str):
+    metrics = [metric_registry.get(n) for n in BREAKDOWN]
+    headers = [first, *[f"{m.label} ({m.unit_label})" for m in metrics]]
+    return headers, ([r.label, *[_number(r.figures[m.name].value) for m in metrics]] for r in rows)
+
+
+def _people_table(audience, period):
+    headers = [
+        _("Name"), _("Department"), _("Job group"), _("Trainings begun"), _("Trainings completed"),
+        _("Learning hours"), _("Attended a learning moment"), _("Budget used (%)"), _("Looked at their budget"),
+    ]  # fmt: skip
+    paginator = Paginator(reports.people_page_queryset(audience), 500)
+
+    def rows():
+        for number in paginator.page_range:
+            for r in reports.people_rows(audience, period, paginator.page(number).object_list):
+                yield [
+                    r.employee.full_name, str(r.employee.department or ""), str(r.employee.job_group or ""),
+                    r.began, r.finished, _number(r.hours), _("yes") if r.attended else _("no"),
+                    _number(r.budget_use.value), _("yes") if r.viewed_budget else _("no"),
+                ]  # fmt: skip
+
+    return headers, rows()
+
+
+def _export(request, name: str, tables: dict):
+    """`?export=csv|xlsx&table=<name>`: one of the page's tables, or None when not asked."""
+    fmt, table = request.GET.get("export"), request.GET.get("table", "metrics")
+    if fmt not in EXPORT_FORMATS or table not in tables:
+        return None
+    headers, rows = tables[table]()
+    return table_response(fmt, f"{name}-{table}", headers, rows)
+
+
+@capability_required("monitoring.view")
+def dashboard(request):
+    form = FilterForm(request.GET or None)
+    audience, period = form.audience(), form.period()
+    overview = reports.overview(audience, period)
+    departments = reports.department_rows(audience, period)
+    job_groups = reports.job_group_rows(audience, period)
+    levels = reports.level_rows(audience, period)
+    exported = _export(
+        request,
+        "monitoring",
+        {
+            "metrics": lambda: _metrics_table(overview),
+            "departments": lambda: _breakdown_table(departments, _("Department")),
+            "job_groups": lambda: _breakdown_table(job_groups, _("Job group")),
+            "levels": lambda: _breakdown_table(levels, _("Education level")),
+        },
+    )
+    if exported:
+        return exported
+    context = {
+        "form": form,
+        "period": period,
+        "overview": overview,
+        "departments": departments,
+        "job_groups": job_groups,
+        "levels": levels,
+        "breakdown": [metric_registry.get(n) for n in BREAKDOWN],
+        "query": request.GET.urlencode(),
+        "period_query": f"year={period.start.year}",
+    }
+    return render(request, "monitoring/dashboard.html", context)
+
+
+def _people_page(request, audience, period):
+    page = Paginator(reports.people_page_queryset(audience), PAGE_SIZE).get_page(request.GET.get("page"))
+    return page, reports.people_rows(audience, period, page.object_list)
+
+
+@capability_required("monitoring.view")
+def department(request, pk):
+    dept = get_object_or_404(Department, pk=pk)
+    form = PeriodForm(request.GET or None)
+    audience, period = Audience.of(AudienceKind.DEPARTMENT, department=dept), form.period()
+    overview = reports.overview(audience, period)
+    children = reports.department_rows(audience, period, under=dept.pk)
+    exported = _export(
+        request,
+        "department",
+        {
+            "metrics": lambda: _metrics_table(overview),
+            "departments": lambda: _breakdown_table(children, _("Department")),
+            "people": lambda: _people_table(audience, period),
+        },
+    )
+    if exported:
+        return exported
+    page, people = _people_page(request, audience, period)
+    context = {
+        "department": dept,
+        "form": form,
+        "period": period,
+        "overview": overview,
+        "departments": children,
+        "breakdown": [metric_registry.get(n) for n in BREAKDOWN],
+        "page": page,
+        "people": people,
+        "utilisation": metric_registry.get("budget_utilisation"),
+        "query": request.GET.urlencode(),
+        "period_query": f"year={period.start.year}",
+    }
+    return render(request, "monitoring/department.html", context)
+
+
+@capability_required("monitoring.team")
+def team(request):
+    manager = roles_of(request.user).employee
+    form = PeriodForm(request.GET or None)
+    audience, period = Audience.of(AudienceKind.TEAM, manager=manager), form.period()
+    overview = reports.overview(audience, period)
+    exported = _export(
+        request,
+        "team",
+        {"metrics": lambda: _metrics_table(overview), "people": lambda: _people_table(audience, period)},
+    )
+    if exported:
+        return exported
+    page, people = _people_page(request, audience, period)
+    context = {
+        "form": form,
+        "period": period,
+        "overview": overview,
+        "page": page,
+        "people": people,
+        "utilisation": metric_registry.get("budget_utilisation"),
+        "query": request.GET.urlencode(),
+        "period_query": f"year={period.start.year}",
+    }
+    return render(request, "monitoring/team.html", context)
+
+
+@capability_required("monitoring.view")
+def threshold_edit(request):
+    form = ThresholdsForm(request.POST or None, current=thresholds())
+    if request.method == "POST" and form.is_valid():
+        try:
+            thresholds_set(values=form.values())
+        except ValidationError as exc:
+            for key, problems in exc.message_dict.items():
+                form.add_error(key if key in form.fields else None, problems)
+        else:
+            messages.success(request, _("The thresholds are saved."))
+            return redirect("monitoring:thresholds")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "monitoring/thresholds.html", {"form": form}, status=status)
