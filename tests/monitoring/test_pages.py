@@ -25,7 +25,8 @@ def test_the_dashboard_shows_the_four_barriers_and_the_breakdowns(client_for, hr
     assert page.status_code == 200
     for number in (1, 2, 3, 4):
         assert f"Barrier {number}" in html
-    assert "Customer Service" in html and "Finance" in html  # the department breakdown
+    assert "Customer Service" in html  # the department breakdown
+    assert "Finance" in html
     assert "No survey yet" in html  # perception gap and awareness before the surveys app
     assert 'href="/comms/plans/"' in html  # barrier 2's action
 
@@ -65,7 +66,7 @@ def test_thresholds_are_saved_and_a_wrong_pair_is_refused_with_nothing_changed(c
     data = {
         f"{name}-{part}": str(value)
         for name, pair in thresholds().items()
-        for part, value in zip(("green", "amber"), pair)
+        for part, value in zip(("green", "amber"), pair, strict=True)
     }
     data["participation-green"], data["participation-amber"] = "80", "55"
     assert c.post("/monitoring/thresholds/", data).status_code == 302
