@@ -1,13 +1,19 @@
 """Monitoring's writes: the thresholds L&D staff set, and the snapshots."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from people.audience import EVERYONE
+
 from . import metrics as metric_registry
-from .models import Threshold
+from .models import MetricSnapshot, ScopeKind, Threshold
+from .periods import Period
+from .selectors import metric_breakdown, metric_values
 
 
 def threshold_problems(metric_name: str, green: Decimal | None, amber: Decimal | None) -> dict[str, str]:
@@ -51,3 +57,80 @@ def thresholds_set(*, values: dict[str, tuple[Decimal, Decimal]]) -> None:
             Threshold.objects.filter(metric=name).delete()
         else:
             Threshold.objects.update_or_create(metric=name, defaults={"green": green, "amber": amber})
+
+
+# --- snapshots ----------------------------------------------------------------------------------
+
+FOUR = Decimal("0.0001")
+CATCH_UP_DAYS = 366  # a fresh install takes yesterday only; `monitoring_backfill` builds the past
+
+
+def _snapshot(metric: str, kind: str, scope_id: int, day, figure) -> MetricSnapshot:
+    return MetricSnapshot(
+        metric=metric,
+        scope_kind=kind,
+        scope_id=scope_id,
+        day=day,
+        value=None if figure.value is None else figure.value.quantize(FOUR),
+        numerator=Decimal(figure.numerator).quantize(FOUR),
+        denominator=Decimal(figure.denominator).quantize(FOUR),
+    )
+
+
+def snapshots_take(*, day: date) -> int:
+    """Every metric for the organisation, every department (its subtree) and every job group, over
+    the 365 days up to `day`, as that day's snapshots: three SQL statements for the figures and one
+    insert. The unique key (metric, scope, day) makes a rerun, a retry or a second beat write
+    nothing twice; a day is written in one transaction, so a reader sees all of it or none.
+    Returns how many rows were new."""
+    period = Period.rolling_year(day)
+    rows = [
+        _snapshot(name, ScopeKind.ORGANISATION, 0, day, figure)
+        for name, figure in metric_values(EVERYONE, period, today=day).items()
+        if figure.reason != "no_survey"
+    ]
+    for by, kind in (("department", ScopeKind.DEPARTMENT), ("job_group", ScopeKind.JOB_GROUP)):
+        for scope_id, figures in metric_breakdown(by, EVERYONE, period, today=day).items():
+            rows.extend(_snapshot(name, kind, scope_id, day, figure) for name, figure in figures.items())
+    with transaction.atomic():
+        before = MetricSnapshot.objects.filter(day=day).count()
+        MetricSnapshot.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+        return MetricSnapshot.objects.filter(day=day).count() - before
+
+
+def snapshot_days_missing(*, today: date | None = None) -> list[date]:
+    """The nights without the organisation's snapshot since the last one, up to yesterday (at most
+    CATCH_UP_DAYS; only yesterday when there is none yet). One query."""
+    yesterday = (today or timezone.localdate()) - timedelta(days=1)
+    last = (
+        MetricSnapshot.objects.filter(scope_kind=ScopeKind.ORGANISATION, day__lte=yesterday)
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .first()
+    )
+    first = yesterday if last is None else max(last + timedelta(days=1), yesterday - timedelta(days=CATCH_UP_DAYS - 1))
+    return [first + timedelta(days=n) for n in range((yesterday - first).days + 1)]
+
+
+def snapshots_catch_up(*, today: date | None = None) -> int:
+    """Take the snapshots of every night missed, oldest first; nothing when yesterday's is there.
+    Beat calls it every tick, so the first tick after midnight takes the night and a worker that
+    was down catches up. Returns the number of days taken."""
+    days = snapshot_days_missing(today=today)
+    for day in days:
+        snapshots_take(day=day)
+    return len(days)
+
+
+def snapshots_rebuild(*, since: date, until: date | None = None) -> int:
+    """Delete and take again the snapshots from `since` to `until` (yesterday): history rebuilt
+    from what the apps hold now (`manage.py monitoring_backfill`). Returns the days taken."""
+    until = until or timezone.localdate() - timedelta(days=1)
+    if until < since:
+        return 0
+    MetricSnapshot.objects.filter(day__gte=since, day__lte=until).delete()
+    day = since
+    while day <= until:
+        snapshots_take(day=day)
+        day += timedelta(days=1)
+    return (until - since).days + 1

@@ -178,11 +178,15 @@ def _deliveries(s: Small):
         )  # fmt: skip
 
 
-@pytest.fixture
-def small(db):
+def build_small() -> Small:
     s = _people()
     _learning(s)
     _policies(s)
     _budgets(s)
     _deliveries(s)
     return s
+
+
+@pytest.fixture
+def small(db):
+    return build_small()
