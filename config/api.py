@@ -7,11 +7,12 @@ import budgets.api
 import catalog.api
 import comms.api
 import hris.api
+import monitoring.api
 import people.api
 import policy.api
 import surveys.api
 
-APPS = [people.api, hris.api, catalog.api, budgets.api, comms.api, policy.api, surveys.api]
+APPS = [people.api, hris.api, catalog.api, budgets.api, comms.api, policy.api, surveys.api, monitoring.api]
 
 router = DefaultRouter()
 router.include_root_view = False

@@ -28,3 +28,23 @@ ROWS = [
         data={"participation-green": "x"},
     ),
 ]
+
+
+def participation(p) -> dict:
+    return {"name": "participation"}
+
+
+# The API: L&D staff (and reporting clients) anything; a manager their own team only (each team
+# asked by id in tests/monitoring/test_api.py); an employee nothing.
+ROWS += [
+    Row("api:metric-list", same(403, anonymous=401, hr=200, **MANAGERS)),
+    Row("api:metric-value", same(403, anonymous=401, hr=200), kwargs=participation),
+    Row(
+        "api:metric-value",
+        same(403, anonymous=401, hr=400, **dict.fromkeys(MANAGERS, 400)),
+        kwargs=participation,
+        query="audience_kind=team&manager=999999",
+    ),
+    Row("api:metric-breakdown", same(403, anonymous=401, hr=200), kwargs=participation, query="by=department"),
+    Row("api:metric-series", same(403, anonymous=401, hr=200), kwargs=participation),
+]
