@@ -11,9 +11,10 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from people.access import roles_of, team_ids
+from people.access import roles_of
 from people.audience import ALL_KINDS, Audience, AudienceKind, audience_label, audience_problems
 from people.models import Department, Employee, JobGroup
+from people.reporting import in_team_of
 
 from . import metrics as metric_registry
 from .models import ScopeKind
@@ -137,7 +138,7 @@ def _allowed(request, audience: Audience) -> None:
     if (
         roles.is_manager
         and audience.kind == AudienceKind.TEAM
-        and (audience.manager_id == me.pk or audience.manager_id in team_ids(me))
+        and (audience.manager_id == me.pk or in_team_of(me.pk, audience.manager_id))
     ):
         return
     raise PermissionDenied("You may see the figures of your own team only.")

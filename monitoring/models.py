@@ -5,12 +5,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class ScopeKind(models.TextChoices):
-    """What a snapshot is taken for: the organisation, a department's subtree or a job group."""
+class ScopeKind:
+    """What a snapshot is taken for: the organisation, a department's subtree or a job group. Not a
+    choices class of its own: "who" is the audience's (people.audience.AudienceKind); these are
+    only the scopes snapshots are kept for."""
 
-    ORGANISATION = "organisation", _("Organisation")
-    DEPARTMENT = "department", _("Department")
-    JOB_GROUP = "job_group", _("Job group")
+    ORGANISATION = "organisation"
+    DEPARTMENT = "department"
+    JOB_GROUP = "job_group"
+    choices = [(ORGANISATION, _("Organisation")), (DEPARTMENT, _("Department")), (JOB_GROUP, _("Job group"))]
 
 
 class MetricSnapshot(models.Model):

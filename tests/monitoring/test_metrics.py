@@ -92,10 +92,10 @@ def test_survey_metrics_read_the_provider_once_there_is_one(small, monkeypatch):
 
 
 def test_a_team_counts_its_direct_and_indirect_reports(small):
-    small.a2.manager = small.a1
-    small.a2.save()
-    small.a3.manager = small.a2
-    small.a3.save()
+    from people.services import employee_update
+
+    employee_update(employee=small.a2, manager=small.a1)
+    employee_update(employee=small.a3, manager=small.a2)
     figure = metric_value("participation", Audience.of(K.TEAM, manager=small.a1), Y2025, today=TODAY)
     assert (figure.numerator, figure.denominator) == (1, 2)  # a2 began, a3 only attended
 
