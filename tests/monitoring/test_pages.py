@@ -83,7 +83,7 @@ def test_thresholds_are_saved_and_a_wrong_pair_is_refused_with_nothing_changed(c
 
 def test_home_panels_show_each_role_its_own(client_for, hr, manager, employee, personas):
     assert "The four barriers in" in client_for(hr).get("/").content.decode()
-    assert "Uptake in my team this year" in client_for(manager).get("/").content.decode()
+    assert "Team uptake this year" in client_for(manager).get("/").content.decode()
     EnrolmentFactory(employee=employee, status="completed")
     from django.utils import timezone
 
