@@ -51,7 +51,7 @@ class EntrySerializer(serializers.Serializer):
     kind = serializers.CharField()
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="Effect on what is available")
     spent = serializers.DecimalField(max_digits=12, decimal_places=2)
-    description = serializers.CharField()
+    description = serializers.CharField(source="text", help_text="What happened, in the request's language")
     enrolment_id = serializers.IntegerField(allow_null=True)
     enrolment_url = serializers.SerializerMethodField()
 

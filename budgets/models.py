@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from people import formatting
 from people.audience import AudienceKind, AudienceModel, audience_check
 
 CENT = Decimal("0.01")
@@ -175,7 +176,7 @@ class Budget(models.Model):
         indexes = [models.Index(fields=["period_start", "period_end"])]
 
     def __str__(self):
-        return f"{self.employee} {self.period_start:%Y-%m-%d}"
+        return f"{self.employee} {formatting.day(self.period_start)}"
 
     @property
     def available(self) -> Decimal:
@@ -251,6 +252,22 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.budget_id}"
+
+    @property
+    def text(self) -> str:
+        """What happened, in the reader's language: entries the system writes say it by their kind
+        (the stored `description` keeps the writer's language); the others name their training."""
+        if self.kind == EntryKind.ALLOCATION:
+            return str(_("Allocation for the period"))
+        if self.kind == EntryKind.EXPIRY:
+            return str(_("Expired"))
+        if self.kind == EntryKind.ADJUSTMENT:
+            return str(_("Adjustment"))
+        if self.kind == EntryKind.CARRY_OVER:
+            if self.allocated > 0:
+                return str(_("Carried over from the previous period"))
+            return str(_("Carried over to the next period"))
+        return self.description
 
     @property
     def amount(self) -> Decimal:

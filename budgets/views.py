@@ -3,7 +3,7 @@ manual adjustments and budget policies."""
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,11 +19,12 @@ from .selectors import (
     budget_for_employee,
     budget_history,
     budget_overview,
+    budget_pending,
     budget_search,
     never_viewed,
     team_budgets,
 )
-from .services import budget_adjust, budget_mark_viewed, budget_policy_save
+from .services import budget_adjust, budget_mark_viewed, budget_policy_save, is_own_budget
 
 
 def _budget_page(request, employee, *, own: bool):
@@ -31,13 +32,15 @@ def _budget_page(request, employee, *, own: bool):
     today = timezone.localdate()
     if own and budget is not None and budget.period_start <= today <= budget.period_end:
         budget_mark_viewed(budget=budget)
+    own_budget = budget is not None and is_own_budget(budget, request.user)
     context = {
         "employee": employee,
         "budget": budget,
         "own": own,
         "history": budget_history(budget) if budget else [],
+        "pending": budget_pending(employee_id=employee.pk) if budget else None,
         "days_left": max(0, (budget.expires_on - today).days) if budget else None,
-        "can_adjust": has_capability(request.user, "budgets.manage"),
+        "can_adjust": has_capability(request.user, "budgets.manage") and not own_budget,
     }
     return render(request, "budgets/budget_detail.html", context)
 
@@ -116,6 +119,8 @@ def overview(request):
 @capability_required("budgets.manage")
 def adjust(request, pk):
     budget = get_object_or_404(Budget.objects.select_related("employee", "policy"), pk=pk)
+    if is_own_budget(budget, request.user):
+        raise PermissionDenied(_("Nobody adjusts their own budget: ask a colleague in L&D."))
     form = AdjustmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,7 +5,7 @@ the catalog's services. Enrolments and job groups' skills are shown; they change
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from people.admin_base import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
+from people.admin_base import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin, money_field
 from people.audience import AUDIENCE_RELATED
 
 from . import services
@@ -33,7 +33,8 @@ class MandatoryRuleInline(ReadOnlyInline):
 
 @admin.register(LearningItem)
 class LearningItemAdmin(ServiceAdmin):
-    list_display = ["title", "format", "provider", "language", "duration_hours", "cost", "active"]
+    list_display = ["title", "format", "provider", "language", "duration_hours", "cost_money", "active"]
+    cost_money = money_field("cost", _("cost"))
     list_filter = [
         "active",
         "format",
@@ -139,3 +140,12 @@ class EnrolmentAdmin(ReadOnlyAdmin):
     list_filter = ["status", "routed_to_ld", "source"]
     search_fields = ["employee__last_name", "employee__first_name", "item__title", "external_title"]
     list_select_related = ["employee", "item"]
+    exclude = ["helped_in_work", "external_cost", "invoiced_amount"]
+    readonly_fields = ["external_cost_money", "invoiced_money", "helped"]
+    external_cost_money = money_field("external_cost", _("cost (EUR)"))
+    invoiced_money = money_field("invoiced_amount", _("invoiced (EUR)"))
+
+    @admin.display(description=_("did it help in your work?"))
+    def helped(self, enrolment):
+        # The admin's own icon for an unanswered yes/no reads "None" to a screen reader.
+        return {True: _("Yes"), False: _("No")}.get(enrolment.helped_in_work, "–")

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from people import formatting
 from people.audience import AudienceModel, audience_check
 from people.models import Department, EducationLevel, Employee, JobGroup, TimestampedModel
 
@@ -181,7 +182,7 @@ class Session(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"{self.item} · {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.item} · {formatting.moment(self.starts_at)}"
 
 
 class JobGroupSkill(models.Model):

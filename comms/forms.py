@@ -1,6 +1,7 @@
 """Forms of the comms pages."""
 
 from django import forms
+from django.utils.html import format_html, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from people.forms import AudienceModelFormMixin
@@ -87,12 +88,16 @@ class MessageForm(AudienceModelFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = ", ".join("{{ %s }}" % p for p in PLACEHOLDERS)  # noqa: UP031
-        self.fields["body"].help_text = _("Placeholders you may use: %(allowed)s") % {"allowed": allowed}
+        # <kbd>: what to type; help texts are rendered as HTML, so each placeholder is escaped.
+        allowed = ", ".join(format_html("<kbd>{}</kbd>", "{{ %s }}" % p) for p in PLACEHOLDERS)  # noqa: UP031
+        help_text = _("Placeholders you may use: {allowed}")
+        self.fields["body"].help_text = format_html(help_text, allowed=mark_safe(allowed))  # noqa: S308
         self.fields["subject"].help_text = self.fields["body"].help_text
         self.fields["category"].choices = [c for c in Category.choices if c[0] != Category.SYSTEM]
         self.fields["send_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-        self.fields["reason"].help_text = _("Why this message matters to the people who get it. Required.")
+        self.fields["reason"].help_text = _(
+            "Why this message matters to the people who get it. Needed before the plan can go live."
+        )
 
 
 class PreviewForm(forms.Form):

@@ -136,6 +136,14 @@ class Message(AudienceModel):
     def __str__(self):
         return self.subject or self.key or f"#{self.pk}"
 
+    @property
+    def example_subject(self) -> str:
+        """The subject as an example recipient reads it: placeholders filled ("colleague"), never
+        `{{ first_name }}` on a page that lists messages."""
+        from .rendering import placeholder_values, render, used_placeholders
+
+        return render(self.subject, placeholder_values(None, used_placeholders(self.subject)))
+
     def clean(self):
         super().clean()
         errors = {}

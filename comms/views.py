@@ -274,7 +274,7 @@ def message_reach(request, pk):
     return render(
         request,
         "comms/reach.html",
-        {"subject": message, "plan": message.plan, "reach": selectors.message_reach(message=message)},
+        {"subject": message.example_subject, "plan": message.plan, "reach": selectors.message_reach(message=message)},
     )
 
 

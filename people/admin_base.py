@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 
+from . import formatting
 from .audience import PARTS, Audience, AudienceModel
 
 _REFUSED = "_leerborg_service_refused"
@@ -112,6 +113,17 @@ def admin_fields(names) -> list[str]:
     """A service's field list as the admin's form shows it: `audience` as the model's four fields."""
     audience = ["audience_kind", *(f"audience_{part}" for part in PARTS)]
     return [field for name in names for field in (audience if name == "audience" else [name])]
+
+
+def money_field(name: str, label):
+    """An admin column or read-only field that shows a money field through people.formatting
+    (`€ 1.000,00`), where the admin itself would print `1000.00`."""
+
+    @admin.display(description=label, ordering=name)
+    def show(_admin, obj):
+        return formatting.money(getattr(obj, name))
+
+    return show
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,28 +1,35 @@
-"""How figures read, per language: the one place that turns amounts into text for people.
+"""How figures read, per language: the one place that turns money, hours, percentages and dates into
+text for people (templates use the same functions through the `money`, `hours`, `percent`, `day` and
+`moment` filters of `{% load leerborg %}`).
 
-Dutch: `€ 1.250,00`; English: `€1,250.00`. The language is the active one (wrap a call in
-`translation.override(employee.locale)` for a text meant for that employee).
+Dutch: `€ 1.250,00`, `7,6`, `30-11-2026`; English: `€1,250.00`, `7.6`, `30 Nov 2026`. The language is
+the active one (wrap a call in `translation.override(employee.locale)` for a text meant for that employee).
 """
 
-from decimal import Decimal
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import translation
-from django.utils.formats import number_format
+from django.utils import timezone, translation
+from django.utils.formats import date_format, number_format
 
 
-def money(amount: Decimal | int | float) -> str:
+def money(amount: Decimal | int | float | None) -> str:
     """An amount in euros with two decimals and thousands grouped, as the active language writes it."""
+    if amount is None:
+        return ""
     figure = number_format(Decimal(amount), 2, use_l10n=True, force_grouping=True)
     if translation.get_language() == "nl":
         return f"€ {figure}"
     return f"€{figure}"
 
 
-def day(value) -> str:
-    """A date as the active language writes it: `30-11-2026` in Dutch, `11/30/2026` in English."""
-    from django.utils.formats import date_format
-
-    return date_format(value, "SHORT_DATE_FORMAT", use_l10n=True)
+def hours_figure(value: Decimal | int | float | None) -> str:
+    """Hours without the unit (for "6 of 40 hours"), at most one decimal: `7,6` / `7.6`, `40` for 40.0."""
+    if value is None:
+        return ""
+    figure = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    places = 0 if figure == figure.to_integral_value() else 1
+    return number_format(figure, places, use_l10n=True, force_grouping=True)
 
 
 def figure(value: Decimal | int | float | None, places: int = 1) -> str:
@@ -49,3 +56,21 @@ def hours(value: Decimal | int | float, decimals: int = 1) -> str:
 def number(value: Decimal | int | float, decimals: int = 0) -> str:
     """A plain figure with the active language's separators: `1,250.5`, Dutch `1.250,5`."""
     return number_format(Decimal(value), decimals, use_l10n=True, force_grouping=True)
+
+
+def day(value: date | datetime | None) -> str:
+    """A date as the active language writes it short: `30-11-2026` in Dutch, `30 Nov 2026` in English."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def moment(value: datetime | None) -> str:
+    """A date and time in the current time zone: `30-11-2026 15:00` / `30 Nov 2026, 15:00`."""
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return date_format(value, "SHORT_DATETIME_FORMAT")

@@ -2,6 +2,7 @@
 occurrences, attendance and reminder runs are shown (they change through the pages and tasks)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from people.admin_base import ReadOnlyAdmin, ServiceAdmin, admin_fields
 from people.audience import AUDIENCE_RELATED
@@ -12,7 +13,7 @@ from .models import MOMENT_FIELDS, Attendance, LearningMoment, LearningTimePolic
 
 @admin.register(LearningMoment)
 class LearningMomentAdmin(ServiceAdmin):
-    list_display = ["title", "audience_label", "rrule", "start_time", "timezone", "ends_on", "active"]
+    list_display = ["title", "audience_label", "recurrence", "timezone", "ends_on", "active"]
     list_filter = ["audience_kind", "active"]
     list_select_related = AUDIENCE_RELATED
     search_fields = ["title"]
@@ -20,6 +21,10 @@ class LearningMomentAdmin(ServiceAdmin):
     service_module = services
     writes = {"create": "moment_create", "update": "moment_update"}
     write_as = "moment"
+
+    @admin.display(description=_("recurrence"), ordering="rrule")
+    def recurrence(self, moment):
+        return moment.in_words
 
 
 @admin.register(LearningTimePolicy)

@@ -105,7 +105,7 @@ class LearningMoment(AudienceModel, TimestampedModel):
     rrule = models.CharField(
         _("recurrence rule"),
         max_length=500,
-        help_text=_("An RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=TU or FREQ=MONTHLY;BYDAY=1MO."),
+        help_text=_("An RFC 5545 rule, e.g. <kbd>FREQ=WEEKLY;BYDAY=TU</kbd> or <kbd>FREQ=MONTHLY;BYDAY=1MO</kbd>."),
     )
     starts_on = models.DateField(_("first date"))
     start_time = models.TimeField(_("start time"), help_text=_("Local time in the moment's time zone."))
@@ -154,6 +154,13 @@ class LearningMoment(AudienceModel, TimestampedModel):
             self.rrule = validate_rule(self.rrule)
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The last date cannot lie before the first date.")})
+
+    @property
+    def in_words(self) -> str:
+        """The recurrence as people read it: "Every Tuesday 15:00–15:30"."""
+        from .words import recurrence_in_words
+
+        return recurrence_in_words(self)
 
     @property
     def offsets(self) -> list[int]:

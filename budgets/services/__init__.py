@@ -27,6 +27,7 @@ from .ledger import (
     budget_release,
     budget_spend,
     budgets_recompute,
+    is_own_budget,
 )
 
 __all__ = [
@@ -48,5 +49,6 @@ __all__ = [
     "budgets_recompute",
     "entitlement",
     "exact",
+    "is_own_budget",
     "policy_period",
 ]

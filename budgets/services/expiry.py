@@ -9,6 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from people.formatting import day, money
+
 from ..models import ZERO, Budget, BudgetPolicy, CarryOver, EntryKind, LedgerEntry
 from .allocation import budget_allocate
 from .ledger import _apply, _lock
@@ -84,12 +86,14 @@ def budget_expire(*, budget_id: int, today: date | None = None) -> LedgerEntry |
 def _reminder_text(budget: Budget, days_left: int) -> tuple[str, str]:
     from django.utils.translation import ngettext
 
-    subject = _("You have €%(amount)s of learning budget left") % {"amount": budget.available}
+    # Called in the recipient's language: the one formatter writes the amount and the date as they read them.
+    amount = money(budget.available)
+    subject = _("You have %(amount)s of learning budget left") % {"amount": amount}
     body = ngettext(
-        "You have €%(amount)s of learning budget left. It expires on %(date)s, in %(days)d day.",
-        "You have €%(amount)s of learning budget left. It expires on %(date)s, in %(days)d days.",
+        "You have %(amount)s of learning budget left. It expires on %(date)s, in %(days)d day.",
+        "You have %(amount)s of learning budget left. It expires on %(date)s, in %(days)d days.",
         days_left,
-    ) % {"amount": budget.available, "date": budget.expires_on.isoformat(), "days": days_left}
+    ) % {"amount": amount, "date": day(budget.expires_on), "days": days_left}
     return subject, body
 
 

@@ -4,11 +4,13 @@ check that every balance row equals the sum of its entries. Available never goes
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from people.formatting import money
 
 from ..models import ZERO, Budget, EntryKind, LedgerEntry, OverBudget, cents
 from .allocation import budget_allocate
@@ -25,9 +27,9 @@ class InsufficientBudget(Exception):
 
     @property
     def message(self) -> str:
-        return _("Not enough budget: €%(missing)s is missing (€%(available)s available).") % {
-            "missing": self.missing,
-            "available": self.available,
+        return _("Not enough budget: %(missing)s is missing (%(available)s available).") % {
+            "missing": money(self.missing),
+            "available": money(self.available),
         }
 
 
@@ -200,7 +202,7 @@ def budget_spend(*, enrolment, amount: Decimal | None = None) -> LedgerEntry | N
     covered = min(wanted, budget.available + held)
     description = str(enrolment.title)[:200]
     if covered < wanted:
-        description += " · " + _("€%(amount)s not covered by the budget") % {"amount": cents(wanted - covered)}
+        description += " · " + _("%(amount)s not covered by the budget") % {"amount": money(cents(wanted - covered))}
     entry = _apply(
         budget,
         LedgerEntry(
@@ -216,9 +218,16 @@ def budget_spend(*, enrolment, amount: Decimal | None = None) -> LedgerEntry | N
     return entry
 
 
+def is_own_budget(budget: Budget, user) -> bool:
+    return user is not None and user.pk is not None and budget.employee.user_id == user.pk
+
+
 @transaction.atomic
 def budget_adjust(*, budget: Budget, amount: Decimal, reason: str, by) -> LedgerEntry:
-    """A manual correction by L&D staff, with a reason; it may never take the budget below zero."""
+    """A manual correction by L&D staff, with a reason; it may never take the budget below zero,
+    and nobody corrects their own budget (a colleague in L&D does)."""
+    if is_own_budget(budget, by):
+        raise ValidationError({NON_FIELD_ERRORS: _("Nobody adjusts their own budget: ask a colleague in L&D.")})
     amount = cents(amount)
     reason = (reason or "").strip()
     if not reason:
@@ -229,8 +238,8 @@ def budget_adjust(*, budget: Budget, amount: Decimal, reason: str, by) -> Ledger
     if locked.available + amount < 0:
         raise ValidationError(
             {
-                "amount": _("This would take the budget below zero: at most €%(max)s can be taken off.")
-                % {"max": locked.available}
+                "amount": _("This would take the budget below zero: at most %(max)s can be taken off.")
+                % {"max": money(locked.available)}
             }
         )
     entry = _apply(

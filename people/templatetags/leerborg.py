@@ -3,6 +3,7 @@
 from django import template
 from django.template.loader import render_to_string
 
+from people import formatting
 from people.links import safe_link as _safe_link
 
 register = template.Library()
@@ -23,3 +24,11 @@ def for_role(panels, role):
 def safe_link(link):
     """{{ value|safe_link }}: people.links.safe_link, the one rule for every rendered link."""
     return _safe_link(link)
+
+
+# How figures read (people.formatting): `{{ budget.available|money }}`, `{{ hours|hours }}`, ...
+register.filter("money", formatting.money)
+register.filter("hours", formatting.hours_figure)
+register.filter("percent", formatting.percent)
+register.filter("day", formatting.day)
+register.filter("moment", formatting.moment)

@@ -7,11 +7,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from budgets.models import Budget, BudgetPolicy, LedgerEntry
-from budgets.services import budget_allocate
+from budgets.services import budget_adjust, budget_allocate
 from catalog.signals import enrolment_approving
 from tests.factories import EmployeeFactory
 
@@ -32,11 +33,11 @@ def test_my_budget_shows_the_figures_history_and_what_it_may_be_spent_on(client_
     policy.save()
     enrolment_approving.send(sender=None, enrolment=enrolment(employee, "240.00", title="Excel gevorderd"), by=None)
     page = client_for(employee).get(reverse("budgets:mine")).content.decode()
-    assert "€&nbsp;760.00" in page  # available
-    assert "€&nbsp;240.00" in page  # committed
+    assert "€760.00" in page  # available
+    assert "€240.00" in page  # committed
     assert "Excel gevorderd" in page
     assert "Courses that fit your work" in page
-    assert "Dec. 31, 2026" in page
+    assert "31 Dec 2026" in page
 
 
 def test_history_links_to_the_catalog_enrolment_page(client_for, employee, budgets, enrolment):
@@ -157,7 +158,7 @@ def test_adjustment_form_refuses_below_zero_with_a_clear_message(client_for, hr,
     url = reverse("budgets:adjust", args=[budget.pk])
     response = client_for(hr).post(url, {"amount": "-1000.01", "reason": "Correction"})
     assert response.status_code == 200
-    assert "at most €1000.00 can be taken off" in response.content.decode()
+    assert "at most €1,000.00 can be taken off" in response.content.decode()
     response = client_for(hr).post(url, {"amount": "-50", "reason": ""})
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
@@ -203,14 +204,14 @@ def test_policy_form_validates_and_saves(client_for, hr, org):
 def test_home_panels_show_budget_to_employee_team_to_manager_organisation_to_ld(client_for, personas, budgets):
     page = client_for(personas.employee).get(reverse("home")).content.decode()
     assert "My learning budget" in page
-    assert "€&nbsp;1000.00" in page
+    assert "€1,000.00" in page
     assert reverse("budgets:mine") in page
     page = client_for(personas.manager).get(reverse("home")).content.decode()
     assert "Team budget use" in page
-    assert "€&nbsp;3000.00" in page
+    assert "€3,000.00" in page
     page = client_for(personas.hr).get(reverse("home")).content.decode()
     assert "Organisation budget use" in page
-    assert "€&nbsp;7000.00" in page
+    assert "€7,000.00" in page
     assert "Team budget use" not in page
 
 
@@ -243,3 +244,35 @@ def test_a_search_with_a_nul_character_shows_the_error_and_searches_nothing(clie
     assert 'aria-invalid="true"' in page
     assert "Null characters are not allowed." in page
     assert response.context["found"] is None
+
+
+def test_nobody_adjusts_their_own_budget(client_for, hr, employee, budgets):
+    """L&D staff adjust a colleague's budget, never their own: no button, the page refuses, the
+    service refuses (also when called directly), and nothing is written."""
+
+    own = budgets[hr.pk]
+    client = client_for(hr)
+    assert "Adjust this budget" not in client.get(reverse("budgets:mine")).content.decode()
+    assert "Adjust this budget" in client.get(reverse("budgets:employee", args=[employee.pk])).content.decode()
+    entries = LedgerEntry.objects.count()
+    assert client.get(reverse("budgets:adjust", args=[own.pk])).status_code == 403
+    response = client.post(reverse("budgets:adjust", args=[own.pk]), {"amount": "500.00", "reason": "Mine"})
+    assert response.status_code == 403
+    with pytest.raises(ValidationError) as exc:
+        budget_adjust(budget=own, amount=Decimal("500.00"), reason="Mine", by=hr.user)
+    assert "Nobody adjusts their own budget" in str(exc.value)
+    assert LedgerEntry.objects.count() == entries
+
+
+def test_my_budget_shows_the_requests_waiting_for_a_decision(client_for, employee, budgets):
+    """Requests not yet decided are not committed, yet on their way: the budget page says what they
+    would cost (catalog items and external trainings alike) and warns when that is more than is left."""
+    from tests.catalog.factories import EnrolmentFactory, ItemFactory
+
+    EnrolmentFactory(employee=employee, item=ItemFactory(cost=Decimal("600.00")))
+    EnrolmentFactory(employee=employee, item=None, external_title="Congres", external_cost=Decimal("450.50"))
+    EnrolmentFactory(employee=employee, item=ItemFactory(cost=Decimal("99.00")), status="cancelled")
+    page = client_for(employee).get(reverse("budgets:mine")).content.decode()
+    assert "Requested, waiting for a decision" in page
+    assert "€1,050.50" in page
+    assert "more than is available" in page  # €1,000.00 is left

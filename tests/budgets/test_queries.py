@@ -41,8 +41,8 @@ def count(client, url) -> int:
 
 
 PAGES = [
-    ("employee", lambda p: reverse("budgets:mine"), 7),
-    ("manager", lambda p: reverse("budgets:employee", args=[p.employee.pk]), 8),
+    ("employee", lambda p: reverse("budgets:mine"), 8),
+    ("manager", lambda p: reverse("budgets:employee", args=[p.employee.pk]), 9),
     ("manager", lambda p: reverse("budgets:team"), 6),
     ("hr", lambda p: reverse("budgets:overview"), 10),
     ("hr", lambda p: reverse("budgets:overview") + "?q=a", 11),

@@ -38,7 +38,7 @@ def test_each_moment_is_sent_once_through_the_delivery_service(budget, django_ca
     assert thirty.key == f"budgets.reminder:{budget.pk}:30"
     assert thirty.category == "budgets"
     assert thirty.link.endswith("/budget/")
-    assert "You have €1000.00 of learning budget left. It expires on 2026-12-31, in 30 days." in thirty.body
+    assert "You have €1,000.00 of learning budget left. It expires on 31 Dec 2026, in 30 days." in thirty.body
     assert "in 7 days" in seven.body
     assert set(Delivery.objects.values_list("employee_id", "channel")) == {
         (budget.employee_id, "email"),
@@ -58,7 +58,9 @@ def test_dutch_employee_gets_dutch_text(budget):
     budget.employee.locale = "nl"
     budget.employee.save()
     budget_reminders_send(today=date(2026, 12, 1))
-    assert "Je hebt nog €1000.00 leerbudget" in _sent(budget)[0].subject
+    message = _sent(budget)[0]
+    assert "Je hebt nog € 1.000,00 leerbudget" in message.subject
+    assert "Het verloopt op 31-12-2026, over 30 dagen." in message.body
 
 
 def test_no_reminder_for_a_used_up_budget(budget):

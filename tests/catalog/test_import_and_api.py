@@ -227,7 +227,7 @@ def test_budget_left_is_shown_only_when_budgets_says_so(client_for, employee):
     assert "learning budget left" not in client_for(employee).get("/catalog/items/").content.decode()
     BudgetPolicy.objects.create(name="All", amount=Decimal("640.00"), period_start=date(2020, 1, 1), pro_rata=False)
     budget_allocate(employee_ids=[employee.pk])
-    assert "You have € 640.00 of learning budget left." in client_for(employee).get("/catalog/items/").content.decode()
+    assert "You have €640.00 of learning budget left." in client_for(employee).get("/catalog/items/").content.decode()
 
 
 @pytest.mark.parametrize("column", ["title", "provider_key", "skills"])

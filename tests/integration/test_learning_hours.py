@@ -57,9 +57,9 @@ def test_a_completed_enrolment_shows_in_my_hours_against_the_policy(client_for, 
     _completed(employee, Decimal("6.0"), rating=4, helped_in_work=True)
     assert hours_overview([employee])[0].hours == Decimal("6.0")
     html = client_for(employee).get(reverse("policy:my_moments")).content.decode()
-    assert "6.0 of 40.0 hours" in html
+    assert "6 of 40 hours" in html  # hours through people.formatting
     home = client_for(employee).get(reverse("home")).content.decode()
-    assert "6.0 of 40.0 hours" in home
+    assert "6 of 40 hours" in home
 
 
 def test_a_completed_enrolment_shows_in_the_managers_team_hours(client_for, manager, personas, yearly_policy):

@@ -35,7 +35,7 @@ def test_my_moments_shows_next_join_link_hours_and_feed(client_for, employee, ma
     html = page.content.decode()
     assert "Tuesday learning" in html
     assert "https://meet.example.test/x" in html
-    assert "of 40.0 hours" in html
+    assert "of 40 hours" in html
     assert "/moments/feed/" in html
 
 
@@ -139,7 +139,7 @@ def test_manager_sees_team_hours_not_others(client_for, manager, personas, make_
     assert personas.employee.full_name in html
     assert personas.indirect_report.full_name in html
     assert personas.other_employee.full_name not in html
-    assert "1.00" in html
+    assert '<td class="text-end">1</td>' in html  # hours through people.formatting
 
 
 def _grow(org, make_moment, n):
