@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -241,7 +241,11 @@ class SyncView(APIView):
 
     @extend_schema(
         request=SyncRequestSerializer,
-        responses={200: SyncResultSerializer},
+        responses={
+            200: SyncResultSerializer,
+            413: OpenApiResponse(description="The body is larger than HRIS_SYNC_MAX_BYTES."),
+            415: OpenApiResponse(description="The body is not sent as application/json."),
+        },
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",

@@ -6,13 +6,7 @@ from io import BytesIO
 
 from django.http import HttpResponse, StreamingHttpResponse
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+from people.exports import neutralise as safe_cell
 
 
 class _Echo:

