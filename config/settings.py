@@ -265,13 +265,15 @@ HRIS_AUDIT_RETENTION_DAYS = env.int("HRIS_AUDIT_RETENTION_DAYS", default=365)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "celery"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # Broadcasts (worker pings, remote control) go here too, not to ./control in the checkout.
+        "control_folder": str(_broker_dir / "control"),
     }
 else:
     # A task not acknowledged within this time is redelivered; longer than any task's hard limit.

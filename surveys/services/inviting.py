@@ -3,7 +3,6 @@ one message per survey, kind and language, so each person gets each message once
 own language, however often a task runs."""
 
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ops.outbox import outbox_enqueue
 from people.audience import employees_in
 from people.formatting import day
 from people.models import Employee
@@ -38,7 +38,7 @@ def invitations_create(*, survey: Survey, now: datetime | None = None) -> int:
 def _send_on_commit(survey_id: int) -> None:
     from ..tasks import invitations_send_task
 
-    transaction.on_commit(partial(invitations_send_task.delay, survey_id))
+    outbox_enqueue(invitations_send_task.name, survey_id)
 
 
 def _link(survey: Survey) -> str:

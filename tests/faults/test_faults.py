@@ -13,6 +13,7 @@ from catalog.models import Enrolment, ItemDepartmentStat, Status
 from comms.models import Delivery, Message
 from comms.services import message_send
 from ops.models import Heartbeat, OutboxTask
+from surveys.models import Invitation
 from tests.catalog.factories import EnrolmentFactory, ItemFactory
 from tests.comms.sinks import SmtpSink
 from tests.conftest import make_person
@@ -74,12 +75,14 @@ def test_with_redis_frozen_people_act_and_nothing_is_lost_or_doubled(
         finally:
             web_on.thaw()
         wait_for(lambda: not OutboxTask.objects.filter(sent_at__isnull=True).exists(), timeout=60, message="relay")
-        wait_for(lambda: sink.count >= 12, timeout=60, message="e-mail after the outage")
+        # Twelve of the message, and the evaluation invitation the completed training started.
+        wait_for(lambda: sink.count >= 13, timeout=60, message="e-mail after the outage")
         wait_for(lambda: ItemDepartmentStat.objects.filter(item=started.item).exists(), timeout=30, message="stats")
         time.sleep(3)  # anything doubled would arrive now
-        assert sink.count == 12
+        assert sink.count == 13
         assert set(sink.message_ids.values()) == {1}
     assert Delivery.objects.filter(message=message, status="sent").count() == 12
+    assert Invitation.objects.filter(survey__kind="evaluation", employee=employee, follow_up=False).count() == 1
     assert Enrolment.objects.filter(employee=employee, item=cheap_item, status=Status.APPROVED).count() == 1
     assert Enrolment.objects.get(pk=started.pk).status == Status.COMPLETED
     # The real worker and beat left their heartbeats for the readiness endpoint.

@@ -147,6 +147,17 @@ ROWS = [
         lambda o: {"employee_external_id": o["employee"].external_id, "item_id": o["item"].pk},
         expect(hris_write=201, lms_write=201),
     ),
+    # Monitoring: reporting systems read the metrics; a token is nobody's manager, so no team scope.
+    ("get", "api:metric-list", None, None, expect(reporting_read=200)),
+    ("get", "api:metric-value", lambda o: {"name": "participation"}, None, expect(reporting_read=200)),
+    (
+        "get",
+        "api:metric-breakdown",
+        lambda o: {"name": "participation", "?": "by=department"},
+        None,
+        expect(reporting_read=200),
+    ),
+    ("get", "api:metric-series", lambda o: {"name": "participation"}, None, expect(reporting_read=200)),
     # About the signed-in person only: no token is a person.
     ("get", "api:notifications", None, None, expect()),
     ("post", "api:notifications_read", None, lambda o: {}, expect()),
@@ -160,7 +171,9 @@ def test_token_access_to_every_app(row, persona, api):
     method, name, kwargs, data, expected = row
     objects = _objects()
     client = _client(persona, api)
-    url = reverse(name, kwargs=kwargs(objects) if kwargs else None)
+    kwargs = dict(kwargs(objects)) if kwargs else {}
+    query = kwargs.pop("?", "")  # a query string the endpoint requires
+    url = reverse(name, kwargs=kwargs or None) + (f"?{query}" if query else "")
     if data is None:
         response = getattr(client, method)(url)
     else:

@@ -70,3 +70,37 @@ def test_prune_forgets_only_what_was_sent_long_ago(cheap_item):
     OutboxTask.objects.filter(pk=unsent.pk).update(created_at=timezone.now() - timedelta(days=30))
     assert outbox_prune(keep_days=7) == 1
     assert list(OutboxTask.objects.values_list("pk", flat=True)) == [unsent.pk]
+
+
+APPS = ("people", "hris", "catalog", "budgets", "comms", "policy", "surveys", "monitoring", "ops")
+
+
+def _direct_publishes(source: str) -> list[int]:
+    """Lines where a task is published straight to the broker (`.delay` or `.apply_async`, called or
+    handed to on_commit), which a broker outage turns into an error or a lost task."""
+    import ast
+
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute) and node.attr in ("delay", "apply_async")
+    ]
+
+
+def test_the_guard_sees_a_task_handed_to_on_commit():
+    assert _direct_publishes("transaction.on_commit(partial(send_task.delay, 1))") == [1]
+    assert _direct_publishes("outbox_enqueue(send_task.name, 1)") == []
+
+
+def test_nothing_but_the_outbox_publishes_a_task():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = [
+        f"{path.relative_to(root)}:{line}"
+        for app in APPS
+        for path in sorted((root / app).rglob("*.py"))
+        if "migrations" not in path.parts and path != root / "ops" / "outbox.py"
+        for line in _direct_publishes(path.read_text())
+    ]
+    assert found == []
