@@ -86,17 +86,36 @@ def mid_period_passed(budget: Budget, on: date | None = None) -> bool:
     return on >= budget.period_start + (budget.period_end - budget.period_start) / 2
 
 
-def team_budgets(*, manager: Employee, on: date | None = None) -> list[tuple[Employee, Budget | None, bool]]:
-    """(employee, current budget or None, has-not-used-anything-by-mid-period) for the whole team."""
+def team_budget_rows(employees, *, on: date | None = None) -> list[tuple[Employee, Budget | None, bool]]:
+    """(employee, current budget or None, has-not-used-anything-by-mid-period) for the employees of
+    one page of the team (a page's ids, never the whole team's): one query."""
     on = on or timezone.localdate()
-    team = list(team_members(manager.pk).select_related("department", "job_group").order_by("last_name", "first_name"))
-    budgets = {b.employee_id: b for b in current_budgets(on).filter(employee_id__in=[e.pk for e in team])}
+    employees = list(employees)
+    budgets = {b.employee_id: b for b in current_budgets(on).filter(employee_id__in=[e.pk for e in employees])}
     rows = []
-    for e in team:
+    for e in employees:
         b = budgets.get(e.pk)
         idle = b is not None and b.used == 0 and mid_period_passed(b, on)
         rows.append((e, b, idle))
     return rows
+
+
+def team_budgets(*, manager: Employee, on: date | None = None) -> list[tuple[Employee, Budget | None, bool]]:
+    """Every row of `team_budget_rows` for the whole team: for small teams and tests only; pages
+    page `people.reporting.team_page_members` and read the rows of one page."""
+    from people.reporting import team_page_members
+
+    return team_budget_rows(team_page_members(manager.pk), on=on)
+
+
+def _idle(budgets, on: date) -> Q:
+    """Budgets whose period is half over on `on` and on which nothing is committed or spent. The
+    midpoints are worked out per distinct period (one small query), the rest is a filter in SQL."""
+    passed = Q(pk__in=[])
+    for start, end in budgets.values_list("period_start", "period_end").distinct().order_by():
+        if on >= start + (end - start) / 2:
+            passed |= Q(period_start=start, period_end=end)
+    return passed & Q(committed=0, spent=0)
 
 
 def budget_totals(qs) -> dict:
@@ -178,22 +197,19 @@ def budget_overview(on: date | None = None) -> dict:
 
 
 def team_totals(*, manager: Employee, on: date | None = None) -> dict:
-    """The team's totals, and how many have used nothing although their period is half over."""
+    """The team's totals, and how many have used nothing although their period is half over: two
+    queries (the periods, then every figure in one aggregate), whatever the size of the team."""
     on = on or timezone.localdate()
-    budgets = list(
-        current_budgets(on)
-        .filter(employee__in=team_members(manager.pk))
-        .only("period_start", "period_end", "allocated", "committed", "spent", "first_viewed_at")
+    budgets = current_budgets(on).filter(employee__in=team_members(manager.pk).values("pk"))
+    sums = budgets.aggregate(  # named apart from the columns, which the idle filter reads
+        total_allocated=Sum("allocated"),
+        total_committed=Sum("committed"),
+        total_spent=Sum("spent"),
+        employees=Count("pk"),
+        never_viewed=Count("pk", filter=Q(first_viewed_at=None)),
+        idle=Count("pk", filter=_idle(budgets, on)),
     )
-    row = {
-        "allocated": sum((b.allocated for b in budgets), ZERO),
-        "committed": sum((b.committed for b in budgets), ZERO),
-        "spent": sum((b.spent for b in budgets), ZERO),
-        "employees": len(budgets),
-        "never_viewed": sum(1 for b in budgets if b.first_viewed_at is None),
-        "idle": sum(1 for b in budgets if b.used == 0 and mid_period_passed(b, on)),
-    }
-    return _finish(row)
+    return _finish({key.removeprefix("total_"): value for key, value in sums.items()})
 
 
 def never_viewed(on: date | None = None):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from people.access import access_employee, capability_required, has_capability, roles_of
 from people.audience import AUDIENCE_RELATED
 from people.exports import csv_response, xlsx_response
+from people.paging import team_page
 
 from .forms import AdjustmentForm, BudgetPolicyForm, BudgetSearchForm
 from .models import Budget, BudgetPolicy
@@ -22,7 +23,8 @@ from .selectors import (
     budget_pending,
     budget_search,
     never_viewed,
-    team_budgets,
+    team_budget_rows,
+    team_totals,
 )
 from .services import budget_adjust, budget_mark_viewed, budget_policy_save, is_own_budget
 
@@ -61,11 +63,21 @@ def employee_budget(request, pk):
 
 @capability_required("budgets.team")
 def team(request):
-    rows = team_budgets(manager=roles_of(request.user).employee)
+    """The team's budgets a page at a time, with the whole team's totals computed in SQL."""
+    me = roles_of(request.user).employee
+    team = team_page(request, me.pk if me else None)
+    totals = team_totals(manager=me) if me is not None else None
     return render(
         request,
         "budgets/team.html",
-        {"rows": rows, "idle_count": sum(1 for _e, _b, idle in rows if idle)},
+        {
+            "rows": team_budget_rows(team.members),
+            "page": team.page,
+            "q": team.q,
+            "query": team.query,
+            "totals": totals,
+            "idle_count": totals["idle"] if totals else 0,
+        },
     )
 
 

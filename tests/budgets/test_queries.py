@@ -43,7 +43,7 @@ def count(client, url) -> int:
 PAGES = [
     ("employee", lambda p: reverse("budgets:mine"), 8),
     ("manager", lambda p: reverse("budgets:employee", args=[p.employee.pk]), 9),
-    ("manager", lambda p: reverse("budgets:team"), 6),
+    ("manager", lambda p: reverse("budgets:team"), 9),  # the page of people, its count, the totals (2)
     ("hr", lambda p: reverse("budgets:overview"), 10),
     ("hr", lambda p: reverse("budgets:overview") + "?q=a", 11),
     ("hr", lambda p: reverse("budgets:overview") + "?export=csv", 8),

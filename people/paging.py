@@ -1,0 +1,34 @@
+"""One page of a manager's team for the team pages: the search box, the Paginator and the query
+string the page links keep (so "next" stays within the search)."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+
+from .reporting import team_page_members
+
+TEAM_PAGE_SIZE = 50
+
+
+@dataclass
+class TeamPage:
+    page: Page
+    q: str
+    query: str  # the request's query string without `page`
+
+    @property
+    def members(self) -> list:
+        return list(self.page.object_list)
+
+
+def team_page(request, manager_id: int | None, *, per_page: int = TEAM_PAGE_SIZE) -> TeamPage:
+    """The page of the manager's reports the request asks for (`?q=...&page=N`): two queries (the
+    count and the page), whatever the size of the team."""
+    from .models import Employee
+
+    q = request.GET.get("q", "").strip()[:100]
+    people = team_page_members(manager_id, q=q) if manager_id is not None else Employee.objects.none()
+    page = Paginator(people, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return TeamPage(page=page, q=q, query=query.urlencode())
