@@ -5,10 +5,12 @@ swap in another: DNS rebinding), no redirects followed, and errors that do not t
 closed ports. COMMS_WEBHOOK_ALLOWED_HOSTS names hosts that may break these rules (an organisation's
 own chat server on its network)."""
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
@@ -89,6 +91,11 @@ def post_json(url: str, body: bytes, *, timeout: float) -> int:
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
     connection = cls(host, port, address=address, timeout=timeout)
+    # The socket's timeout bounds each read only: a receiver that answers a byte at a time would
+    # hold the task for ever. The whole exchange gets the limit too: the socket is shut at the end.
+    cutoff = threading.Timer(timeout, _cut, args=(connection,))
+    cutoff.daemon = True
+    cutoff.start()
     try:
         connection.request("POST", target, body=body, headers={"Content-Type": "application/json"})
         response = connection.getresponse()
@@ -97,7 +104,16 @@ def post_json(url: str, body: bytes, *, timeout: float) -> int:
         # One message for refused, reset, timed out and TLS errors alike: it must not map the network.
         raise WebhookFailed(_("The webhook could not be reached.")) from None
     finally:
+        cutoff.cancel()
         connection.close()
     if response.status >= 300:  # a redirect is not followed: it could point anywhere
         raise WebhookFailed(f"HTTP {response.status} {response.reason}")
     return response.status
+
+
+def _cut(connection) -> None:
+    """Shut the connection's socket, so a read blocked on a receiver that trickles returns."""
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):  # already closed
+            sock.shutdown(socket.SHUT_RDWR)
