@@ -11,6 +11,7 @@ class BudgetsConfig(AppConfig):
 
         from . import panels, receivers, rules  # noqa: F401 - registers capabilities and receivers
         from .demo import seed_budgets
+        from .scale import seed_scale_ledger
         from .selectors import budget_available, budget_summary
 
         registry.provide(BUDGET_AVAILABLE, budget_available)
@@ -22,3 +23,4 @@ class BudgetsConfig(AppConfig):
         registry.add_panel(HomePanel("manager", "budgets/panels/manager.html", panels.manager_panel, order=20))
         registry.add_panel(HomePanel("ld", "budgets/panels/ld.html", panels.ld_panel, order=20))
         registry.add_demo_step(20, seed_budgets)  # before the catalog's enrolments
+        registry.add_scale_step(40, seed_scale_ledger)  # after the catalog's enrolments

@@ -44,6 +44,12 @@ def _demo():
     seed_catalog()
 
 
+def _scale(employees: int):
+    from .scale import seed_scale_enrolments
+
+    seed_scale_enrolments(employees)
+
+
 def register():
     from .selectors import employees_for_item, enrolments_since
     from .services.offer import learning_profile_from_survey
@@ -58,6 +64,7 @@ def register():
     registry.add_panel(HomePanel("manager", "catalog/panels/manager.html", _manager_panel, order=20))
     registry.add_panel(HomePanel("ld", "catalog/panels/ld.html", _ld_panel, order=20))
     registry.add_demo_step(30, _demo)
+    registry.add_scale_step(30, _scale)
     registry.provide(ENROLMENTS_SINCE, enrolments_since)
     registry.provide(EMPLOYEES_FOR_ITEM, employees_for_item)
     registry.provide(LEARNING_PREFERENCES_SET, learning_profile_from_survey)

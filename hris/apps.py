@@ -11,7 +11,9 @@ class HrisConfig(AppConfig):
 
         from . import rules, schema  # noqa: F401
         from .demo import seed_api_client
+        from .scale import grow_organisation
 
         registry.add_nav(NavItem(_("HRIS import"), "hris:csv_upload", "hris.import", order=60, group="manage"))
         registry.add_nav(NavItem(_("API clients"), "hris:clients", "hris.clients", order=61, group="manage"))
         registry.add_demo_step(30, seed_api_client)
+        registry.add_scale_step(10, grow_organisation)

@@ -1,5 +1,6 @@
 """Extension points that higher apps fill in their AppConfig.ready(), so the lower `people` app
-never imports them: navigation links, home-page panels, demo-data steps, and typed ports.
+never imports them: navigation links, home-page panels, demo-data steps (and the steps that grow the demo to
+thousands of people), and typed ports.
 
 A port is a function one app needs from an app it may not import (one on a higher floor, or a
 sibling). The port is declared here with its contract (a Protocol with the call's signature and
@@ -220,6 +221,8 @@ class Registry:
     nav: list[NavItem] = field(default_factory=list)
     panels: list[HomePanel] = field(default_factory=list)
     demo_steps: list[tuple[int, Callable[[], None]]] = field(default_factory=list)
+    # Steps that grow the demo to N active employees (`seed_demo --employees N`), each given N.
+    scale_steps: list[tuple[int, Callable[[int], None]]] = field(default_factory=list)
     providers: dict[str, Callable] = field(default_factory=dict)
     needs: dict[Port, set[str]] = field(default_factory=dict)  # port -> the apps that use it
     optional: set[str] = field(default_factory=set)  # ports whose users cope without a provider
@@ -238,6 +241,11 @@ class Registry:
         if (order, step) not in self.demo_steps:
             self.demo_steps.append((order, step))
             self.demo_steps.sort(key=lambda s: s[0])
+
+    def add_scale_step(self, order: int, step: Callable[[int], None]):
+        if (order, step) not in self.scale_steps:
+            self.scale_steps.append((order, step))
+            self.scale_steps.sort(key=lambda s: s[0])
 
     def provide(self, port: Port[C], func: C) -> None:
         """Offer `func` for `port` (from the providing app's ready())."""
