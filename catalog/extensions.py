@@ -15,12 +15,12 @@ from people.registry import (
 
 def _employee_panel(request, roles):
     from .models import OPEN_STATUSES
-    from .selectors import enrolments_visible_to, for_you, mandatory_due
+    from .selectors import enrolments_of, for_you, mandatory_due
 
     employee = roles.employee
     return {
         "for_you": for_you(employee=employee, limit=5),
-        "my_open": list(enrolments_visible_to(request.user).filter(employee=employee, status__in=OPEN_STATUSES)[:5]),
+        "my_open": list(enrolments_of(employee).filter(status__in=OPEN_STATUSES)[:5]),
         "my_dues": mandatory_due([employee]).get(employee.pk, []),
     }
 

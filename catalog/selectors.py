@@ -5,7 +5,7 @@ queries whatever the size of the catalog or the organisation."""
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -36,7 +36,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from people.access import can_view_employee, roles_of
-from people.audience import AUDIENCE_RELATED, AudienceMatcher
+from people.audience import AUDIENCE_RELATED, AudienceMatcher, employees_in
 from people.models import EducationLevel, Employee, JobGroup
 from people.reporting import team_member_ids, team_members
 
@@ -338,6 +338,12 @@ def enrolments_visible_to(user):
     return _enrolments().filter(mine)
 
 
+def enrolments_of(employee):
+    """Someone's own enrolments, for their own pages: no team condition in the statement (a top
+    manager's own list must not cost her whole organisation)."""
+    return _enrolments().filter(employee_id=employee.pk)
+
+
 def access_enrolment(user, pk) -> Enrolment:
     """An enrolment the user may see, or 404."""
     enrolment = _enrolments().filter(pk=pk).first()
@@ -486,15 +492,19 @@ class TeamMember:
         return [d for d in self.dues if d.overdue]
 
 
-def team_learning(*, manager: Employee) -> list[TeamMember]:
-    """Who in the team (direct and indirect) learns what, and what mandatory items are overdue."""
-    members = list(
-        team_members(manager.pk).select_related("job_group", "department").order_by("last_name", "first_name")
-    )
+def team_learning(*, manager: Employee, members=None) -> list[TeamMember]:
+    """Who learns what, completions this year and mandatory items due, for `members` (one page of
+    the team, from `people.paging.team_page`) or, without them, the whole team (small teams only).
+    Four queries: the open and this year's enrolments of these people, then `mandatory_due`."""
+    if members is None:
+        members = team_members(manager.pk).select_related("job_group", "department").order_by("last_name", "first_name")
+    members = list(members)
     by_id = {m.pk: TeamMember(employee=m) for m in members}
+    if not members:
+        return []
     year_start = timezone.localdate().replace(month=1, day=1)
     for e in (
-        Enrolment.objects.filter(employee_id__in=list(by_id))
+        Enrolment.objects.filter(employee_id__in=list(by_id))  # a page's ids, never the whole team's
         .filter(Q(status__in=OPEN_STATUSES) | Q(status=Status.COMPLETED, completed_at__date__gte=year_start))
         .select_related("item")
         .order_by("requested_at")
@@ -507,6 +517,55 @@ def team_learning(*, manager: Employee) -> list[TeamMember]:
     for employee_id, dues in mandatory_due(members).items():
         by_id[employee_id].dues = dues
     return list(by_id.values())
+
+
+def _first_day_still_counting(today: date, months: int) -> date:
+    """The earliest completion day whose renewal (`months` later) falls on or after `today`."""
+    day = add_months(today, -months)
+    while add_months(day - timedelta(days=1), months) >= today:
+        day -= timedelta(days=1)
+    while add_months(day, months) < today:
+        day += timedelta(days=1)
+    return day
+
+
+def mandatory_overdue_count(*, today: date | None = None):
+    """An expression for an Employee queryset: how many active mandatory items the person is
+    overdue on, with the rules of `mandatory_due` (due `due_days` after the rule's start or the
+    hire date, whichever is later; a renewing rule again `renewal_months` after the last
+    completion), decided in SQL so a count or filter over a whole team is one statement. One small
+    query reads the rules."""
+    today = today or timezone.localdate()
+    rules = list(MandatoryRule.objects.filter(active=True, item__active=True))
+    if not rules:
+        return Value(0)
+    tz = timezone.get_current_timezone()
+    total = None
+    for rule in rules:
+        members = Q(pk__in=employees_in(rule.audience, include_inactive=True).values("pk"))
+        completions = Enrolment.objects.filter(employee=OuterRef("pk"), item_id=rule.item_id, status=Status.COMPLETED)
+        cut = today - timedelta(days=rule.due_days)  # due_on < today: started before this day
+        never = ~Q(Exists(completions))
+        if rule.starts_on < cut:
+            never &= Q(hired_on__isnull=True) | Q(hired_on__lt=cut)
+        else:
+            never &= Q(pk__in=[])
+        overdue = never
+        if rule.renewal_months:
+            since = datetime.combine(
+                _first_day_still_counting(today, rule.renewal_months), datetime.min.time(), tzinfo=tz
+            )
+            overdue |= Q(Exists(completions)) & ~Q(Exists(completions.filter(completed_at__gte=since)))
+        flag = Case(When(members & overdue, then=Value(1)), default=Value(0), output_field=IntegerField())
+        total = flag if total is None else total + flag
+    return total
+
+
+def team_overdue_people(*, manager: Employee, today: date | None = None, overdue=None) -> int:
+    """How many of the manager's reports are overdue on a mandatory item: one count in SQL (after
+    the rules, unless `overdue` is an expression from `mandatory_overdue_count` already)."""
+    overdue = overdue if overdue is not None else mandatory_overdue_count(today=today)
+    return team_members(manager.pk).annotate(overdue_n=overdue).filter(overdue_n__gt=0).count()
 
 
 # --- diversity of the offer --------------------------------------------------------------------

@@ -21,6 +21,7 @@ from people.access import capability_required, roles_of
 from people.audience import EVERYONE
 from people.forms import add_service_errors
 from people.models import JobGroup
+from people.paging import team_page
 from people.registry import BUDGET_AVAILABLE, registry
 
 from . import services
@@ -58,7 +59,7 @@ from .selectors import (
     RANKING_TTL,
     access_enrolment,
     approvals_waiting_for,
-    enrolments_visible_to,
+    enrolments_of,
     for_you,
     for_you_key,
     item_providers,
@@ -66,11 +67,13 @@ from .selectors import (
     items_search,
     job_groups_with_skills,
     mandatory_due,
+    mandatory_overdue_count,
     mandatory_rules_for_management,
     offer_diversity,
     session_with_bookings,
     sessions_for_management,
     team_learning,
+    team_overdue_people,
 )
 
 
@@ -233,7 +236,7 @@ def external_request(request):
 @capability_required("catalog.request")
 def my_enrolments(request):
     employee = _employee_or_404(request)
-    enrolments = enrolments_visible_to(request.user).filter(employee=employee)
+    enrolments = enrolments_of(employee)
     return render(
         request,
         "catalog/my_enrolments.html",
@@ -367,8 +370,17 @@ def approvals(request):
 
 @capability_required("catalog.team")
 def team(request):
+    """The team's learning a page at a time (with a search and an "overdue only" filter); the
+    overdue count is the whole team's, in SQL."""
     employee = _employee_or_404(request)
-    members = team_learning(manager=employee)
+    only_overdue = request.GET.get("overdue") == "1"
+    overdue = mandatory_overdue_count()
+
+    def overdue_only(people):
+        return people.annotate(overdue_n=overdue).filter(overdue_n__gt=0)
+
+    team = team_page(request, employee.pk, narrow=overdue_only if only_overdue else None)
+    members = team_learning(manager=employee, members=team.members)
     waiting = list(approvals_waiting_for(request.user).filter(employee__manager=employee, routed_to_ld=False)[:100])
     return render(
         request,
@@ -377,6 +389,11 @@ def team(request):
             "members": members,
             "waiting": waiting,
             "overdue": [d for m in members for d in m.overdue],
+            "overdue_people": team_overdue_people(manager=employee, overdue=overdue),
+            "only_overdue": only_overdue,
+            "page": team.page,
+            "q": team.q,
+            "query": team.query,
             "decision_form": DecisionForm(),
         },
     )

@@ -21,13 +21,15 @@ class TeamPage:
         return list(self.page.object_list)
 
 
-def team_page(request, manager_id: int | None, *, per_page: int = TEAM_PAGE_SIZE) -> TeamPage:
+def team_page(request, manager_id: int | None, *, per_page: int = TEAM_PAGE_SIZE, narrow=None) -> TeamPage:
     """The page of the manager's reports the request asks for (`?q=...&page=N`): two queries (the
     count and the page), whatever the size of the team."""
     from .models import Employee
 
     q = request.GET.get("q", "").strip()[:100]
     people = team_page_members(manager_id, q=q) if manager_id is not None else Employee.objects.none()
+    if narrow is not None:
+        people = narrow(people)
     page = Paginator(people, per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

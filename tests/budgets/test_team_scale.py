@@ -36,9 +36,11 @@ def test_team_budget_page_holds_its_query_count_and_figures_for_thousands_of_rep
     client = client_for(personas.manager)
     url = reverse("budgets:team")
     small, page = queries(client, url)
-    assert "Zoë de Vries" in page and personas.indirect_report.full_name in page
+    assert "Zoë de Vries" in page
+    assert personas.indirect_report.full_name in page
     before = team_totals(manager=personas.manager)
-    assert before["employees"] == 3 and before["idle"] == 3
+    assert before["employees"] == 3
+    assert before["idle"] == 3
 
     grown = grow_team(personas.manager, 3000)
     used = grown[:1200]
@@ -65,7 +67,8 @@ def test_team_budget_page_holds_its_query_count_and_figures_for_thousands_of_rep
     assert last.count('href="/budget/employee/') == 3
     found_count, found = queries(client, url + "?q=Big001234")
     assert found_count == small
-    assert found.count('href="/budget/employee/') == 1 and "Big001234" in found
+    assert found.count('href="/budget/employee/') == 1
+    assert "Big001234" in found
     assert "1 person" in found
 
 
