@@ -84,10 +84,53 @@ def employee_save(*, employee: Employee | None, data: dict) -> Employee:
     return _guarded(lambda: people_services.employee_update(employee=employee, **data))
 
 
+def csv_mapping_key(user) -> str:
+    return f"user:{user.pk}"
+
+
 @transaction.atomic
-def csv_mapping_save(*, columns: dict) -> CsvMapping:
-    mapping, _created = CsvMapping.objects.update_or_create(key="default", defaults={"columns": columns})
+def csv_mapping_save(*, columns: dict, header: list[str] | None = None, user=None) -> CsvMapping:
+    """Remember a mapping for the organisation and for the person who made it (offered to them
+    first next time). A target left "not in the file" is remembered for a file with this header."""
+    saved = dict(columns)
+    if header is not None:
+        saved["_header"] = list(header)
+    mapping = None
+    for key in ("default", *([csv_mapping_key(user)] if user is not None else [])):
+        mapping, _created = CsvMapping.objects.update_or_create(key=key, defaults={"columns": saved})
     return mapping
+
+
+class CsvImportRefused(Exception):
+    def __init__(self, errors: list[dict]):
+        super().__init__(f"{len(errors)} problem(s)")
+        self.errors = errors
+
+
+@transaction.atomic
+def csv_import_apply(*, record, mapping: dict, create_new: bool) -> dict:
+    """Apply an uploaded file through the HRIS sync (its validation, its writes), all or nothing:
+    a row that names a new department or job group is refused unless `create_new`."""
+    from . import csvimport
+    from .models import CsvImport
+    from .sync import SyncRejected, hris_sync
+
+    record = CsvImport.objects.select_for_update().get(pk=record.pk)
+    if record.applied_at is not None:
+        raise CsvImportRefused([{"row": None, "column": "", "code": "applied", "message": _("Already applied.")}])
+    header, rows = csvimport.read_rows(record.content)
+    plan = csvimport.build_payload(header, rows, mapping, record.mode, create_new=create_new)
+    if plan.problems:
+        _plan, _result, errors = csvimport.check(header, rows, mapping, record.mode, create_new=create_new)
+        raise CsvImportRefused(errors)
+    try:
+        result = hris_sync(payload=plan.payload, dry_run=False)
+    except SyncRejected as exc:
+        raise CsvImportRefused(csvimport.describe_errors(exc.errors, mapping)) from None
+    record.applied_at = timezone.now()
+    record.result = result
+    record.save(update_fields=["applied_at", "result"])
+    return result
 
 
 @transaction.atomic

@@ -280,17 +280,21 @@ class DbState:
     employees: dict = field(default_factory=dict)  # key (external_id or ("pk", pk)) -> EMPLOYEE_STATE
     employee_key: dict = field(default_factory=dict)  # pk -> key
     email_owner: dict = field(default_factory=dict)  # lower(email) -> key
+    department_names: dict = field(default_factory=dict)  # pk -> name (every department, keyed or not)
+    job_group_names: dict = field(default_factory=dict)  # pk -> name
 
 
 def _load_state() -> DbState:
     state = DbState()
     for pk, ext, name, parent_id in Department.objects.values_list("pk", "external_id", "name", "parent_id"):
         state.department_ext[pk] = ext if ext is not None else ("pk", pk)
+        state.department_names[pk] = name
         if ext is not None:
             state.departments[ext] = (pk, name, parent_id)
-    state.job_groups = {
-        ext: (pk, name) for pk, ext, name in JobGroup.objects.values_list("pk", "external_id", "name") if ext
-    }
+    for pk, ext, name in JobGroup.objects.values_list("pk", "external_id", "name"):
+        state.job_group_names[pk] = name
+        if ext:
+            state.job_groups[ext] = (pk, name)
     for values in Employee.objects.values_list(*EMPLOYEE_STATE):
         pk, ext = values[0], values[1]
         key = ext if ext is not None else ("pk", pk)
@@ -399,10 +403,12 @@ def _sort_key(path: str):
 
 
 @transaction.atomic
-def hris_sync(*, payload, dry_run: bool | None = None, writer=None, fast: bool = True) -> dict:
+def hris_sync(*, payload, dry_run: bool | None = None, writer=None, fast: bool = True, detail: int = 0) -> dict:
     """Validate and apply a sync payload. Raises SyncRejected with every problem; writes nothing
     then. Returns the summary. `dry_run` overrides the payload's own flag when given; `writer`
-    (hris.bulkwrite) and `fast` (the validation's fast path) default to the fastest that works."""
+    (hris.bulkwrite) and `fast` (the validation's fast path) default to the fastest that works.
+    `detail` > 0 adds "changes": per employee created or changed (the first `detail` of them), each
+    field's old and new value, references by name (what the CSV import's preview shows)."""
     problems = Problems()
     rows = _read_payload(payload, dry_run, problems, fast=fast)
     if not rows.dry_run:
@@ -414,14 +420,17 @@ def hris_sync(*, payload, dry_run: bool | None = None, writer=None, fast: bool =
     if problems.errors:
         problems.errors.sort(key=lambda e: _sort_key(e["path"]))
         raise SyncRejected(problems.errors)
-    apply = Apply(rows, state, writer or bulkwrite.writer_for(connection), timezone.now())
-    return {
+    apply = Apply(rows, state, writer or bulkwrite.writer_for(connection), timezone.now(), detail=detail)
+    result = {
         "dry_run": rows.dry_run,
         "mode": rows.mode,
         "departments": apply.departments(),
         "job_groups": apply.job_groups(),
         "employees": apply.employees(),
     }
+    if detail:
+        result["changes"] = apply.changes
+    return result
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -455,8 +464,9 @@ class EmployeeChanges:
 class Apply:
     """Writes the cleaned, checked rows section by section (nothing in a dry run)."""
 
-    def __init__(self, rows: Rows, state: DbState, writer, now):
+    def __init__(self, rows: Rows, state: DbState, writer, now, *, detail: int = 0):
         self.rows, self.state, self.writer, self.now = rows, state, writer, now
+        self.detail, self.changes = detail, []
         self.write = not rows.dry_run
         self.department_pk = {ext: pk for ext, (pk, _n, _p) in state.departments.items()}
         self._parent_before = {pk: parent_id for pk, _n, parent_id in state.departments.values()}
@@ -519,6 +529,8 @@ class Apply:
             current = self.state.employees.get(row["external_id"])
             if current is None:
                 changes.created.append(self._new_employee(row))
+                if len(self.changes) < self.detail:
+                    self._describe(row, None, changes.created[-1])
             else:
                 self._diff_employee(row, current, changes)
         if self.rows.mode == "full":
@@ -585,6 +597,59 @@ class Apply:
         if "email" in diff and self.state.email_owner.get(wanted["email"].lower(), ext) != ext:
             changes.email_moves.append(pk)
         changes.updated.append({"id": pk, **wanted, "updated_at": self.now})
+        if len(self.changes) < self.detail:
+            self._describe(row, dict(zip(DIFFED, was, strict=True)), wanted)
+
+    # --- what the preview shows ---
+
+    def _payload_names(self) -> dict:
+        """HRIS key -> name of the payload's departments, job groups and employees (made once)."""
+        if not hasattr(self, "_names"):
+            self._names = {
+                "department": {row["external_id"]: row["name"] for _i, row in self.rows.departments},
+                "job_group": {row["external_id"]: row["name"] for _i, row in self.rows.job_groups},
+                "manager": {
+                    row["external_id"]: f"{row['first_name']} {row['last_name']}" for _i, row in self.rows.employees
+                },
+            }
+        return self._names
+
+    def _name_of(self, ref_field: str, pk, ref):
+        """A reference as people read it: the department's, job group's or manager's name."""
+        if pk is not None:
+            if ref_field == "department" and pk in self.state.department_names:
+                return self.state.department_names[pk]
+            if ref_field == "job_group" and pk in self.state.job_group_names:
+                return self.state.job_group_names[pk]
+            if ref_field == "manager" and pk in self.state.employee_key:
+                values = self.state.employees[self.state.employee_key[pk]]
+                return f"{values[2]} {values[3]}"
+        if ref is None:
+            return None
+        return self._payload_names()[ref_field].get(ref, ref)
+
+    def _describe(self, row, was: dict | None, wanted: dict) -> None:
+        fields = []
+        for name in DIFFED:
+            old = None if was is None else was[name]
+            new = wanted[name]
+            if name in ("department_id", "job_group_id", "manager_id"):
+                ref_field = name.removesuffix("_id")
+                old = self._name_of(ref_field, old, None) if old is not None else None
+                # a department, job group or person new in this payload has no id in a dry run
+                new = self._name_of(ref_field, new, row.get(ref_field))
+                name = ref_field
+            if old == new or (was is None and new is None):
+                continue
+            fields.append({"field": name, "old": old, "new": new})
+        self.changes.append(
+            {
+                "external_id": row["external_id"],
+                "name": f"{row['first_name']} {row['last_name']}",
+                "created": was is None,
+                "fields": fields,
+            }
+        )
 
     def _write_employees(self, changes: EmployeeChanges) -> None:
         if changes.created:

@@ -9,7 +9,8 @@ from tests.conftest import axe_violations, session_cookie, violation_summary
 
 pytestmark = [pytest.mark.browser]
 
-# Columns no mapping guesses, so the mapping form is needed; row 2 has a bad e-mail and FTE.
+# "Nummer" is no header the import maps by itself, so the mapping form is needed; row 2 has a bad
+# e-mail and FTE.
 UNMAPPED_CSV = (
     "Nummer;Roepnaam;Familienaam;Mail;Werktijd\nE1;Zoë;de Vries;zoe@example.nl;0,8\nE2;Daan;Jansen;not-an-address;9\n"
 )

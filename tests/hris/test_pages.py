@@ -96,14 +96,20 @@ def test_upload_map_preview_apply(hr_client):
     assert preview.context["result"]["employees"]["created"] == 2
     assert preview.context["result"]["departments"]["created"] == 1
     assert people_fingerprint() == before  # the preview writes nothing
-    assert hr_client.post(f"/hris/import/{record.pk}/apply/").status_code == 302
+    assert preview.context["new_departments"] == ["Verkoop"]
+    # The new department is created only when L&D confirms it; until then nothing is written.
+    refused = hr_client.post(f"/hris/import/{record.pk}/apply/")
+    assert refused.status_code == 200
+    assert people_fingerprint() == before
+    assert {e["row"] for e in refused.context["errors"]} == {2, 3}
+    assert hr_client.post(f"/hris/import/{record.pk}/apply/", {"create_new": "on"}).status_code == 302
     zoe = Employee.objects.get(external_id="E1")
     assert (zoe.first_name, str(zoe.fte), zoe.department.name) == ("Zoë", "0.80", "Verkoop")
 
 
 def test_the_mapping_is_remembered_for_the_next_file(hr_client):
     _map(hr_client, _upload(hr_client, CSV))
-    assert CsvMapping.objects.get().columns["external_id"] == "Personeelsnummer"
+    assert CsvMapping.objects.get(key="default").columns["external_id"] == "Personeelsnummer"
     record = _upload(hr_client, CSV.replace("E1;", "E3;").replace("zoe@", "zoe3@"))
     preview = hr_client.get(f"/hris/import/{record.pk}/")
     assert preview.context["mapping_complete"] is True

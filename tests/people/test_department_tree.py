@@ -134,7 +134,7 @@ def test_the_csv_import_creates_departments_in_the_closure(client_for, hr):
     upload = SimpleUploadedFile("export.csv", text.encode(), content_type="text/csv")
     assert admin.post("/hris/import/", {"file": upload, "mode": "partial"}).status_code == 302
     record = CsvImport.objects.latest("pk")
-    assert admin.post(f"/hris/import/{record.pk}/apply/").status_code == 302
+    assert admin.post(f"/hris/import/{record.pk}/apply/", {"create_new": "on"}).status_code == 302
     verkoop = Department.objects.get(external_id="D10")
     assert DepartmentClosure.objects.filter(ancestor=verkoop, descendant=verkoop, depth=0).exists()
     assert_closure_right()
