@@ -11,7 +11,9 @@ def _view_own(roles: Roles) -> bool:
 
 @rule("policy.team_hours")
 def _team_hours(roles: Roles) -> bool:
-    return roles.is_manager or roles.is_ld_staff
+    # A team's page: L&D staff without a team of their own get no empty one (they read hours per
+    # scope on the policy pages).
+    return roles.is_manager
 
 
 @rule("policy.manage")

@@ -71,7 +71,7 @@ ROWS = [
     Row("policy:feed", same(200), kwargs=_feed_token),
     Row("policy:feed", same(404), kwargs=lambda p: {"token": "not-a-token"}),
     Row("policy:feed_reset", same(302), method="post"),
-    Row("policy:team_hours", same(403, anonymous=302, manager=200, outsider_manager=200, hr=200)),
+    Row("policy:team_hours", same(403, anonymous=302, manager=200, outsider_manager=200)),
     Row("policy:manage", only_hr()),
     Row("policy:moment_create", only_hr()),
     Row("policy:moment_edit", only_hr(), kwargs=_pk),
