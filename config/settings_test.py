@@ -15,3 +15,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 CELERY_TASK_ALWAYS_EAGER = True
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same PostgreSQL, emptied between transactional tests with DELETE (see tests/pgdelete).
+    DATABASES["default"]["ENGINE"] = "tests.pgdelete"

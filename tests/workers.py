@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def database_url() -> str:
     """The URL of the database this test runs on (pytest-django's test database)."""
     s = connection.settings_dict
-    if s["ENGINE"].endswith("postgresql"):
+    if connection.vendor == "postgresql":
         auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
         return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
     return f"sqlite:///{s['NAME']}"
