@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.registry import (
     BUDGET_AVAILABLE,
+    BUDGETS_AVAILABLE,
     EMPLOYEES_FOR_ITEM,
     ENROLMENTS_SINCE,
     LEARNING_PREFERENCES_SET,
@@ -13,23 +14,36 @@ from people.registry import (
 )
 
 
+def _due_panel(request, roles):
+    """What the employee must still do, near the top of their home (with the budget and the next
+    learning moment)."""
+    from .selectors import mandatory_due
+
+    employee = roles.employee
+    return {"my_dues": mandatory_due([employee]).get(employee.pk, [])}
+
+
 def _employee_panel(request, roles):
     from .models import OPEN_STATUSES
-    from .selectors import enrolments_of, for_you, mandatory_due
+    from .selectors import enrolments_of, for_you
 
     employee = roles.employee
     return {
         "for_you": for_you(employee=employee, limit=5),
         "my_open": list(enrolments_of(employee).filter(status__in=OPEN_STATUSES)[:5]),
-        "my_dues": mandatory_due([employee]).get(employee.pk, []),
     }
 
 
 def _manager_panel(request, roles):
+    """The decisions waiting, first on a manager's home, each with what the requester has left."""
     from .selectors import approvals_waiting_for
 
-    waiting = approvals_waiting_for(request.user).filter(routed_to_ld=False, employee__manager=roles.employee)
-    return {"waiting": list(waiting[:5]), "waiting_count": waiting.count()}
+    waiting_qs = approvals_waiting_for(request.user).filter(routed_to_ld=False, employee__manager=roles.employee)
+    waiting = list(waiting_qs[:5])
+    available = registry.use(BUDGETS_AVAILABLE)(employee_ids=sorted({e.employee_id for e in waiting}))
+    for enrolment in waiting:
+        enrolment.requester_available = available.get(enrolment.employee_id)
+    return {"waiting": waiting, "waiting_count": waiting_qs.count()}
 
 
 def _ld_panel(request, roles):
@@ -60,8 +74,11 @@ def register():
     registry.add_nav(NavItem(_("Team learning"), "catalog:team", "catalog.team", order=23, group="team"))
     registry.add_nav(NavItem(_("Manage the offer"), "catalog:manage_items", "catalog.manage", order=24, group="manage"))
     registry.add_nav(NavItem(_("Offer diversity"), "catalog:diversity", "catalog.manage", order=25, group="manage"))
+    # An employee's home: budget (10), next learning moment (11), what is due (12), then "for you" and
+    # the enrolments (20). A manager's home starts with the decisions waiting (10). Issue 13.
+    registry.add_panel(HomePanel("employee", "catalog/panels/due.html", _due_panel, order=12))
     registry.add_panel(HomePanel("employee", "catalog/panels/employee.html", _employee_panel, order=20))
-    registry.add_panel(HomePanel("manager", "catalog/panels/manager.html", _manager_panel, order=20))
+    registry.add_panel(HomePanel("manager", "catalog/panels/manager.html", _manager_panel, order=10))
     registry.add_panel(HomePanel("ld", "catalog/panels/ld.html", _ld_panel, order=20))
     registry.add_demo_step(30, _demo)
     registry.add_scale_step(30, _scale)
@@ -69,3 +86,4 @@ def register():
     registry.provide(EMPLOYEES_FOR_ITEM, employees_for_item)
     registry.provide(LEARNING_PREFERENCES_SET, learning_profile_from_survey)
     registry.need(BUDGET_AVAILABLE, app="catalog")
+    registry.need(BUDGETS_AVAILABLE, app="catalog")

@@ -12,8 +12,9 @@ def register():
     registry.add_nav(NavItem(_("Team uptake"), "monitoring:team", "monitoring.team", order=26, group="team"))
     registry.add_nav(NavItem(_("Monitoring"), "monitoring:dashboard", "monitoring.view", order=26, group="manage"))
     registry.add_panel(HomePanel("ld", "monitoring/panels/ld.html", panels.ld_panel, order=5))
-    registry.add_panel(HomePanel("manager", "monitoring/panels/manager.html", panels.manager_panel, order=30))
-    registry.add_panel(HomePanel("employee", "monitoring/panels/employee.html", panels.employee_panel, order=15))
+    # After the decisions waiting (catalog, 10): each person's learning, then the team's uptake.
+    registry.add_panel(HomePanel("manager", "monitoring/panels/manager.html", panels.manager_panel, order=15))
+    registry.add_panel(HomePanel("employee", "monitoring/panels/employee.html", panels.employee_panel, order=14))
     # Survey figures (perception gap, awareness) show "no survey yet" until the surveys app
     # provides the port, so monitoring needs it optionally.
     registry.need(SURVEY_MEASURE, app="monitoring", optional=True)

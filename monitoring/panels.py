@@ -1,9 +1,16 @@
-"""Home-page panels: the four lights for L&D staff, the team's uptake for a manager, "my learning
-this year" for an employee. Each a constant number of queries."""
+"""Home-page panels: the four lights for L&D staff, the team's learning per person and its uptake
+for a manager, "my learning this year" for an employee. Each a constant number of queries, whatever
+the size of the team."""
+
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils import timezone
 
+from catalog.selectors import mandatory_overdue_count
 from people.audience import EVERYONE, Audience, AudienceKind
+from people.models import Employee, ReportingLine
+from policy.selectors import HoursRow, hours_overview
 
 from . import metrics as metric_registry
 from .facts import fact_sums
@@ -27,25 +34,81 @@ def _barrier_metrics() -> list[str]:
     return [n for b in BARRIERS for n in b.metrics]
 
 
+# People shown on the home; the team pages list everyone, a page at a time.
+TEAM_ON_HOME = 10
+
+
+@dataclass
+class TeamRow:
+    """One person's learning this year on the manager's home."""
+
+    employee: Employee
+    began: int
+    finished: int
+    hours: HoursRow
+    used: Decimal
+    allocated: Decimal
+    overdue: int
+
+
+def team_rows(manager: Employee, *, limit: int = TEAM_ON_HOME) -> list[TeamRow]:
+    """The first `limit` people of the team (direct reports first, then by name) with what they
+    began and completed this year, their hours against the learning-time policy (the one hours
+    selector, as on the team hours and learning-moments pages), budget used and overdue mandatory
+    items: a handful of queries on `limit` ids, never on the whole team."""
+    lines = (
+        ReportingLine.objects.filter(manager_id=manager.pk, depth__gt=0, member__active=True)
+        .select_related("member__department", "member__job_group")
+        .order_by("depth", "member__last_name", "member__first_name", "member_id")[:limit]
+    )
+    people = [line.member for line in lines]
+    if not people:
+        return []
+    ids = [p.pk for p in people]
+    team = Audience.of(AudienceKind.TEAM, manager=manager)
+    facts = fact_sums(team, Period.this_year(), ("began", "finished", "used", "allocated"), by="employee", only=ids)
+    hours = {row.employee.pk: row for row in hours_overview(people)}
+    overdue = dict(
+        Employee.objects.filter(pk__in=ids).annotate(n=mandatory_overdue_count()).values_list("pk", "n").order_by()
+    )
+    zero = dict.fromkeys(("began", "finished", "used", "allocated"), Decimal(0))
+    rows = []
+    for person in people:
+        mine = facts.get(person.pk, zero)
+        rows.append(
+            TeamRow(
+                employee=person,
+                began=int(mine["began"]),
+                finished=int(mine["finished"]),
+                hours=hours[person.pk],
+                used=mine["used"],
+                allocated=mine["allocated"],
+                overdue=overdue.get(person.pk, 0),
+            )
+        )
+    return rows
+
+
 def manager_panel(request, roles) -> dict:
     team = Audience.of(AudienceKind.TEAM, manager=roles.employee)
     values = metric_values(team, Period.this_year(), TEAM_METRICS)
-    return {"team_readings": [(metric_registry.get(n), values[n]) for n in TEAM_METRICS]}
+    return {
+        "team_rows": team_rows(roles.employee),
+        "team_readings": [(metric_registry.get(n), values[n]) for n in TEAM_METRICS],
+    }
 
 
 def employee_panel(request, roles) -> dict:
-    """My learning this year: hours against my learning-time policy, trainings completed, budget used."""
+    """My learning this year: trainings completed and budget used. The hours are not repeated here:
+    the next-moment panel shows them from the policy's `hours_overview`, the one hours figure."""
     period = Period.this_year()
-    facts = ("hours", "target_hours", "finished", "used", "allocated")
+    facts = ("finished", "used", "allocated")
     mine = fact_sums(EVERYONE, period, facts, by="employee", only=[roles.employee.pk]).get(roles.employee.pk)
     if mine is None:
         return {"my_year": None}
     return {
         "my_year": {
             "year": timezone.localdate().year,
-            "hours": mine["hours"],
-            "target": mine["target_hours"],
-            "hours_share": figure_of(metric_registry.get("hours_vs_policy"), mine["hours"], mine["target_hours"]),
             "finished": int(mine["finished"]),
             "budget": figure_of(metric_registry.get("budget_utilisation"), mine["used"], mine["allocated"]),
             "used": mine["used"],

@@ -71,6 +71,13 @@ class BudgetAvailable(Protocol):
     def __call__(self, employee: Any) -> Decimal | None: ...
 
 
+class BudgetsAvailable(Protocol):
+    """What each of these employees can still spend today (one query for all of them); an
+    employee without a budget is left out."""
+
+    def __call__(self, employee_ids: list[int]) -> dict[int, Decimal]: ...
+
+
 class BudgetSummaryOf(Protocol):
     """The employee's current budget, or None when no budget covers them."""
 
@@ -177,6 +184,7 @@ class Port(Generic[C]):
 
 BUDGET_AVAILABLE: Port[BudgetAvailable] = Port("budget_available", BudgetAvailable, "budgets")
 BUDGET_SUMMARY: Port[BudgetSummaryOf] = Port("budget_summary", BudgetSummaryOf, "budgets")
+BUDGETS_AVAILABLE: Port[BudgetsAvailable] = Port("budgets_available", BudgetsAvailable, "budgets")
 NEXT_LEARNING_MOMENT: Port[NextLearningMoment] = Port("next_learning_moment", NextLearningMoment, "policy")
 ENROLMENTS_SINCE: Port[EnrolmentsSince] = Port("enrolments_since", EnrolmentsSince, "catalog")
 EMPLOYEES_FOR_ITEM: Port[EmployeesForItem] = Port("employees_for_item", EmployeesForItem, "catalog")
@@ -189,6 +197,7 @@ SURVEY_MEASURE: Port[SurveyMeasure] = Port("survey_measure", SurveyMeasure, "sur
 PORTS = (
     BUDGET_AVAILABLE,
     BUDGET_SUMMARY,
+    BUDGETS_AVAILABLE,
     NEXT_LEARNING_MOMENT,
     ENROLMENTS_SINCE,
     EMPLOYEES_FOR_ITEM,

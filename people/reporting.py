@@ -82,3 +82,14 @@ def team_page_members(manager_id: int, *, q: str = "") -> QuerySet[Employee]:
             | Q(external_id__iexact=word)
         )
     return people.select_related("department", "job_group").order_by("last_name", "first_name", "pk")
+
+
+def team_sizes(manager_id: int) -> dict[str, int]:
+    """How many active people report to the manager directly and how many more below them: one
+    count over the reporting lines, whatever the size of the team."""
+    from django.db.models import Count
+
+    sizes = ReportingLine.objects.filter(manager_id=manager_id, depth__gt=0, member__active=True).aggregate(
+        direct=Count("pk", filter=Q(depth=1)), indirect=Count("pk", filter=Q(depth__gt=1))
+    )
+    return {"direct": sizes["direct"] or 0, "indirect": sizes["indirect"] or 0}

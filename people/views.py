@@ -20,7 +20,8 @@ from .exports import csv_response
 from .forms import AudienceField, DirectoryFilterForm, EmployeeForm
 from .models import EducationLevel, Employee, Locale
 from .registry import registry
-from .selectors import department_tree_with_headcounts, employee_directory, job_groups_with_headcounts, team_of
+from .reporting import team_sizes
+from .selectors import department_tree_with_headcounts, employee_directory, job_groups_with_headcounts
 from .services import employee_set_locale, employee_update
 
 
@@ -29,9 +30,7 @@ def home(request):
     roles = roles_of(request.user)
     context = {"roles": roles}
     if roles.is_manager:
-        team = list(team_of(roles.employee))
-        context["team_direct"] = [e for e in team if e.manager_id == roles.employee.pk]
-        context["team_indirect_count"] = len(team) - len(context["team_direct"])
+        context["team_sizes"] = team_sizes(roles.employee.pk)  # one count, not the team loaded
     role_flags = {"employee": roles.is_employee, "manager": roles.is_manager, "ld": roles.is_ld_staff}
     context["panels"] = [
         (panel, panel.context(request, roles)) for panel in registry.panels if role_flags.get(panel.role)

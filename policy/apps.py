@@ -14,7 +14,8 @@ class PolicyConfig(AppConfig):
         registry.add_nav(NavItem(_("Learning moments"), "policy:my_moments", "policy.view_own", order=40))
         registry.add_nav(NavItem(_("Team hours"), "policy:team_hours", "policy.team_hours", order=42, group="team"))
         registry.add_nav(NavItem(_("Moments and policy"), "policy:manage", "policy.manage", order=41, group="manage"))
-        registry.add_panel(HomePanel("employee", "policy/partials/home_next_moment.html", panels.next_moment, order=20))
-        registry.add_panel(HomePanel("manager", "policy/partials/home_team_hours.html", panels.team_hours, order=30))
+        # Right after the budget at the top of an employee's home (issue 13). A manager's home shows
+        # each person's hours in monitoring's team table (through hours_overview, as here).
+        registry.add_panel(HomePanel("employee", "policy/partials/home_next_moment.html", panels.next_moment, order=11))
         registry.provide(NEXT_LEARNING_MOMENT, panels.next_learning_moment_text)
         registry.add_demo_step(40, demo.seed_moments)

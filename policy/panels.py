@@ -4,8 +4,6 @@ from zoneinfo import ZoneInfo
 
 from django.utils import formats
 
-from people.reporting import team_members
-
 from .selectors import hours_overview, my_moment_cards, next_learning_moment
 
 
@@ -13,12 +11,6 @@ def next_moment(request, roles) -> dict:
     cards = [c for c in my_moment_cards(employee=roles.employee) if c.next]
     mine = hours_overview([roles.employee])[0]
     return {"next_card": cards[0] if cards else None, "my_hours": mine}
-
-
-def team_hours(request, roles) -> dict:
-    team = team_members(roles.employee.pk).order_by("last_name", "first_name")
-    rows = hours_overview(team)
-    return {"team_behind": sum(1 for r in rows if r.target and r.hours < r.target), "team_size": len(rows)}
 
 
 def next_learning_moment_text(employee) -> str | None:
