@@ -58,7 +58,7 @@ def zoe_row(page: str) -> str:
 def test_manager_home_leads_with_decisions_then_each_persons_learning(personas, client_for, learning):
     client = client_for(personas.manager)
     small, page = queries(client)
-    assert page.index("1 request waiting for you") < page.index("My team's learning this year")
+    assert page.index("1 request waiting for you") < page.index("Learning per person this year")
     decision = page[page.index('id="decision-') :]
     assert "€750.00" in decision[: decision.index("</tr>")]  # Zoë's €1,000 less the €250 spent
     row = zoe_row(page)
