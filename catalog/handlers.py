@@ -1,19 +1,23 @@
 """Tells other apps (comms) when the offer grows: an item added, or a skill added to an item.
 
-Connected to the model signals so every write path (pages, admin, CSV import, API) announces it;
-sent on commit, so a rolled-back import announces nothing."""
+Connected to the model signals so every write path (pages, admin, CSV import, API) announces it.
+The announcement is recorded in the outbox in the write's own transaction (a rolled-back import
+announces nothing, a process that dies right after the commit loses nothing) and sent by the worker
+after the commit, when the item's skills are in (`catalog.item_announce`)."""
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from people.signals import domain_event
+from ops.outbox import outbox_enqueue
 
 from .models import Enrolment, JobGroupSkill, LearningItem, LearningProfile
 
 
 def _announce(item: LearningItem) -> None:
-    transaction.on_commit(lambda: domain_event.send(sender=LearningItem, name="catalog.item_added", item=item))
+    from .tasks import item_announce_task
+
+    outbox_enqueue(item_announce_task.name, item.pk)
 
 
 @receiver(post_save, sender=LearningItem, dispatch_uid="catalog_item_added")

@@ -44,7 +44,7 @@ from .sessions import (
     session_create,
     session_update,
 )
-from .stats import item_stats_refresh
+from .stats import item_announce, item_stats_refresh
 from .visits import catalog_visit_record
 
 __all__ = [
@@ -66,6 +66,7 @@ __all__ = [
     "enrolment_request",
     "enrolment_request_external",
     "enrolment_start",
+    "item_announce",
     "item_create",
     "item_deactivate",
     "item_stats_refresh",

@@ -161,9 +161,8 @@ def enrolment_request_external(
 def _after_request(enrolment: Enrolment) -> None:
     from people.signals import domain_event
 
-    transaction.on_commit(
-        lambda: domain_event.send(sender=Enrolment, name="catalog.enrolment_requested", enrolment=enrolment)
-    )
+    # Inside the transaction: what a receiver must cause it records in the outbox, with the request.
+    domain_event.send(sender=Enrolment, name="catalog.enrolment_requested", enrolment=enrolment)
     if enrolment.cost < _approval_threshold():
         # Refused: the request stays with its approver (or went to L&D staff); nothing to undo.
         with contextlib.suppress(ApprovalRefused):
@@ -399,4 +398,7 @@ def enrolment_record_completion(
 def _event(name: str, enrolment: Enrolment) -> None:
     from people.signals import domain_event
 
-    transaction.on_commit(lambda: domain_event.send(sender=Enrolment, name=name, enrolment=enrolment))
+    # Sent inside the action's transaction, not on its commit: a receiver records the work it causes
+    # in the outbox (surveys: the evaluation invitation) in this same transaction, so a process that
+    # dies between the commit and an on-commit callback cannot lose it, and a rollback undoes it.
+    domain_event.send(sender=Enrolment, name=name, enrolment=enrolment)

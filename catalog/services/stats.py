@@ -1,4 +1,5 @@
-"""The per-department completions and ratings the ranking reads (ItemDepartmentStat)."""
+"""The per-department completions and ratings the ranking reads (ItemDepartmentStat), and the
+announcement of a new item."""
 
 from django.db import transaction
 from django.db.models import Count, Sum
@@ -8,6 +9,7 @@ from ops.outbox import outbox_enqueue
 from ..models import (
     Enrolment,
     ItemDepartmentStat,
+    LearningItem,
     Status,
 )
 
@@ -48,3 +50,15 @@ def item_stats_refresh(*, item_ids=None) -> int:
     stats.delete()
     ItemDepartmentStat.objects.bulk_create(fresh, batch_size=2000)
     return len(fresh)
+
+
+def item_announce(*, item_id: int) -> bool:
+    """Send `catalog.item_added` for an item (comms keys what it sends by item, so twice is once).
+    False when the item is gone by now."""
+    from people.signals import domain_event
+
+    item = LearningItem.objects.filter(pk=item_id).first()
+    if item is None:
+        return False
+    domain_event.send(sender=LearningItem, name="catalog.item_added", item=item)
+    return True

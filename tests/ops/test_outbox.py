@@ -15,6 +15,13 @@ from tests.catalog.factories import EnrolmentFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cheap_item(cheap_item):
+    """The item without the announcement its creation recorded: the rows these tests count are theirs."""
+    OutboxTask.objects.all().delete()
+    return cheap_item
+
+
 def _stats_task(item_id):
     return outbox_enqueue("catalog.item_stats_refresh", item_id)
 
@@ -104,3 +111,84 @@ def test_nothing_but_the_outbox_publishes_a_task():
         for line in _direct_publishes(path.read_text())
     ]
     assert found == []
+
+
+def _on_commit_calls(source: str) -> list[str]:
+    """What each `transaction.on_commit(...)` in the source hands over, as written."""
+    import ast
+
+    return [
+        ast.unparse(node.args[0])
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "on_commit"
+        and node.args
+    ]
+
+
+# What may run after a commit without being recorded: the outbox's own relay (the row is in the
+# transaction; the sweep sends it if the callback never runs) and cache invalidations (the cache
+# fails open, and its epoch outlives an outage). Anything else after a commit is work that a crash
+# between the commit and the callback, or a broker or cache outage, would lose or turn into an error.
+ON_COMMIT_ALLOWED = {
+    "ops/outbox.py": ["partial(_relay_after_commit, row.pk)"],
+    "catalog/handlers.py": ["catalog_changed", "lambda: employee_learning_changed(employee_id)"],
+    "catalog/services/offer.py": ["catalog_changed"],
+}
+
+
+def test_every_on_commit_in_the_apps_is_the_outbox_relay_or_a_cache_invalidation():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = {}
+    for app in APPS:
+        for path in sorted((root / app).rglob("*.py")):
+            calls = _on_commit_calls(path.read_text())
+            if calls and "migrations" not in path.parts:
+                found[str(path.relative_to(root))] = calls
+    assert found == ON_COMMIT_ALLOWED
+
+
+def test_a_completion_records_its_evaluation_invitation_in_its_own_transaction(employee, cheap_item):
+    from catalog.services import enrolment_complete
+    from surveys.models import Invitation
+
+    enrolment = EnrolmentFactory(employee=employee, item=cheap_item, status="started", started_at=timezone.now())
+    recorded = []
+
+    def complete_then_fail():
+        with transaction.atomic():
+            enrolment_complete(enrolment=enrolment, by=None)
+            # Before the commit: a process dying right after it would leave this row for the sweep.
+            recorded.extend(OutboxTask.objects.filter(task="surveys.evaluation_invite"))
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        complete_then_fail()
+    assert len(recorded) == 1
+    assert not OutboxTask.objects.exists()  # and a rollback takes it back with the completion
+    assert not Invitation.objects.exists()
+
+
+def test_an_added_item_is_announced_through_the_outbox_in_its_own_transaction(django_capture_on_commit_callbacks):
+    from catalog.services import item_create
+    from people.signals import domain_event
+    from tests.catalog.test_manage_services import item_fields
+
+    seen = []
+
+    def receiver(sender, name=None, **payload):
+        seen.append((name, payload.get("item").pk if payload.get("item") else None))
+
+    domain_event.connect(receiver, dispatch_uid="test-item-added")
+    try:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            item = item_create(**item_fields())
+            assert list(OutboxTask.objects.values_list("task", "args")) == [("catalog.item_announce", [item.pk])]
+            assert seen == []  # said after the commit, by the task the outbox relays
+    finally:
+        domain_event.disconnect(dispatch_uid="test-item-added")
+    assert seen == [("catalog.item_added", item.pk)]
+    assert OutboxTask.objects.get().sent_at is not None
