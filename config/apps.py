@@ -1,9 +1,5 @@
 from django.contrib.admin.apps import AdminConfig
 
-# Apps whose admin only administrators (superusers) see: the scheduler's periodic tasks are
-# technical, English-only and easy to break, so L&D staff do not get them in their admin.
-ADMINISTRATORS_ONLY = ("django_celery_beat",)
-
 
 class LeerborgAdminConfig(AdminConfig):
     default_site = "config.admin.LeerborgAdminSite"
@@ -12,6 +8,7 @@ class LeerborgAdminConfig(AdminConfig):
         super().ready()
         from django.contrib import admin
 
-        from config.admin import administrators_only
+        from people.access import ADMINISTRATORS_ONLY
+        from people.admin_base import administrators_only
 
         administrators_only(admin.site, ADMINISTRATORS_ONLY)

@@ -23,6 +23,7 @@ from people.api import StrictEmailField
 from people.models import Department, EducationLevel, Employee, JobGroup, Locale
 from people.services import department_tree_refresh, reporting_lines_refresh
 from people.signals import RELEVANT_FIELDS, employees_changed
+from people.validators import CONTROL_CHARACTERS
 
 from . import bulkwrite
 from .serializers import SyncDepartmentSerializer, SyncEmployeeSerializer, SyncJobGroupSerializer
@@ -121,8 +122,14 @@ class FastRows:
                 continue
             vtype = type(value)
             if kind is text:
-                # What CharField returns unchanged: no surrounding space to trim, no NUL, in length.
-                if vtype is str and 0 < len(value) <= max_length and "\x00" not in value and value == value.strip():
+                # What CharField returns unchanged: no surrounding space to trim, no NUL or other
+                # control character (names refuse them), in length.
+                if (
+                    vtype is str
+                    and 0 < len(value) <= max_length
+                    and not CONTROL_CHARACTERS.search(value)
+                    and value == value.strip()
+                ):
                     out[name] = value
                 elif value is None and nullable:
                     out[name] = None

@@ -220,10 +220,12 @@ class HasCapability(BasePermission):
         return bool(capability) and has_capability(request.user, capability)
 
 
-# Accounts, groups and permissions grant rights (and axes' records lift sign-in locks): running
-# learning and granting system rights are different jobs, so only administrators (superusers)
-# manage these in the admin, and Django's admin log records every change they make.
-ADMINISTRATORS_ONLY = frozenset({"auth", "axes"})
+# The one list of apps whose admin only administrators (superusers) see and whose permissions L&D
+# staff do not hold. Accounts, groups and permissions grant rights (and axes' records lift sign-in
+# locks): running learning and granting system rights are different jobs, and every grant is
+# recorded (people.services.user_rights_set). The scheduler's periodic tasks are technical,
+# English-only and easy to break.
+ADMINISTRATORS_ONLY = frozenset({"auth", "axes", "django_celery_beat"})
 
 
 class CapabilityBackend(ModelBackend):

@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .admin_base import ServiceAdmin
-from .models import Department, Employee, JobGroup
+from .admin_base import AdministratorsOnly, ServiceAdmin
+from .models import Department, Employee, JobGroup, RightsGrant
 
 
 @admin.register(Department)
@@ -50,3 +52,58 @@ class EmployeeAdmin(ServiceAdmin):
     def deactivate(self, request, queryset):
         for employee in queryset:
             services.employee_deactivate(employee=employee)
+
+
+class RightsUserAdmin(UserAdmin):
+    """Django's account admin (administrators only: people.access.ADMINISTRATORS_ONLY), but the
+    rights (staff, superuser, groups, permissions) are saved through `user_rights_set`, which
+    records every grant; the other fields as Django saves them."""
+
+    RIGHTS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def save_model(self, request, obj, form, change):
+        # The form has set the flags on the object already: keep the stored ones for the service.
+        stored = type(obj).objects.filter(pk=obj.pk).values("is_staff", "is_superuser").first() if change else None
+        obj.is_staff, obj.is_superuser = (stored["is_staff"], stored["is_superuser"]) if stored else (False, False)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        user = form.instance
+        if any(name in form.fields for name in self.RIGHTS):
+            data = form.cleaned_data
+
+            def wanted(name, current):
+                return data[name] if name in form.fields else current
+
+            services.user_rights_set(
+                user=user,
+                by=request.user,
+                is_staff=wanted("is_staff", user.is_staff),
+                is_superuser=wanted("is_superuser", user.is_superuser),
+                groups=wanted("groups", user.groups.all()),
+                permissions=wanted("user_permissions", user.user_permissions.all()),
+            )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
+class RightsGrantAdmin(admin.ModelAdmin):
+    """Who gave or took which right, when: read only (written by user_rights_set alone)."""
+
+    list_display = ["at", "user", "right", "name", "granted", "by"]
+    list_filter = ["right", "granted"]
+    search_fields = ["user__username", "name", "by__username"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(User)
+admin.site.register(User, RightsUserAdmin)
+admin.site.register(RightsGrant, type("AdministratorsOnlyRightsGrantAdmin", (AdministratorsOnly, RightsGrantAdmin), {}))

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from .validators import EmailAddressField
+from .validators import EmailAddressField, validate_single_line
 
 MAX_FTE = Decimal("1.50")
 
@@ -36,7 +36,7 @@ class TimestampedModel(models.Model):
 
 class Department(TimestampedModel):
     external_id = models.CharField(_("HRIS key"), max_length=100, unique=True, null=True, blank=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent department"),
@@ -100,7 +100,7 @@ class DepartmentClosure(models.Model):
 
 class JobGroup(TimestampedModel):
     external_id = models.CharField(_("HRIS key"), max_length=100, unique=True, null=True, blank=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
 
     class Meta:
         verbose_name = _("job group")
@@ -139,8 +139,8 @@ class Employee(TimestampedModel):
         related_name="employee",
     )
     external_id = models.CharField(_("HRIS key"), max_length=100, unique=True, null=True, blank=True)
-    first_name = models.CharField(_("first name"), max_length=150)
-    last_name = models.CharField(_("last name"), max_length=150)
+    first_name = models.CharField(_("first name"), max_length=150, validators=[validate_single_line])
+    last_name = models.CharField(_("last name"), max_length=150, validators=[validate_single_line])
     email = EmailAddressField(_("e-mail address"), max_length=254)
     department = models.ForeignKey(
         Department,
@@ -284,3 +284,38 @@ def _chain_ids(model, field: str, start_id: int) -> list[int]:
 
 def employee_manager_chain_ids(manager_id: int) -> list[int]:
     return _chain_ids(Employee, "manager_id", manager_id)
+
+
+class RightsGrant(models.Model):
+    """One right given or taken: staff, superuser, a group or a permission, for an account, by an
+    administrator (`people.services.user_rights_set` writes every one; nothing else changes rights)."""
+
+    class Right(models.TextChoices):
+        STAFF = "staff", _("staff status")
+        SUPERUSER = "superuser", _("superuser status")
+        GROUP = "group", _("group")
+        PERMISSION = "permission", _("permission")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="rights_grants"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rights_granted",
+    )
+    right = models.CharField(_("right"), max_length=12, choices=Right.choices)
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    granted = models.BooleanField(_("granted"), help_text=_("False when the right was taken away."))
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rights grant")
+        verbose_name_plural = _("rights grants")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user_id} {'+' if self.granted else '-'}{self.right} {self.name}".rstrip()

@@ -3,7 +3,7 @@ for forms, the admin, the API and imports."""
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
@@ -215,3 +215,50 @@ def employee_deactivate(*, employee: Employee) -> bool:
 @transaction.atomic
 def employee_set_locale(*, employee: Employee, locale: str) -> Employee:
     return employee_update(employee=employee, locale=locale)
+
+
+@transaction.atomic
+def user_rights_set(*, user, by, is_staff: bool, is_superuser: bool, groups=(), permissions=()) -> list:
+    """Give `user` exactly these rights (staff, superuser, groups, permissions), as administrator
+    `by`, and record each right given or taken (RightsGrant). Only an administrator (superuser) may.
+    Returns the grants recorded."""
+    from django.contrib.auth import get_user_model
+
+    from .models import RightsGrant
+
+    if by is None or not (by.is_active and by.is_superuser):
+        raise PermissionDenied(_("Only administrators grant rights."))
+    locked = get_user_model().objects.select_for_update().get(pk=user.pk)
+    grants = []
+
+    def record(right, name, granted):
+        grants.append(RightsGrant(user=locked, by=by, right=right, name=name, granted=granted))
+
+    for right, field, wanted in (
+        (RightsGrant.Right.STAFF, "is_staff", bool(is_staff)),
+        (RightsGrant.Right.SUPERUSER, "is_superuser", bool(is_superuser)),
+    ):
+        if getattr(locked, field) != wanted:
+            setattr(locked, field, wanted)
+            record(right, "", wanted)
+    if grants:
+        locked.save(update_fields=["is_staff", "is_superuser"])
+    for right, relation, wanted, label in (
+        (RightsGrant.Right.GROUP, locked.groups, set(groups), lambda g: g.name),
+        (
+            RightsGrant.Right.PERMISSION,
+            locked.user_permissions,
+            set(permissions),
+            lambda p: f"{p.content_type.app_label}.{p.codename}",
+        ),
+    ):
+        current = set(relation.all())
+        for obj in sorted(wanted - current, key=label):
+            record(right, label(obj), True)
+        for obj in sorted(current - wanted, key=label):
+            record(right, label(obj), False)
+        if wanted != current:
+            relation.set(wanted)
+    RightsGrant.objects.bulk_create(grants)
+    user.is_staff, user.is_superuser = locked.is_staff, locked.is_superuser
+    return grants

@@ -13,8 +13,8 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests
-from config.apps import ADMINISTRATORS_ONLY
-from people.access import ADMINISTRATORS_ONLY as RIGHTS_ADMINISTRATORS_ONLY
+from people.access import ADMINISTRATORS_ONLY
+from people.admin_base import AdministratorsOnly
 from tests.access import PERSONAS, Row, only_hr
 
 # URL names that cannot be called as a plain request, with the reason.
@@ -34,11 +34,12 @@ def _rows() -> list[Row]:
             except ModuleNotFoundError:
                 continue
             rows.extend(module.ROWS)
-    for model in admin.site._registry:
+    for model, model_admin in admin.site._registry.items():
         opts = model._meta
         expect = only_hr(denied=302)
-        if opts.app_label in ADMINISTRATORS_ONLY or opts.app_label in RIGHTS_ADMINISTRATORS_ONLY:
-            # the scheduler's admin, accounts, groups and sign-in locks are for administrators
+        if opts.app_label in ADMINISTRATORS_ONLY or isinstance(model_admin, AdministratorsOnly):
+            # the scheduler's admin, accounts, groups, sign-in locks and the rights log are for
+            # administrators
             expect["hr"] = 403
         rows.append(Row(f"admin:{opts.app_label}_{opts.model_name}_changelist", expect))
     return rows

@@ -11,6 +11,7 @@ import copy
 from django.db.models import Prefetch, Q
 
 from people.models import Department, Employee
+from people.validators import CONTROL_CHARACTERS
 
 from ..models import ScimIdentity
 from . import filters
@@ -207,6 +208,13 @@ def _email_of(data: dict, user_name: str) -> str:
     return email.strip()
 
 
+def _one_line(value: str, path: str) -> str:
+    """A name is one line (people.validators): a line break in it would break e-mail subjects."""
+    if CONTROL_CHARACTERS.search(value):
+        raise bad(f"{path} may not contain line breaks or control characters.")
+    return value
+
+
 def user_fields_from(data: dict) -> tuple[dict, dict, str | None, int | None]:
     """From a full User (POST, PUT or a patched representation): the employee's fields, the SCIM
     identity's, the department's name (or None) and the manager's id (or None)."""
@@ -220,8 +228,8 @@ def user_fields_from(data: dict) -> tuple[dict, dict, str | None, int | None]:
         raise bad("name must be an object.")
     local = user_name.split("@")[0]
     fields = {
-        "first_name": (string(get(name, "givenName"), "name.givenName") or local)[:150],
-        "last_name": (string(get(name, "familyName"), "name.familyName") or local)[:150],
+        "first_name": _one_line((string(get(name, "givenName"), "name.givenName") or local)[:150], "name.givenName"),
+        "last_name": _one_line((string(get(name, "familyName"), "name.familyName") or local)[:150], "name.familyName"),
         "email": _email_of(data, user_name),
         "active": as_bool(get(data, "active", True)),
     }
@@ -229,7 +237,7 @@ def user_fields_from(data: dict) -> tuple[dict, dict, str | None, int | None]:
     if not isinstance(ext, dict):
         raise bad("The enterprise extension must be an object.")
     fields["external_id"] = string(get(ext, "employeeNumber"), "employeeNumber") or None
-    department = string(get(ext, "department"), "department") or None
+    department = _one_line(string(get(ext, "department"), "department") or "", "department") or None
     manager = get(ext, "manager")
     identity = {"user_name": user_name[:254], "external_id": string(get(data, "externalId"), "externalId") or ""}
     return fields, identity, department, ref_id(manager) if manager else None
@@ -239,7 +247,7 @@ def group_fields_from(data: dict) -> tuple[str, str | None, set[int]]:
     """From a full Group: its name, its externalId and its members' ids."""
     if not isinstance(data, dict):
         raise bad("A Group must be a JSON object.", "invalidSyntax")
-    name = (string(get(data, "displayName"), "displayName", required=True) or "").strip()
+    name = _one_line((string(get(data, "displayName"), "displayName", required=True) or "").strip(), "displayName")
     if not name:
         raise bad("displayName is required.")
     members = get(data, "members") or []
