@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from people.audience import AudienceKind
-from people.registry import BarrierScanResult, BarrierScore
+from people.registry import BarrierScanResult, BarrierScore, SurveyFigure
 
 from .anonymity import EVERYONE, Group
 from .models import Barrier, Kind, QuestionKind, Side, Status, Survey
@@ -79,3 +79,44 @@ def barrier_scan_results(audience, on: date | None = None) -> BarrierScanResult 
             scores=barrier_scores(figures, group),
         )
     return None
+
+
+AGREE = 4  # on the 1-5 scale, 4 (agree) and 5 (fully agree) say yes
+AWARENESS_KEY = "know_offer"  # "I know what learning opportunities there are."
+
+
+def survey_measure(measure: str, audience, start: date, end: date) -> SurveyFigure | None:
+    """The SURVEY_MEASURE port (see people.registry), read from the barrier scan that
+    BARRIER_SCAN_RESULTS chooses: the latest closed on or before `end`, and not before `start`,
+    whose released groups include the audience.
+
+    perception_gap: barrier 1's mean agreement of employees minus that of managers, as points out
+        of 100 on the 1-5 scale (|gap| x 100 / 4): 2.0 against 4.0 is 50 points.
+    awareness: of the employees' answers to "I know what learning opportunities there are", the
+        share that agree (4 or 5), when the employees' side of the audience may be shown.
+    None when there is no such scan, the figures may not be shown, or the measure is unknown."""
+    if measure not in ("perception_gap", "awareness"):
+        return None
+    result = barrier_scan_results(audience, on=end)
+    if result is None or timezone.localtime(result.closed_at).date() < start:
+        return None
+    if measure == "perception_gap":
+        score = next((s for s in result.scores if s.barrier == 1), None)
+        if score is None or score.gap is None:
+            return None
+        responses = (score.employee_respondents or 0) + (score.manager_respondents or 0)
+        return SurveyFigure(numerator=abs(score.gap) * 100, denominator=Decimal(4), responses=responses)
+    group = group_for_audience(audience)
+    figures = survey_figures(Survey.objects.get(pk=result.survey_id))
+    shown = figures.figures(Group(group.department_id, group.job_group_id, Side.EMPLOYEES))
+    if shown is None:
+        return None
+    agreed = answers = 0
+    for q in figures.questions:
+        if q.key == AWARENESS_KEY and q.side == Side.EMPLOYEES and q.pk not in shown.hidden_questions:
+            f = shown.questions[q.pk]
+            agreed += sum(n for value, n in f.counts.items() if value >= AGREE)
+            answers += f.answers
+    if not answers:
+        return None
+    return SurveyFigure(numerator=Decimal(agreed), denominator=Decimal(answers), responses=shown.respondents)
