@@ -15,6 +15,7 @@ from people.registry import (
     BARRIER_SCAN_RESULTS,
     BUDGET_AVAILABLE,
     BUDGET_SUMMARY,
+    BUDGETS_AVAILABLE,
     EMPLOYEES_FOR_ITEM,
     ENROLMENTS_SINCE,
     LEARNING_PREFERENCES_SET,
@@ -52,6 +53,14 @@ def test_budget_available(budgeted):
     provider = registry.use(_tested(BUDGET_AVAILABLE))
     assert provider(budgeted) == Decimal("1250.00")
     assert provider(EmployeeFactory()) is None  # hired after the allocation: no budget yet
+
+
+def test_budgets_available(budgeted, django_assert_num_queries):
+    newcomer = EmployeeFactory()  # hired after the allocation: no budget, so not in the answer
+    provider = registry.use(_tested(BUDGETS_AVAILABLE))
+    with django_assert_num_queries(1):
+        assert provider([budgeted.pk, newcomer.pk]) == {budgeted.pk: Decimal("1250.00")}
+    assert provider([]) == {}
 
 
 def test_budget_summary(budgeted):
