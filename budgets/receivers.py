@@ -14,7 +14,13 @@ def commit_on_approval(sender, enrolment, by=None, **kwargs):
     try:
         services.budget_commit(enrolment=enrolment, by=by)
     except services.InsufficientBudget as exc:
-        raise ApprovalRefused(exc.message, code="insufficient_budget", route_to_ld=exc.route_to_ld) from exc
+        raise ApprovalRefused(
+            exc.message,
+            code="insufficient_budget",
+            route_to_ld=exc.route_to_ld,
+            missing=exc.missing,
+            available=exc.available,
+        ) from exc
 
 
 @receiver(enrolment_released, dispatch_uid="budgets.release")

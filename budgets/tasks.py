@@ -25,3 +25,11 @@ def budgets_expire_task() -> int:
 @shared_task
 def budget_reminders_task() -> int:
     return services.budget_reminders_send()
+
+
+@shared_task(acks_late=True)
+def budget_change_notices_task(keys: list[str]) -> int:
+    """Tell employees their budget was re-allocated (keyed per ledger entry: a second run sends nothing)."""
+    from .services.notices import budget_reallocations_notify
+
+    return budget_reallocations_notify(keys=keys)

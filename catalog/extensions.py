@@ -8,6 +8,7 @@ from people.registry import (
     EMPLOYEES_FOR_ITEM,
     ENROLMENTS_SINCE,
     LEARNING_PREFERENCES_SET,
+    NOTIFY,
     HomePanel,
     NavItem,
     registry,
@@ -87,3 +88,4 @@ def register():
     registry.provide(LEARNING_PREFERENCES_SET, learning_profile_from_survey)
     registry.need(BUDGET_AVAILABLE, app="catalog")
     registry.need(BUDGETS_AVAILABLE, app="catalog")
+    registry.need(NOTIFY, app="catalog")

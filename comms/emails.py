@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
 
@@ -56,9 +57,7 @@ class MessageEmails:
         # Values that are the same for everyone (the catalogue link) are computed once.
         self.shared = rendering.placeholder_values(None, self.used & {"catalog_link"})
         self.personal = self.used - {"catalog_link"}
-        self.open_text = _("Open")
-        self.unsubscribe_text = _("Unsubscribe")
-        self.stop_text = _("Stop these e-mails: %(url)s")
+        self._chrome: dict[str, tuple[str, str, str]] = {}
         self.open_link = _link("comms:open", rendering.OPEN_SALT)
         self.click_link = _link("comms:click", rendering.CLICK_SALT)
         self.unsubscribe_link = _link("comms:unsubscribe", rendering.UNSUBSCRIBE_SALT)
@@ -76,9 +75,17 @@ class MessageEmails:
         signer, before, after = link
         return f"{before}{signer.sign(value)}{after}"
 
+    def chrome(self, locale: str) -> tuple[str, str, str]:
+        """ "Open", "Unsubscribe" and "Stop these e-mails" in the recipient's language (once per language)."""
+        if locale not in self._chrome:
+            with translation.override(locale or settings.LANGUAGE_CODE):
+                self._chrome[locale] = (_("Open"), _("Unsubscribe"), _("Stop these e-mails: %(url)s"))
+        return self._chrome[locale]
+
     def parts(self, delivery) -> dict:
         """Everything personal in one recipient's e-mail."""
         employee = delivery.employee
+        open_text, unsubscribe_text, stop_text = self.chrome(employee.locale)
         values = {**self.shared, **rendering.placeholder_values(employee, self.personal)}
         message = self.message
         subject = rendering.render(message.subject, values)
@@ -90,10 +97,10 @@ class MessageEmails:
         if link:
             click = self._signed(self.click_link, str(delivery.pk))
             text += f"\n\n{click}"
-            html += f'<p><a href="{escape(click)}">{escape(self.open_text)}</a></p>'
-        text += "\n\n-- \n" + self.stop_text % {"url": unsubscribe}
+            html += f'<p><a href="{escape(click)}">{escape(open_text)}</a></p>'
+        text += "\n\n-- \n" + stop_text % {"url": unsubscribe}
         html += (
-            f'<p style="font-size:small"><a href="{escape(unsubscribe)}">{escape(self.unsubscribe_text)}</a></p>'
+            f'<p style="font-size:small"><a href="{escape(unsubscribe)}">{escape(unsubscribe_text)}</a></p>'
             f'<img src="{escape(self._signed(self.open_link, str(delivery.pk)))}" width="1" height="1" alt="">'
         )
         return {

@@ -344,6 +344,10 @@ def _reallocate(wanted: dict, *, on: date, budget_ids: list) -> int:
             entries.append((budget.pk, EntryKind.ALLOCATION.value, delta, hours_delta, key, reason, now))
     _insert_allocation_entries(entries)
     _write_back(touched, REALLOCATED_FIELDS)
+    if entries:
+        from .notices import reallocations_announce
+
+        reallocations_announce([row[4] for row in entries])
     return len(entries)
 
 

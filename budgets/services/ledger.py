@@ -252,6 +252,9 @@ def budget_adjust(*, budget: Budget, amount: Decimal, reason: str, by) -> Ledger
             created_by=by,
         ),
     )
+    from .notices import budget_change_notify
+
+    budget_change_notify(entry=entry)
     budget.refresh_from_db()
     return entry
 

@@ -23,6 +23,7 @@ from ..models import (
     Status,
 )
 from ..signals import enrolment_approving, enrolment_completed, enrolment_released
+from . import notices
 from .sessions import _reserve_seat
 from .stats import _refresh_stats_on_commit
 
@@ -167,6 +168,8 @@ def _after_request(enrolment: Enrolment) -> None:
         # Refused: the request stays with its approver (or went to L&D staff); nothing to undo.
         with contextlib.suppress(ApprovalRefused):
             enrolment_approve(enrolment=enrolment, by=None)
+    if enrolment.status == Status.REQUESTED:
+        notices.request_notify(enrolment, to_ld=enrolment_goes_to_ld(enrolment))
 
 
 def _locked(enrolment: Enrolment) -> Enrolment:
@@ -210,10 +213,17 @@ def enrolment_approve(*, enrolment: Enrolment, by, comment: str = "") -> Enrolme
                 enrolment_approving.send(sender=Enrolment, enrolment=locked, by=by)
         except ApprovalRefused as exc:
             refused = exc
-            if exc.route_to_ld and not locked.routed_to_ld:
+            routed_now = exc.route_to_ld and not locked.routed_to_ld
+            if routed_now:
                 locked.routed_to_ld = True
                 locked.routing_note = str(exc.message)[:300]
                 locked.save(update_fields=["routed_to_ld", "routing_note", "updated_at"])
+            if exc.missing is not None:
+                notices.budget_refusal_notify(
+                    locked, missing=exc.missing, available=exc.available, routed_to_ld=locked.routed_to_ld
+                )
+            if routed_now and by is not None:
+                notices.request_notify(locked, to_ld=True)  # (a new request is announced by _after_request)
         else:
             locked.status = Status.APPROVED
             locked.decided_by = by
@@ -224,6 +234,7 @@ def enrolment_approve(*, enrolment: Enrolment, by, comment: str = "") -> Enrolme
                 update_fields=["status", "decided_by", "decided_at", "decision_comment", "auto_approved", "updated_at"]
             )
             _event("catalog.enrolment_approved", locked)
+            notices.decision_notify(locked)
     _copy_into(enrolment, locked)
     if refused is not None:
         raise refused
@@ -249,6 +260,7 @@ def enrolment_reject(*, enrolment: Enrolment, by, comment: str = "") -> Enrolmen
     if was_approved:
         enrolment_released.send(sender=Enrolment, enrolment=locked)
     _event("catalog.enrolment_rejected", locked)
+    notices.decision_notify(locked)
     return _copy_into(enrolment, locked)
 
 
