@@ -125,16 +125,6 @@ def team_budgets(*, manager: Employee, on: date | None = None) -> list[tuple[Emp
     return team_budget_rows(team_page_members(manager.pk), on=on)
 
 
-def _idle(budgets, on: date) -> Q:
-    """Budgets whose period is half over on `on` and on which nothing is committed or spent. The
-    midpoints are worked out per distinct period (one small query), the rest is a filter in SQL."""
-    passed = Q(pk__in=[])
-    for start, end in budgets.values_list("period_start", "period_end").distinct().order_by():
-        if on >= start + (end - start) / 2:
-            passed |= Q(period_start=start, period_end=end)
-    return passed & Q(committed=0, spent=0)
-
-
 def budget_totals(qs) -> dict:
     row = qs.aggregate(
         allocated=Sum("allocated"),
@@ -214,19 +204,33 @@ def budget_overview(on: date | None = None) -> dict:
 
 
 def team_totals(*, manager: Employee, on: date | None = None) -> dict:
-    """The team's totals, and how many have used nothing although their period is half over: two
-    queries (the periods, then every figure in one aggregate), whatever the size of the team."""
+    """The team's totals, and how many have used nothing although their period is half over: one
+    aggregate in SQL, grouped by budget period (a handful of rows), whatever the size of the team;
+    whether a period is half over is decided per row here."""
     on = on or timezone.localdate()
     budgets = current_budgets(on).filter(employee__in=team_members(manager.pk).values("pk"))
-    sums = budgets.aggregate(  # named apart from the columns, which the idle filter reads
-        total_allocated=Sum("allocated"),
-        total_committed=Sum("committed"),
-        total_spent=Sum("spent"),
-        employees=Count("pk"),
-        never_viewed=Count("pk", filter=Q(first_viewed_at=None)),
-        idle=Count("pk", filter=_idle(budgets, on)),
+    per_period = (
+        budgets.values("period_start", "period_end")
+        .annotate(
+            total_allocated=Sum("allocated"),
+            total_committed=Sum("committed"),
+            total_spent=Sum("spent"),
+            employees=Count("pk"),
+            never_viewed=Count("pk", filter=Q(first_viewed_at=None)),
+            unused=Count("pk", filter=Q(committed=0, spent=0)),
+        )
+        .order_by()
     )
-    return _finish({key.removeprefix("total_"): value for key, value in sums.items()})
+    row = {"allocated": ZERO, "committed": ZERO, "spent": ZERO, "employees": 0, "never_viewed": 0, "idle": 0}
+    for period in per_period:
+        for key in ("allocated", "committed", "spent"):
+            row[key] += period[f"total_{key}"] or ZERO
+        row["employees"] += period["employees"]
+        row["never_viewed"] += period["never_viewed"]
+        start, end = period["period_start"], period["period_end"]
+        if on >= start + (end - start) / 2:
+            row["idle"] += period["unused"]
+    return _finish(row)
 
 
 def never_viewed(on: date | None = None):

@@ -36,7 +36,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from people.access import can_view_employee, roles_of
-from people.audience import AUDIENCE_RELATED, AudienceMatcher, employees_in
+from people.audience import AUDIENCE_RELATED, AudienceMatcher, audience_condition
 from people.models import EducationLevel, Employee, JobGroup
 from people.reporting import team_member_ids, team_members
 
@@ -533,8 +533,9 @@ def mandatory_overdue_count(*, today: date | None = None):
     """An expression for an Employee queryset: how many active mandatory items the person is
     overdue on, with the rules of `mandatory_due` (due `due_days` after the rule's start or the
     hire date, whichever is later; a renewing rule again `renewal_months` after the last
-    completion), decided in SQL so a count or filter over a whole team is one statement. One small
-    query reads the rules."""
+    completion), decided in SQL so a count or filter over a whole team is one statement. Who has
+    completed an item is an uncorrelated subquery (PostgreSQL hashes it once) rather than a lookup
+    per person. One small query reads the rules."""
     today = today or timezone.localdate()
     rules = list(MandatoryRule.objects.filter(active=True, item__active=True))
     if not rules:
@@ -542,21 +543,18 @@ def mandatory_overdue_count(*, today: date | None = None):
     tz = timezone.get_current_timezone()
     total = None
     for rule in rules:
-        members = Q(pk__in=employees_in(rule.audience, include_inactive=True).values("pk"))
-        completions = Enrolment.objects.filter(employee=OuterRef("pk"), item_id=rule.item_id, status=Status.COMPLETED)
-        cut = today - timedelta(days=rule.due_days)  # due_on < today: started before this day
-        never = ~Q(Exists(completions))
+        done = Enrolment.objects.filter(item_id=rule.item_id, status=Status.COMPLETED).values("employee_id")
+        cut = today - timedelta(days=rule.due_days)  # due before today: started before this day
         if rule.starts_on < cut:
-            never &= Q(hired_on__isnull=True) | Q(hired_on__lt=cut)
+            overdue = ~Q(pk__in=done) & (Q(hired_on__isnull=True) | Q(hired_on__lt=cut))
         else:
-            never &= Q(pk__in=[])
-        overdue = never
+            overdue = Q(pk__in=[])
         if rule.renewal_months:
-            since = datetime.combine(
-                _first_day_still_counting(today, rule.renewal_months), datetime.min.time(), tzinfo=tz
-            )
-            overdue |= Q(Exists(completions)) & ~Q(Exists(completions.filter(completed_at__gte=since)))
-        flag = Case(When(members & overdue, then=Value(1)), default=Value(0), output_field=IntegerField())
+            first_day = _first_day_still_counting(today, rule.renewal_months)
+            since = datetime.combine(first_day, datetime.min.time(), tzinfo=tz)
+            overdue |= Q(pk__in=done) & ~Q(pk__in=done.filter(completed_at__gte=since))
+        condition = audience_condition(rule.audience) & overdue
+        flag = Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
         total = flag if total is None else total + flag
     return total
 

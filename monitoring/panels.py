@@ -18,8 +18,6 @@ from .periods import Period
 from .reports import Card, _sentence
 from .selectors import barrier_indicators, figure_of, metric_values
 
-TEAM_METRICS = ("participation", "no_activity", "knows_budget", "budget_utilisation")
-
 
 def ld_panel(request, roles) -> dict:
     period = Period.this_year()
@@ -90,12 +88,10 @@ def team_rows(manager: Employee, *, limit: int = TEAM_ON_HOME) -> list[TeamRow]:
 
 
 def manager_panel(request, roles) -> dict:
-    team = Audience.of(AudienceKind.TEAM, manager=roles.employee)
-    values = metric_values(team, Period.this_year(), TEAM_METRICS)
-    return {
-        "team_rows": team_rows(roles.employee),
-        "team_readings": [(metric_registry.get(n), values[n]) for n in TEAM_METRICS],
-    }
+    """Each person's learning for the first few of the team. The team's uptake (its metrics summed
+    over everyone in it) is a link to the team page: on the home it cost the top manager a sum
+    over the whole organisation on every visit (issue 21)."""
+    return {"team_rows": team_rows(roles.employee)}
 
 
 def employee_panel(request, roles) -> dict:

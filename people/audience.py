@@ -277,6 +277,13 @@ def _members_q(audience: Audience) -> Q:
     return q
 
 
+def audience_condition(audience: Audience) -> Q:
+    """Membership of an audience as a condition on Employee rows (activity aside), to use inside a
+    filter, a Case or an aggregate's filter on an Employee queryset without a subquery (for
+    "everyone" it is no condition at all)."""
+    return _members_q(audience)
+
+
 def employees_in(audience: Audience, *, include_inactive: bool = False) -> QuerySet[Employee]:
     """The employees in an audience now, as one SQL query: filter, count or aggregate it, or use it
     as a subquery (`Enrolment.objects.filter(employee__in=employees_in(a))`). Active employees
