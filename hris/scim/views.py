@@ -36,6 +36,7 @@ from .schemas import (
     RESOURCE_TYPES,
     SCHEMA,
     SCHEMAS,
+    SEARCH,
     USER,
     service_provider_config,
 )
@@ -179,11 +180,28 @@ class ResourceListView(ScimView):
         return response
 
 
+SEARCH_KEYS = {"schemas", "attributes", "excludedAttributes", "filter", "sortBy", "sortOrder", "startIndex", "count"}
+
+
+def check_search_request(data) -> dict:
+    """RFC 7644 §3.4.3: an object naming the SearchRequest schema, with its own attributes only, and
+    text where text belongs (anything else was answered as an unfiltered search)."""
+    if not isinstance(data, dict):
+        raise bad("A SearchRequest must be an object.", "invalidSyntax")
+    if data.get("schemas") != [SEARCH]:
+        raise bad(f'A SearchRequest names the schema ["{SEARCH}"].', "invalidSyntax")
+    unknown = sorted(set(data) - SEARCH_KEYS)
+    if unknown:
+        raise bad(f"Unknown attributes in a SearchRequest: {', '.join(unknown)}.", "invalidSyntax")
+    for key in ("filter", "sortBy", "sortOrder"):
+        if key in data and not isinstance(data[key], str):
+            raise bad(f"{key} must be a string.", "invalidFilter" if key == "filter" else "invalidValue")
+    return data
+
+
 class ResourceSearchView(ResourceListView):
     def post(self, request):
-        if not isinstance(request.data, dict):
-            raise bad("A SearchRequest must be an object.", "invalidSyntax")
-        return self.search(request.data)
+        return self.search(check_search_request(request.data))
 
 
 class ResourceDetailView(ScimView):
@@ -280,9 +298,7 @@ class GroupDetailView(ResourceDetailView):
 
 class RootSearchView(ScimView):
     def post(self, request):
-        data = request.data
-        if not isinstance(data, dict):
-            raise bad("A SearchRequest must be an object.", "invalidSyntax")
+        data = check_search_request(request.data)
         start, count = self.paging(data)
         everything, total, understood = [], 0, 0
         for view_class in (UsersView, GroupsView):
