@@ -241,6 +241,23 @@ def test_an_idempotent_retry_returns_the_first_result_without_a_second_effect(wr
     assert people_fingerprint() == after_first
 
 
+def test_an_idempotency_key_over_200_characters_is_refused_never_cut(writer):
+    """Two long keys that share their first 200 characters would collide if cut: both are refused."""
+    from hris.models import IdempotencyRecord
+
+    prefix = "k" * 200
+    for key in (prefix + "A", prefix + "B"):
+        response = sync(writer, base_payload(1), **{"Idempotency-Key": key})
+        assert response.status_code == 400, response.content
+        assert response.json()["errors"] == [
+            {"path": "Idempotency-Key", "code": "too_long", "message": "An Idempotency-Key has at most 200 characters."}
+        ]
+    assert not Employee.objects.exists()
+    assert not IdempotencyRecord.objects.exists()
+    assert sync(writer, base_payload(1), **{"Idempotency-Key": prefix}).status_code == 200  # 200 is fine
+    assert IdempotencyRecord.objects.get().key == prefix
+
+
 def test_a_rejected_request_replays_its_rejection(writer):
     payload = _with(1, "locale", "de")
     first = sync(writer, payload, **{"Idempotency-Key": "k2"})
