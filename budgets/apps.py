@@ -7,7 +7,15 @@ class BudgetsConfig(AppConfig):
     verbose_name = _("Budgets")
 
     def ready(self):
-        from people.registry import BUDGET_AVAILABLE, BUDGET_SUMMARY, BUDGETS_AVAILABLE, HomePanel, NavItem, registry
+        from people.registry import (
+            BUDGET_AVAILABLE,
+            BUDGET_SUMMARY,
+            BUDGETS_AVAILABLE,
+            LEARNING_HOURS,
+            HomePanel,
+            NavItem,
+            registry,
+        )
 
         from . import panels, receivers, rules  # noqa: F401 - registers capabilities and receivers
         from .demo import seed_budgets
@@ -17,6 +25,7 @@ class BudgetsConfig(AppConfig):
         registry.provide(BUDGET_AVAILABLE, budget_available)
         registry.provide(BUDGET_SUMMARY, budget_summary)
         registry.provide(BUDGETS_AVAILABLE, budgets_available)
+        registry.need(LEARNING_HOURS, app="budgets")
         registry.add_nav(NavItem(_("My budget"), "budgets:mine", "budgets.view_own", order=30))
         registry.add_nav(NavItem(_("Team budgets"), "budgets:team", "budgets.team", order=31, group="team"))
         registry.add_nav(NavItem(_("Budgets"), "budgets:overview", "budgets.manage", order=32, group="manage"))

@@ -3,12 +3,10 @@
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from catalog.models import Enrolment, Status
 from people.models import Department, Employee
 from people.registry import BudgetSummary
 from people.reporting import team_members
@@ -256,9 +254,8 @@ def budget_search(q: str, on: date | None = None, limit: int = 50):
 
 
 def budget_pending(*, employee_id: int) -> Decimal:
-    """What the employee's requests waiting for a decision would cost: not committed yet, so not in
-    the budget's figures, but on its way (one aggregate query)."""
-    money = DecimalField(max_digits=12, decimal_places=2)
-    cost = Coalesce("item__cost", "external_cost", Value(ZERO), output_field=money)
-    requested = Enrolment.objects.filter(employee_id=employee_id, status=Status.REQUESTED)
-    return requested.aggregate(total=Sum(cost))["total"] or ZERO
+    """What the employee's requests waiting for a decision would cost (the catalog's figure, so the
+    budget page and the request form say the same)."""
+    from catalog.selectors import requests_waiting_cost
+
+    return requests_waiting_cost(employee_id=employee_id)

@@ -13,6 +13,7 @@ from people.access import access_employee, capability_required, has_capability, 
 from people.audience import AUDIENCE_RELATED
 from people.exports import csv_response, xlsx_response
 from people.paging import team_page
+from people.registry import LEARNING_HOURS, registry
 
 from .forms import AdjustmentForm, BudgetPolicyForm, BudgetSearchForm
 from .models import Budget, BudgetPolicy
@@ -43,6 +44,8 @@ def _budget_page(request, employee, *, own: bool):
         "pending": budget_pending(employee_id=employee.pk) if budget else None,
         "days_left": max(0, (budget.expires_on - today).days) if budget else None,
         "can_adjust": has_capability(request.user, "budgets.manage") and not own_budget,
+        # Learning hours as every page shows them: the learning-time policy's figure (issue 13).
+        "learning_hours": registry.use(LEARNING_HOURS)(employee) if budget else None,
     }
     return render(request, "budgets/budget_detail.html", context)
 

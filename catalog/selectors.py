@@ -766,3 +766,24 @@ def job_groups_with_skills():
     return JobGroup.objects.prefetch_related(
         Prefetch("needed_skills", queryset=JobGroupSkill.objects.select_related("skill").order_by("skill__name"))
     ).order_by("name")
+
+
+def requests_waiting_cost(*, employee_id: int) -> Decimal:
+    """What the employee's requests waiting for a decision would cost (catalog items and external
+    trainings alike): not committed to a budget yet, but on its way. One aggregate query; the budget
+    page and the request form both show this figure."""
+    money = DecimalField(max_digits=12, decimal_places=2)
+    cost = Coalesce("item__cost", "external_cost", Value(Decimal("0.00")), output_field=money)
+    requested = Enrolment.objects.filter(employee_id=employee_id, status=Status.REQUESTED)
+    return requested.aggregate(total=Sum(cost))["total"] or Decimal("0.00")
+
+
+def over_budget_warning(*, employee, cost: Decimal, available: Decimal | None) -> dict | None:
+    """The figures of the request form's warning when the requests waiting plus this one come to
+    more than is available (None when they do not, or no budget covers the person)."""
+    if available is None or employee is None:
+        return None
+    waiting = requests_waiting_cost(employee_id=employee.pk)
+    if waiting + (cost or 0) <= available:
+        return None
+    return {"waiting": waiting, "cost": cost or Decimal("0.00"), "available": available}

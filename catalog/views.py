@@ -1,6 +1,8 @@
 """Catalog pages: "for you", search, an item and its request, my learning, approvals, the team
 view, the learning profile, the diversity of the offer and the provider import."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -19,6 +21,7 @@ from django_htmx.http import reswap, retarget
 
 from people.access import capability_required, roles_of
 from people.audience import EVERYONE
+from people.formatting import money
 from people.forms import add_service_errors
 from people.models import JobGroup
 from people.paging import team_page
@@ -70,6 +73,7 @@ from .selectors import (
     mandatory_overdue_count,
     mandatory_rules_for_management,
     offer_diversity,
+    over_budget_warning,
     session_with_bookings,
     sessions_for_management,
     team_learning,
@@ -199,9 +203,15 @@ def item_request(request, pk):
             else:
                 messages.success(request, _("Your request has been sent for approval."))
             return redirect("catalog:enrolment_detail", pk=enrolment.pk)
-    return render(
-        request, "catalog/item_request.html", {"item": item, "form": form, "budget_left": _budget_left(employee)}
-    )
+    budget_left = _budget_left(employee)
+    context = {
+        "item": item,
+        "form": form,
+        "budget_left": budget_left,
+    }
+    figures = over_budget_warning(employee=employee, cost=item.cost, available=budget_left)
+    context["over_budget"] = _over_budget_text(figures, this=item.cost) if figures else None
+    return render(request, "catalog/item_request.html", context)
 
 
 _add_errors = add_service_errors
@@ -229,8 +239,22 @@ def external_request(request):
             _add_errors(form, exc)
         else:
             messages.success(request, _("Your request has been sent for approval."))
+            # A warning, not a refusal: whoever decides may still approve it (or L&D make room).
+            waiting = over_budget_warning(
+                employee=employee, cost=Decimal("0.00"), available=_budget_left(employee)
+            )  # this request is among the waiting ones now
+            if waiting is not None:
+                messages.warning(request, _over_budget_text(waiting, this=data["cost"]))
             return redirect("catalog:enrolment_detail", pk=enrolment.pk)
     return render(request, "catalog/external_request.html", {"form": form})
+
+
+def _over_budget_text(figures: dict, *, this) -> str:
+    total = figures["waiting"] + figures["cost"]
+    return _(
+        "Your requests waiting for a decision, this one (%(cost)s) included, come to %(total)s: more than the "
+        "%(available)s you have available. You can send it anyway; whoever decides sees the same figures."
+    ) % {"cost": money(this), "total": money(total), "available": money(figures["available"])}
 
 
 @capability_required("catalog.request")

@@ -98,6 +98,9 @@ class MessageForm(AudienceModelFormMixin, forms.ModelForm):
         self.fields["reason"].help_text = _(
             "Why this message matters to the people who get it. Needed before the plan can go live."
         )
+        # The flag is no "required field" ("verplicht" read as one): say what it does.
+        self.fields["mandatory"].label = _("Send to everyone, even to those who turned this kind of message off")
+        self.fields["mandatory"].help_text = _("For messages people must get, such as one about a mandatory training.")
 
 
 class PreviewForm(forms.Form):

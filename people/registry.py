@@ -71,6 +71,14 @@ class BudgetAvailable(Protocol):
     def __call__(self, employee: Any) -> Decimal | None: ...
 
 
+class LearningHoursOf(Protocol):
+    """The employee's learning hours in their learning-time policy's current period and its target
+    (an object with `hours`, `target` (None without a policy), `period_start`, `period_end`): the one
+    figure every page shows."""
+
+    def __call__(self, employee: Any) -> Any: ...
+
+
 class BudgetsAvailable(Protocol):
     """What each of these employees can still spend today (one query for all of them); an
     employee without a budget is left out."""
@@ -189,6 +197,7 @@ NEXT_LEARNING_MOMENT: Port[NextLearningMoment] = Port("next_learning_moment", Ne
 ENROLMENTS_SINCE: Port[EnrolmentsSince] = Port("enrolments_since", EnrolmentsSince, "catalog")
 EMPLOYEES_FOR_ITEM: Port[EmployeesForItem] = Port("employees_for_item", EmployeesForItem, "catalog")
 NOTIFY: Port[Notify] = Port("notify", Notify, "comms")
+LEARNING_HOURS: Port[LearningHoursOf] = Port("learning_hours", LearningHoursOf, "policy")
 BARRIER_SCAN_RESULTS: Port[BarrierScanResults] = Port("barrier_scan_results", BarrierScanResults, "surveys")
 LEARNING_PREFERENCES_SET: Port[LearningPreferencesSet] = Port(
     "learning_preferences_set", LearningPreferencesSet, "catalog"
@@ -202,6 +211,7 @@ PORTS = (
     ENROLMENTS_SINCE,
     EMPLOYEES_FOR_ITEM,
     NOTIFY,
+    LEARNING_HOURS,
     BARRIER_SCAN_RESULTS,
     LEARNING_PREFERENCES_SET,
     SURVEY_MEASURE,

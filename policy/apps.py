@@ -7,7 +7,7 @@ class PolicyConfig(AppConfig):
     verbose_name = _("Learning policy")
 
     def ready(self):
-        from people.registry import NEXT_LEARNING_MOMENT, HomePanel, NavItem, registry
+        from people.registry import LEARNING_HOURS, NEXT_LEARNING_MOMENT, HomePanel, NavItem, registry
 
         from . import demo, panels, rules  # noqa: F401 - registers the capabilities
 
@@ -18,4 +18,6 @@ class PolicyConfig(AppConfig):
         # each person's hours in monitoring's team table (through hours_overview, as here).
         registry.add_panel(HomePanel("employee", "policy/partials/home_next_moment.html", panels.next_moment, order=11))
         registry.provide(NEXT_LEARNING_MOMENT, panels.next_learning_moment_text)
+        # One figure for learning hours on every page (issue 13): the budget page asks through this.
+        registry.provide(LEARNING_HOURS, panels.learning_hours_of)
         registry.add_demo_step(40, demo.seed_moments)

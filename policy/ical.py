@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vRecur
 
 from .models import LearningMoment
@@ -37,8 +38,11 @@ def _base_event(moment: LearningMoment, start: datetime, stamp: datetime) -> Eve
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=moment.duration_minutes))
     event.add("sequence", moment.calendar_sequence)
-    if moment.description:
-        event.add("description", moment.description)
+    # In the reader's language (the caller activates it): when it recurs, then L&D's own text.
+    description = "\n\n".join(
+        part for part in (_("Learning moment: %(when)s") % {"when": moment.in_words}, moment.description) if part
+    )
+    event.add("description", description)
     where = moment.location or moment.online_url
     if where:
         event.add("location", where)
@@ -71,6 +75,7 @@ def moment_events(moment: LearningMoment, stamp: datetime) -> list[Event]:
 
 
 def calendar_for(moments, *, name: str) -> bytes:
+    """The calendar, its name and descriptions in the active language (the reader's)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

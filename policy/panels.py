@@ -20,3 +20,9 @@ def next_learning_moment_text(employee) -> str | None:
         return None
     local = occurrence.start.astimezone(ZoneInfo(occurrence.moment.timezone))
     return f"{occurrence.moment.title}, {formats.date_format(local, 'DATETIME_FORMAT')}"
+
+
+def learning_hours_of(employee):
+    """The LEARNING_HOURS provider: the employee's row of hours_overview (what the home and the
+    learning-moments page show)."""
+    return hours_overview([employee])[0]

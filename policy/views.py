@@ -3,13 +3,14 @@ calendar feed, my team's hours, and for L&D staff the moments, occurrences, poli
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -152,8 +153,11 @@ def feed(request, token):
     if found is None:
         raise Http404
     moments = moments_for_employee(employee=found.employee)
+    # A calendar app sends no language of its own: the feed is in its owner's.
+    with translation.override(found.employee.locale or settings.LANGUAGE_CODE):
+        content = calendar_for(moments, name=_("Learning moments"))
     # Inline: calendar apps subscribe to it; the .ics of one moment is a download.
-    return _ics_response(calendar_for(moments, name=_("Learning moments")), "learning-moments.ics", "inline")
+    return _ics_response(content, "learning-moments.ics", "inline")
 
 
 @require_POST

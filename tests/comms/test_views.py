@@ -288,3 +288,24 @@ def test_a_javascript_link_is_never_shown(client_for, employee):
     message = Message.objects.create(key="k", subject="S", body="B", link="javascript:alert(1)", channels=["in_app"])
     services.message_send(message=message, employee_ids=[employee.pk])
     assert "javascript:" not in client_for(employee).get(reverse("comms:notifications")).content.decode()
+
+
+def test_the_message_form_labels_no_field_required_that_is_not(client_for, hr, plan):
+    """Issue 13: the flag that overrides preferences read "verplicht" ("required") in Dutch, and the
+    reason said in English only that it is needed before the plan goes live. Neither is required
+    while drafting: a draft without them saves."""
+    client = client_for(hr)
+    client.cookies["django_language"] = "nl"
+    page = client.get(reverse("comms:message_create", args=[plan.pk]))
+    form = page.context["form"]
+    # Only the category is required: a choice that always has one (news about learning).
+    assert [name for name, field in form.fields.items() if field.required] == ["category"]
+    assert not any(str(field.label).strip().lower() in {"verplicht", "required"} for field in form.fields.values())
+    text = page.content.decode()
+    assert "Nodig voordat het plan live kan gaan." in text
+    assert "ook aan wie dit soort berichten heeft uitgezet" in text
+    response = client.post(
+        reverse("comms:message_create", args=[plan.pk]), {"subject": "Concept", "body": "x", "category": "plan"}
+    )
+    assert response.status_code == 302
+    assert Message.objects.get().missing_ws() == ["who", "where", "why", "when"]

@@ -169,3 +169,20 @@ def test_inactive_employees_feed_is_gone(client, employee, scheduled):
     employee.active = False
     employee.save()
     assert client.get(reverse("policy:feed", kwargs={"token": token})).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("locale", "name", "words"),
+    [("nl", "Leermomenten", "Leermoment: Elke dinsdag"), ("en", "Learning moments", "Learning moment: Every Tuesday")],
+)
+def test_the_feed_is_in_its_owners_language(client, employee, make_moment, locale, name, words):
+    """Issue 13: a calendar app sends no language; the feed's name and descriptions are its owner's."""
+    employee.locale = locale
+    employee.save(update_fields=["locale"])
+    make_moment(title="Leerhalfuur", description="Neem je laptop mee.")
+    token = calendar_feed_get(employee=employee).token
+    cal = Calendar.from_ical(client.get(reverse("policy:feed", kwargs={"token": token})).content)
+    assert str(cal["X-WR-CALNAME"]) == name
+    (event,) = cal.walk("VEVENT")
+    assert str(event["DESCRIPTION"]).startswith(words)
+    assert str(event["DESCRIPTION"]).endswith("Neem je laptop mee.")
