@@ -118,4 +118,7 @@ def render_for(employee, deliveries) -> list:
         d.subject = render(d.message.subject, values)
         d.body = render(d.message.body, values)
         d.link = safe_link(render(d.message.link, values))
+        # A message an app sends by key (a decision, a budget change, a reminder) was written in the
+        # reader's language when it was sent; the page may be in another one now (issue 13's guard).
+        d.lang = (getattr(employee, "locale", "") or "") if d.message.key else ""
     return deliveries
