@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from people.audience import EVERYONE, Audience
@@ -306,3 +306,28 @@ def _seed_enrolments(now):
         teammate = Employee.objects.filter(manager=employee.manager, active=True).exclude(pk=employee.pk).first()
         if teammate is not None:
             request("DEMO-030", who=teammate, motivation="I lead the team's stand-up now and want to do it well.")
+
+
+def history_enrolments(rows, *, motivation: str = "Demo history.") -> int:
+    """Demo history for monitoring's demo step: completed enrolments begun on given instants, written
+    in bulk as catalog/scale.py writes the grown organisation's (free items only, so no budget is
+    touched). `rows` are (employee_id, item_id, began_at, rating); returns how many were written."""
+    day = timedelta(days=1)
+    batch = [
+        Enrolment(
+            employee_id=employee_id,
+            item_id=item_id,
+            motivation=motivation,
+            status=Status.COMPLETED,
+            auto_approved=True,
+            decided_at=began - day,
+            started_at=began,
+            completed_at=began + 2 * day,
+            rating=rating,
+        )
+        for employee_id, item_id, began, rating in rows
+    ]
+    created = Enrolment.objects.bulk_create(batch, batch_size=2000)
+    # requested_at is set on creation: move it to the day before the start, as a request would be
+    Enrolment.objects.filter(pk__in=[e.pk for e in created]).update(requested_at=models.F("decided_at"))
+    return len(created)

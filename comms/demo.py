@@ -10,7 +10,7 @@ from people.audience import EVERYONE, Audience, AudienceKind
 from people.models import Employee
 
 from . import services
-from .models import CommunicationPlan, Message, Trigger, When
+from .models import CommunicationPlan, Delivery, Message, Trigger, When
 
 PLAN_NAME = "Learning offer launch 2027"
 
@@ -88,3 +88,26 @@ def demo_step():
         Message.objects.filter(pk=message.pk).update(channels=["in_app"])
         message.channels = ["in_app"]
         services.message_send(message=message, employee_ids=[e.pk for e in people.values()])
+
+
+def history_deliveries(*, key: str, subject: str, body: str, sent_at, rows) -> int:
+    """Demo history for monitoring's demo step: one in-app message (found or made by `key` through
+    the delivery service) sent at `sent_at`, with its deliveries written in bulk; `rows` are
+    (employee_id, opened). Nothing when the message already has deliveries."""
+    message = services.system_message_upsert(key=key, subject=subject, body=body, category="plan")
+    if message.deliveries.exists():
+        return 0
+    batch = [
+        Delivery(
+            message=message,
+            employee_id=employee_id,
+            channel="in_app",
+            status=Delivery.Status.SENT,
+            attempts=1,
+            created_at=sent_at,
+            sent_at=sent_at,
+            opened_at=sent_at + timedelta(hours=3) if opened else None,
+        )
+        for employee_id, opened in rows
+    ]
+    return len(Delivery.objects.bulk_create(batch, batch_size=2000))

@@ -6,6 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from people.registry import SURVEY_MEASURE, HomePanel, NavItem, registry
 
 
+def _demo():
+    from .demo import demo_step
+
+    demo_step()
+
+
 def register():
     from . import panels, rules  # noqa: F401 - registers the capabilities
 
@@ -18,3 +24,4 @@ def register():
     # Survey figures (perception gap, awareness) show "no survey yet" until the surveys app
     # provides the port, so monitoring needs it optionally.
     registry.need(SURVEY_MEASURE, app="monitoring", optional=True)
+    registry.add_demo_step(80, _demo)  # after every app's own demo data: a year of history, snapshots

@@ -71,7 +71,11 @@ def seed_moments() -> None:
         audience_kind=AudienceKind.EVERYONE, defaults={"hours_per_fte": Decimal("40"), "period": "year"}
     )
     now = timezone.now()
-    for moment in LearningMoment.objects.filter(audience_kind=AudienceKind.DEPARTMENT).order_by("pk"):
+    # its own weekly moments only (monitoring's demo adds a monthly one with a history of its own)
+    weekly = LearningMoment.objects.filter(
+        audience_kind=AudienceKind.DEPARTMENT, title__startswith="Learning half hour: "
+    )
+    for moment in weekly.order_by("pk"):
         past = [o for o in occurrences(moment, now - timedelta(days=28), now) if o.end <= now]
         people = list(
             Employee.objects.filter(active=True, department_id=moment.audience_department_id).order_by("pk")[:40]
@@ -83,3 +87,32 @@ def seed_moments() -> None:
             if (k + n) % 3 != 0  # about two in three came
         ]
         Attendance.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def history_moment(*, title: str, department, starts_on, attendance) -> int:
+    """Demo history for monitoring's demo step: a monthly learning moment for a department from
+    `starts_on` (found by title), with past attendance written in bulk; `attendance` maps an
+    occurrence's index (0 = the first) to the employee ids who came. Nothing when it has some."""
+    moment, _created = LearningMoment.objects.get_or_create(
+        title=title,
+        defaults={
+            "description": "Once a month the team tries one thing from the catalog together.",
+            "audience": Audience.of(AudienceKind.DEPARTMENT, department=department),
+            "rrule": "FREQ=MONTHLY;BYDAY=2WE",
+            "starts_on": starts_on,
+            "start_time": time(14, 0),
+            "duration_minutes": 60,
+            "location": f"{department.name} meeting room",
+            "reminder_offsets": [1440],
+        },
+    )
+    if moment.attendances.exists():
+        return 0
+    now = timezone.now()
+    past = [o for o in occurrences(moment, now - timedelta(days=400), now) if o.end <= now]
+    rows = [
+        Attendance(moment=moment, occurrence_start=o.original_start, employee_id=pk, minutes=moment.duration_minutes)
+        for i, o in enumerate(past)
+        for pk in attendance(i)
+    ]
+    return len(Attendance.objects.bulk_create(rows, ignore_conflicts=True))

@@ -1,0 +1,115 @@
+"""Monitoring's demo step: a year of history for the demo organisation, and its snapshots, so that
+the dashboard tells a story. Departments differ (the share of people who take a training in any
+twelve months, and who open the monthly message, is steady per department: Warehouse and Transport
+red, Finance and IT amber, Sales and HR green), and Customer Service, the pilot, improves: its
+people start one after another over the last ten months, open more of the messages and come to a
+monthly learning hour in growing numbers.
+
+The history is written through the apps' demo helpers (catalog.demo.history_enrolments,
+comms.demo.history_deliveries, policy.demo.history_moment); then the snapshots of the twelve month
+ends the trends read (monitoring.services.snapshots_take). Idempotent: each part is skipped when
+its marker exists, and a snapshot day already taken writes nothing."""
+
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.demo import history_enrolments
+from catalog.models import LearningItem, Status
+from comms.demo import history_deliveries
+from people.models import Department, Employee
+from policy.demo import history_moment
+
+from .reports import month_ends
+from .services import snapshots_take
+
+PILOT = "D22"  # Customer Service, the pilot of the budgets demo
+# Per department: % of its people who take a training in any twelve months, % who open a message.
+STEADY = {"D11": (15, 20), "D12": (30, 30), "D21": (70, 60), "D30": (45, 45), "D40": (50, 55), "D50": (80, 75)}
+HISTORY = "Demo history: a year of learning."
+MOMENT = "Customer Service learning hour"
+MONTH = 30  # days between two points of the story
+
+
+def _noon(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+def _people(key: str) -> list[int]:
+    return list(
+        Employee.objects.filter(active=True, department__external_id=key).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def _enrolments(today, free: list[int]) -> None:
+    rows = []
+    for key, (share, _opened) in STEADY.items():
+        people = _people(key)
+        for i, pk in enumerate(people[: round(len(people) * share / 100)]):
+            # one training a year, 365 days apart: any twelve months hold exactly one of them
+            began = _noon(today - timedelta(days=(i % 12) * MONTH + 3))
+            item = free[i % len(free)]
+            rows += [(pk, item, began, 3 + i % 3), (pk, free[(i + 1) % len(free)], began - timedelta(days=365), 4)]
+    # The pilot: those who have not completed anything yet start one after another, more each month.
+    newcomers = list(
+        Employee.objects.filter(active=True, department__external_id=PILOT)
+        .exclude(enrolments__status=Status.COMPLETED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for j, pk in enumerate(newcomers):
+        months_ago = int(9 * (1 - ((j + 1) / len(newcomers)) ** 0.5))
+        rows.append((pk, free[j % len(free)], _noon(today - timedelta(days=months_ago * MONTH + 4)), 4 + j % 2))
+    history_enrolments(rows, motivation=HISTORY)
+
+
+def _messages(today) -> None:
+    steady = {key: (_people(key), opened) for key, (_share, opened) in STEADY.items()}
+    pilot = _people(PILOT)
+    for months_ago in range(12, -1, -1):
+        sent = _noon(today - timedelta(days=months_ago * MONTH + 10))
+        rows = []
+        for people, opened in steady.values():
+            rows += [(pk, i % 20 < opened // 5) for i, pk in enumerate(people)]
+        pilot_opened = 20 + (12 - months_ago) * 5  # 20 % a year ago, 80 % now
+        rows += [(pk, i % 20 < pilot_opened // 5) for i, pk in enumerate(pilot)]
+        history_deliveries(
+            key=f"demo.history.{months_ago}",
+            subject="This month in learning",
+            body="What colleagues learned this month, and what is new in the catalog.",
+            sent_at=sent,
+            rows=rows,
+        )
+
+
+def _moment(today) -> None:
+    department = Department.objects.filter(external_id=PILOT).first()
+    if department is None:
+        return
+    pilot = _people(PILOT)
+    history_moment(
+        title=MOMENT,
+        department=department,
+        starts_on=today - timedelta(days=365),
+        attendance=lambda i: pilot[: min(len(pilot), 2 + 3 * i)],
+    )
+
+
+@transaction.atomic
+def demo_step() -> None:
+    today = timezone.localdate()
+    from catalog.models import Enrolment
+
+    if not Enrolment.objects.filter(motivation=HISTORY).exists():
+        free = list(
+            LearningItem.objects.filter(provider_key__startswith="DEMO-", active=True, cost=0)
+            .order_by("provider_key")
+            .values_list("pk", flat=True)
+        )
+        if free:
+            _enrolments(today, free)
+    _messages(today)
+    _moment(today)
+    for day in month_ends(today):
+        snapshots_take(day=day)
