@@ -19,7 +19,7 @@ from people.reporting import in_team_of
 from . import metrics as metric_registry
 from .models import ScopeKind
 from .periods import Period
-from .selectors import light_of, metric_breakdown, metric_series, metric_values, thresholds
+from .selectors import breaks_down, light_of, metric_breakdown, metric_series, metric_values, thresholds
 
 MAX_DAYS = 3 * 366
 
@@ -106,7 +106,16 @@ class AudienceQuery(PeriodQuery):
 
 
 class BreakdownQuery(AudienceQuery):
-    by = serializers.ChoiceField(choices=["department", "job_group", "education_level"])
+    by = serializers.ChoiceField(
+        choices=["department", "job_group", "education_level", "format", "month"],
+        help_text=(
+            "department (each over its subtree; key: the department's id), job_group (key: its id), "
+            "education_level (key: the level), format (key: the learning format, e.g. elearning; only "
+            "the enrolment metrics participation, completion_rate, elective_share, recommendation_uptake "
+            "and evaluation_score, others answer 400) or month (key: YYYY-MM, each month of the period "
+            "up to today as a period of its own)"
+        ),
+    )
 
 
 class SeriesQuery(serializers.Serializer):
@@ -217,6 +226,10 @@ class MetricBreakdownView(APIView):
         _allowed(request, query["audience"])
         if metric.from_survey:
             return Response([])
+        if not breaks_down(metric, query["by"]):
+            raise serializers.ValidationError(
+                {"by": ["This metric is not broken down by format: its facts are not enrolments."]}
+            )
         rows = metric_breakdown(query["by"], query["audience"], query["period"], [name])
         data = [{"key": str(key), **_figure(figures[name])} for key, figures in rows.items()]
         return Response(BreakdownRowSerializer(sorted(data, key=lambda r: r["key"]), many=True).data)

@@ -31,7 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest
 
 from budgets.models import Budget, EntryKind, LedgerEntry
-from catalog.models import CatalogVisit, Enrolment, JobGroupSkill, LearningItem, MandatoryRule, Status
+from catalog.models import CatalogVisit, Enrolment, Format, JobGroupSkill, LearningItem, MandatoryRule, Status
 from comms.models import Delivery
 from people.audience import Audience, AudienceKind, employees_in
 from people.models import DepartmentClosure, EducationLevel
@@ -41,7 +41,7 @@ from .periods import Period, _aware
 
 # How far back "message reach" looks from the end of the period.
 REACH_DAYS = 90
-GROUPINGS = ("department", "job_group", "education_level", "employee")
+GROUPINGS = ("department", "job_group", "education_level", "employee", "format", "month")
 _DEC = DecimalField(max_digits=20, decimal_places=6)
 
 
@@ -125,11 +125,16 @@ def _policy_target(period: Period, fte_part):
     return ExpressionWrapper(per_year * fte_part * Value(Decimal(period.days) / 365), output_field=_DEC)
 
 
-def _mandatory(as_of) -> tuple:
+def _rules(as_of) -> list:
+    return list(MandatoryRule.objects.filter(active=True, item__active=True, starts_on__lte=as_of))
+
+
+def _mandatory(as_of, rules=None) -> tuple:
     """(obliged, overdue) per person: in the audience of an active mandatory rule, and overdue on
     one (due `due_days` after the rule or the hire date, whichever is later; done by a completion,
-    within `renewal_months` when the rule renews). One small query for the rules."""
-    rules = list(MandatoryRule.objects.filter(active=True, item__active=True, starts_on__lte=as_of))
+    within `renewal_months` when the rule renews). One small query for the rules, unless given
+    (the rules active on a later day: those not started by `as_of` are left out here)."""
+    rules = _rules(as_of) if rules is None else [r for r in rules if r.starts_on <= as_of]
     if not rules:
         return Value(0), Value(0)
     obliged, overdue = Q(pk__in=[]), Q(pk__in=[])
@@ -166,7 +171,7 @@ def _coverage():
     return _flag(Q(needs)), _flag(Q(needs) & gap)
 
 
-def _population(audience: Audience, period: Period, columns: set[str], as_of, only=None):
+def _population(audience: Audience, period: Period, columns: set[str], as_of, only=None, rules=None):
     people = employees_in(audience).filter(Q(hired_on__isnull=True) | Q(hired_on__lte=period.end)).order_by()
     if only is not None:
         people = people.filter(pk__in=list(only))
@@ -176,7 +181,7 @@ def _population(audience: Audience, period: Period, columns: set[str], as_of, on
     if "target" in columns:
         extra["target"] = _policy_target(period, _fte_part(period))
     if columns & {"obliged", "overdue"}:
-        extra["obliged"], extra["overdue"] = _mandatory(as_of)
+        extra["obliged"], extra["overdue"] = _mandatory(as_of, rules)
     if columns & {"needs_skills", "in_gap"}:
         extra["needs_skills"], extra["in_gap"] = _coverage()
     return people.values("id", "department_id", "job_group_id", "education_level", **extra)
@@ -185,7 +190,7 @@ def _population(audience: Audience, period: Period, columns: set[str], as_of, on
 # --- the sources: one row per employee ---------------------------------------------------------
 
 
-def _enrolments(ids, period: Period):
+def _enrolments(ids, period: Period, by_format: bool = False):
     began = Q(began__gte=period.since, began__lt=period.until)
     requested = Q(requested_at__gte=period.since, requested_at__lt=period.until) & ~Q(
         status__in=[Status.REJECTED, Status.CANCELLED]
@@ -197,8 +202,9 @@ def _enrolments(ids, period: Period):
         .annotate(
             began=Coalesce("started_at", "completed_at"),
             mandatory=Exists(MandatoryRule.objects.filter(item=OuterRef("item_id"), active=True)),
+            fmt=F("item__format"),
         )
-        .values("employee_id")
+        .values("employee_id", *(["fmt"] if by_format else []))
         .annotate(
             began_n=Count("pk", filter=began),
             completed_n=Count("pk", filter=began & Q(status=Status.COMPLETED)),
@@ -234,12 +240,17 @@ def _visits(ids, period: Period):
     )
 
 
-def _budgets(ids, period: Period, as_of):
+def _budget_pairs(ids, period: Period) -> list:
+    budgets = Budget.objects.filter(employee_id__in=ids, period_start__lte=period.end, period_end__gte=period.start)
+    return list(budgets.values_list("period_start", "period_end").distinct().order_by())
+
+
+def _budgets(ids, period: Period, as_of, pairs=None):
     """Budgets whose period overlaps this one. Under-use looks at the budgets whose own period is
     half over on `as_of`: unused when no commitment or spend was booked before its midpoint."""
     budgets = Budget.objects.filter(employee_id__in=ids, period_start__lte=period.end, period_end__gte=period.start)
     midway, unused = Q(pk__in=[]), Q(pk__in=[])
-    pairs = budgets.values_list("period_start", "period_end").distinct().order_by()
+    pairs = _budget_pairs(ids, period) if pairs is None else pairs  # a wider period's pairs do no harm
     for start, end in pairs:
         middle = start + (end - start) / 2
         if middle > as_of:
@@ -285,15 +296,15 @@ def _deliveries(ids, period: Period, as_of):
     )
 
 
-def _source(alias: str, ids, period: Period, as_of):
+def _source(alias: str, ids, period: Period, as_of, by: str | None = None, pairs=None):
     if alias == "e":
-        return _enrolments(ids, period)
+        return _enrolments(ids, period, by_format=by == "format")
     if alias == "a":
         return _attendance(ids, period)
     if alias == "v":
         return _visits(ids, period)
     if alias == "b":
-        return _budgets(ids, period, as_of)
+        return _budgets(ids, period, as_of, pairs)
     return _deliveries(ids, period, as_of)
 
 
@@ -307,10 +318,39 @@ def _group(by: str | None) -> tuple[str, str, str]:
     if by == "department":
         table = DepartmentClosure._meta.db_table
         return "c.ancestor_id", f" JOIN {table} c ON c.descendant_id = p.department_id", " GROUP BY c.ancestor_id"
+    if by == "format":
+        formats = ", ".join(f"('{value}')" for value in Format.values)  # fixed choices, no user input
+        return "f.fmt", f" CROSS JOIN (VALUES {formats}) f(fmt)", " GROUP BY f.fmt"
     if by in ("job_group", "education_level", "employee"):
         column = {"job_group": "p.job_group_id", "education_level": "p.education_level", "employee": "p.id"}[by]
         return column, "", f" GROUP BY {column}"
     raise ValueError(f"unknown grouping {by!r}")
+
+
+FORMAT_SOURCES = frozenset({"e"})  # a breakdown by format splits the enrolments only
+
+
+def _statement(audience, period, facts, by, as_of, only, ids, rules=None, pairs=None, key=None):
+    """(SQL, params) of the statement that sums the facts over the audience's people, grouped."""
+    sources = sorted({s for f in facts for s in FACTS[f][1]})
+    columns = {c for f in facts for c in FACTS[f][2]}
+    population = _population(audience, period, columns, as_of, only, rules)
+    group_key, join, group = _group(by)
+    sql, params = population.query.sql_with_params()
+    params = list(params)
+    parts = [f" FROM ({sql}) p"]
+    if by == "format":
+        parts.append(join)
+        join = ""
+    for alias in sources:
+        source_sql, source_params = _source(alias, ids, period, as_of, by, pairs).query.sql_with_params()
+        on = f"{alias}.employee_id = p.id" + (" AND e.fmt = f.fmt" if by == "format" and alias == "e" else "")
+        parts.append(f" LEFT JOIN ({source_sql}) {alias} ON {on}")
+        params += source_params
+    selected = ", ".join(f"{FACTS[f][0]} AS {f}" for f in facts)
+    if key is not None:
+        return f"SELECT %s AS grp, {selected}{''.join(parts)}{join}{group}", [key, *params]
+    return f"SELECT {group_key} AS grp, {selected}{''.join(parts)}{join}{group}", params
 
 
 def fact_sums(
@@ -323,28 +363,38 @@ def fact_sums(
     only: Iterable[int] | None = None,
 ) -> dict[object, dict[str, Decimal]]:
     """{group key: {fact: sum}}: the facts summed over the audience's people (key None), or per
-    department (each over its whole subtree), job group, education level or employee. `only`
-    narrows the audience to these employee ids (a page of a list). One SQL statement, after at most
-    two small look-ups (the mandatory rules, the budget periods)."""
+    department (each over its whole subtree), job group, education level, employee, format (the
+    enrolment facts of items of that format; every format a key) or month (key "YYYY-MM", each
+    month of the period up to `as_of` as a period of its own). `only` narrows the audience to these
+    employee ids (a page of a list). One SQL statement, after at most two small look-ups (the
+    mandatory rules, the budget periods), whatever the number of groups."""
     facts = list(dict.fromkeys(facts)) or ["people"]
     as_of = as_of or period.as_of()
     if only is not None:
         only = [int(pk) for pk in only]
         if not only:
             return {} if by else {None: dict.fromkeys(facts, Decimal(0))}
-    sources = sorted({s for f in facts for s in FACTS[f][1]})
-    columns = {c for f in facts for c in FACTS[f][2]}
-    population = _population(audience, period, columns, as_of, only)
+    if by == "format" and not {s for f in facts for s in FACTS[f][1]} <= FORMAT_SOURCES:
+        raise ValueError("a breakdown by format takes enrolment facts only")
     ids = employees_in(audience).values("pk") if only is None else only
-    key, join, group = _group(by)
-    sql, params = population.query.sql_with_params()
-    parts = [f" FROM ({sql}) p"]
-    for alias in sources:
-        source_sql, source_params = _source(alias, ids, period, as_of).query.sql_with_params()
-        parts.append(f" LEFT JOIN ({source_sql}) {alias} ON {alias}.employee_id = p.id")
-        params += source_params
-    selected = ", ".join(f"{FACTS[f][0]} AS {f}" for f in facts)
-    statement = f"SELECT {key} AS grp, {selected}{''.join(parts)}{join}{group}"
+    if by == "month":
+        months = [m for m in period.months_in() if m.start <= as_of]
+        if not months:
+            return {}
+        columns = {c for f in facts for c in FACTS[f][2]}
+        sources = {s for f in facts for s in FACTS[f][1]}
+        rules = _rules(as_of) if columns & {"obliged", "overdue"} else None
+        pairs = _budget_pairs(ids, period) if "b" in sources else None
+        pieces = [
+            _statement(
+                audience, m, facts, None, min(m.end, as_of), only, ids, rules, pairs, key=m.start.strftime("%Y-%m")
+            )
+            for m in months
+        ]
+        statement = " UNION ALL ".join(f"({sql})" for sql, _p in pieces)
+        params = [p for _sql, ps in pieces for p in ps]
+    else:
+        statement, params = _statement(audience, period, facts, by, as_of, only, ids)
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         rows = cursor.fetchall()
@@ -355,4 +405,69 @@ def fact_sums(
         }
     if by is None and not result:
         result[None] = dict.fromkeys(facts, Decimal(0))
+    return result
+
+
+def _per_person(fact: str) -> str:
+    """A fact's value for one person: the expression its sum adds up."""
+    sql = FACTS[fact][0]
+    if sql == "COUNT(*)":
+        return "1"
+    if not (sql.startswith("SUM(") and sql.endswith(")")):
+        raise ValueError(f"{fact}: a fact is COUNT(*) or SUM(...)")
+    return sql[4:-1]
+
+
+GROUP_KEYS = {
+    "department": ("c.ancestor_id", "NULL", " JOIN {closure} c ON c.descendant_id = f.department_id"),
+    "job_group": ("f.job_group_id", "NULL", ""),
+    "education_level": ("NULL", "f.education_level", ""),
+}
+
+
+def fact_sums_grouped(
+    audience: Audience, period: Period, facts: Iterable[str], bys: Iterable[str], *, as_of=None
+) -> dict[str | None, dict[object, dict[str, Decimal]]]:
+    """The organisation's sums and the sums per department (subtree), job group and/or education
+    level at once: {None: {None: {fact: sum}}, by: {key: {fact: sum}}}. ONE statement: each
+    person's facts are worked out once (a materialised CTE) and summed once per grouping, instead
+    of one statement per grouping that reads every source again."""
+    facts = list(dict.fromkeys(facts)) or ["people"]
+    bys = list(dict.fromkeys(bys))
+    as_of = as_of or period.as_of()
+    sources = sorted({s for f in facts for s in FACTS[f][1]})
+    columns = {c for f in facts for c in FACTS[f][2]}
+    population = _population(audience, period, columns, as_of)
+    ids = employees_in(audience).values("pk")
+    sql, params = population.query.sql_with_params()
+    params = list(params)
+    parts = [f" FROM ({sql}) p"]
+    for alias in sources:
+        source_sql, source_params = _source(alias, ids, period, as_of).query.sql_with_params()
+        parts.append(f" LEFT JOIN ({source_sql}) {alias} ON {alias}.employee_id = p.id")
+        params += source_params
+    per_person = ", ".join(f"{_per_person(f)} AS {f}" for f in facts)
+    inner = f"SELECT p.department_id, p.job_group_id, p.education_level, {per_person}{''.join(parts)}"
+    sums = ", ".join(f"SUM(f.{f}) AS {f}" for f in facts)
+    # the names are the fact engine's own and the groupings GROUP_KEYS's: no input reaches the text
+    selects = [f"SELECT NULL AS grouping, NULL::bigint AS id_key, NULL::text AS text_key, {sums} FROM f"]  # noqa: S608
+    closure = DepartmentClosure._meta.db_table
+    for by in bys:
+        id_key, text_key, join = GROUP_KEYS[by]
+        group = id_key if id_key != "NULL" else text_key
+        selects.append(
+            f"SELECT '{by}', {id_key}, {text_key}, {sums} FROM f{join.format(closure=closure)} GROUP BY {group}"  # noqa: S608
+        )
+    statement = f"WITH f AS MATERIALIZED ({inner}) " + " UNION ALL ".join(selects)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    result: dict = {None: {None: dict.fromkeys(facts, Decimal(0))}, **{by: {} for by in bys}}
+    for grouping, id_key, text_key, *values in rows:
+        key = None if grouping is None else (id_key if id_key is not None else text_key)
+        if grouping is not None and key is None:
+            continue  # people without a job group
+        result[grouping][key] = {
+            f: Decimal(str(v)) if v is not None else Decimal(0) for f, v in zip(facts, values, strict=True)
+        }
     return result

@@ -5,8 +5,10 @@ people with their own figures."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from catalog.models import Format
 from people.audience import Audience, AudienceKind, employees_in
 from people.models import Department, EducationLevel, JobGroup
 from people.selectors import DepartmentTree
@@ -29,6 +31,8 @@ from .templatetags.monitoring import value_text
 
 # The metrics the breakdown tables and charts show, and the one each barrier card draws as a trend.
 BREAKDOWN = ("participation", "completion_rate", "hours_per_fte", "budget_utilisation", "message_reach", "no_activity")
+# By format only the enrolment metrics split (an item's format says nothing of budgets or messages).
+FORMAT_BREAKDOWN = ("participation", "completion_rate", "elective_share", "recommendation_uptake", "evaluation_score")
 TREND = {1: "hours_vs_policy", 2: "message_reach", 3: "elective_share", 4: "knows_budget"}
 OVER_TIME = ("participation", "budget_utilisation")
 
@@ -139,10 +143,13 @@ def readings(values: dict) -> list:
     ]
 
 
-def department_rows(audience: Audience, period: Period, *, under: int | None = None, today=None) -> list[Row]:
+def department_rows(
+    audience: Audience, period: Period, *, under: int | None = None, today=None, figures=None
+) -> list[Row]:
     """Per department in the audience (each over its subtree), in tree order; `under` keeps only
-    the department's direct sub-departments."""
-    figures = metric_breakdown("department", audience, period, BREAKDOWN, today=today)
+    the department's direct sub-departments. `figures`: the breakdown when already computed."""
+    if figures is None:
+        figures = metric_breakdown("department", audience, period, BREAKDOWN, today=today)
     departments = {d.pk: d for d in Department.objects.only("pk", "name", "parent_id")}
     tree = DepartmentTree({pk: d.parent_id for pk, d in departments.items()})
     rows = []
@@ -153,16 +160,38 @@ def department_rows(audience: Audience, period: Period, *, under: int | None = N
     return rows
 
 
-def job_group_rows(audience: Audience, period: Period, today=None) -> list[Row]:
-    figures = metric_breakdown("job_group", audience, period, BREAKDOWN, today=today)
+def job_group_rows(audience: Audience, period: Period, today=None, figures=None) -> list[Row]:
+    if figures is None:
+        figures = metric_breakdown("job_group", audience, period, BREAKDOWN, today=today)
     names = dict(JobGroup.objects.filter(pk__in=[k for k in figures if k]).values_list("pk", "name"))
     rows = [Row(pk, names[pk], 0, figures[pk]) for pk in figures if pk in names]
     return sorted(rows, key=lambda r: r.label)
 
 
-def level_rows(audience: Audience, period: Period, today=None) -> list[Row]:
-    figures = metric_breakdown("education_level", audience, period, BREAKDOWN, today=today)
+def level_rows(audience: Audience, period: Period, today=None, figures=None) -> list[Row]:
+    if figures is None:
+        figures = metric_breakdown("education_level", audience, period, BREAKDOWN, today=today)
     return [Row(level, str(label), 0, figures[level]) for level, label in EducationLevel.choices if level in figures]
+
+
+def format_rows(audience: Audience, period: Period, today=None) -> list[Row]:
+    """Per learning format, the formats someone requested or began an item of (one statement)."""
+    figures = metric_breakdown("format", audience, period, FORMAT_BREAKDOWN, today=today)
+    return [
+        Row(fmt, str(label), 0, figures[fmt])
+        for fmt, label in Format.choices
+        if fmt in figures and (figures[fmt]["participation"].numerator or figures[fmt]["elective_share"].denominator)
+    ]
+
+
+def month_rows(audience: Audience, period: Period, today=None) -> list[Row]:
+    """Per calendar month of the period up to today, each month a period of its own (one statement)."""
+    figures = metric_breakdown("month", audience, period, BREAKDOWN, today=today)
+    rows = []
+    for key in sorted(figures):
+        first = date(int(key[:4]), int(key[5:7]), 1)
+        rows.append(Row(key, date_format(first, "YEAR_MONTH_FORMAT"), 0, figures[key]))
+    return rows
 
 
 PEOPLE_FACTS = ("began", "finished", "hours", "attended", "used", "allocated", "viewed_budget")
@@ -230,8 +259,8 @@ class Overview:
     over_time: list  # [Series], empty without history
 
 
-def overview(audience: Audience, period: Period, today: date | None = None) -> Overview:
-    values = metric_values(audience, period, today=today)
+def overview(audience: Audience, period: Period, today: date | None = None, values=None) -> Overview:
+    values = metric_values(audience, period, today=today) if values is None else values
     days, series = history(audience, OVER_TIME, min(period.end, today or period.as_of()))
     over_time = [
         Series(metric_registry.get(name), list(zip(days, series[name], strict=True)))

@@ -3,7 +3,7 @@
     metric_value(name, audience, period)          -> Figure
     metric_values(audience, period, names=None)   -> {name: Figure}
     metric_breakdown(by, audience, period, names) -> {key: {name: Figure}}   by department (subtree),
-                                                     job_group or education_level
+                                                     job_group, education_level, format or month
     barrier_indicators(audience, period)          -> [BarrierIndicator] (the four cards)
     metric_series(name, scope_kind, scope_id, since, until) -> [(day, Figure)] from snapshots
 
@@ -21,7 +21,7 @@ from people.audience import Audience
 from people.registry import SURVEY_MEASURE, registry
 
 from . import metrics as registry_of_metrics
-from .facts import fact_sums
+from .facts import FACTS, FORMAT_SOURCES, fact_sums, fact_sums_grouped
 from .metrics import Metric
 from .models import MetricSnapshot, Threshold
 from .periods import Period
@@ -94,13 +94,26 @@ def metric_value(name: str, audience: Audience, period: Period, *, today: date |
     return metric_values(audience, period, [name], today=today)[name]
 
 
+def breaks_down(metric: Metric, by: str) -> bool:
+    """Whether the metric has a breakdown `by` this grouping: survey metrics have none; by format
+    only the metrics of enrolments (participation, completion, self-chosen share, recommendation
+    uptake, evaluation score: the facts an item's format splits)."""
+    if metric.from_survey:
+        return False
+    if by != "format":
+        return True
+    return all(set(FACTS[f][1]) <= FORMAT_SOURCES for f in (metric.numerator, metric.denominator))
+
+
 def metric_breakdown(
     by: str, audience: Audience, period: Period, names=None, *, today: date | None = None
 ) -> dict[object, dict[str, Figure]]:
-    """The fact-based metrics per department (each over its whole subtree), job group or education
-    level within the audience, in one SQL statement. Groups with nobody in them are left out;
-    survey-based metrics are not broken down (the surveys' minimum group size decides that)."""
-    chosen = [m for m in _metrics(names) if not m.from_survey]
+    """The fact-based metrics per department (each over its whole subtree), job group, education
+    level, format (the enrolment metrics only, see `breaks_down`) or month (key "YYYY-MM", each
+    month of the period up to today) within the audience, in one SQL statement. Groups with nobody
+    in them are left out; survey-based metrics are not broken down (the surveys' minimum group
+    size decides that)."""
+    chosen = [m for m in _metrics(names) if breaks_down(m, by)]
     if period.in_future(today) or not chosen:
         return {}
     sums = fact_sums(audience, period, _facts(chosen), by=by, as_of=period.as_of(today))
@@ -109,6 +122,36 @@ def metric_breakdown(
         for key, row in sums.items()
         if key is not None
     }
+
+
+def metric_overview(
+    audience: Audience, period: Period, names=None, breakdown_names=(), bys=(), *, today: date | None = None
+) -> tuple[dict[str, Figure], dict[str, dict[object, dict[str, Figure]]]]:
+    """metric_values and the breakdowns `bys` (department, job_group, education_level) of
+    `breakdown_names` together, as the dashboard shows them: one statement for all of it (each
+    person's facts worked out once), plus the surveys' look-ups. Returns (values, {by: rows})."""
+    chosen = _metrics(names)
+    split = [m for m in _metrics(list(breakdown_names)) if breaks_down(m, "department")]
+    if period.in_future(today):
+        return {m.name: Figure(None, Decimal(0), Decimal(0), "future") for m in chosen}, {by: {} for by in bys}
+    facts = _facts(chosen + split)
+    sums = fact_sums_grouped(audience, period, facts, bys, as_of=period.as_of(today))
+    total = sums[None][None]
+    values = {
+        m.name: _survey(m, audience, period)
+        if m.from_survey
+        else figure_of(m, total[m.numerator], total[m.denominator])
+        for m in chosen
+    }
+    groups = {
+        by: {
+            key: {m.name: figure_of(m, row[m.numerator], row[m.denominator]) for m in split}
+            for key, row in rows.items()
+        }
+        for by, rows in sums.items()
+        if by is not None
+    }
+    return values, groups
 
 
 # --- thresholds and the four barriers -----------------------------------------------------------

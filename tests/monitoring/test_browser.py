@@ -25,7 +25,7 @@ def test_monitoring_pages_have_no_axe_violations_and_draw_their_charts(browser, 
     pages = [
         # three breakdowns, the self-chosen share's trend on card 3, participation over time (the
         # other trends have no data here: no policy, messages or budgets)
-        (personas.hr, reverse("monitoring:dashboard"), 5),
+        (personas.hr, reverse("monitoring:dashboard"), 7),
         (personas.hr, reverse("monitoring:department", args=[personas.employee.department_id]), 2),
         (personas.hr, reverse("monitoring:thresholds"), 0),
         (personas.hr, reverse("home"), 0),
