@@ -253,6 +253,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "hris.schema.document_error_responses",
+        "hris.schema.state_real_limits",
     ],
 }
 # API clients (the HRIS app): requests per client, and the largest bulk-sync body accepted.

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from people import services as people_services
-from people.guards import InputRefused, load_json, to_utc
+from people.guards import InputRefused, SafeJSONParser, load_json, to_utc
 from people.models import Department, Employee, JobGroup
 
 from . import services
@@ -236,7 +236,9 @@ class SyncView(APIView):
     """Bulk sync: the whole payload is validated first; any problem rejects it all (400)."""
 
     capability = "hris.write"
-    parser_classes: list = []
+    # The view reads the raw body itself (people.guards.load_json); the parser only tells the schema
+    # that the body is JSON (request.data is never read here).
+    parser_classes = [SafeJSONParser]
     body_limit_setting = "HRIS_SYNC_MAX_BYTES"  # people.guards.RequestGuardMiddleware
 
     @extend_schema(

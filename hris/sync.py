@@ -405,8 +405,13 @@ def _check_all_cycles(rows: Rows, state: DbState, problems: Problems) -> None:
     )
 
 
-def _sort_key(path: str):
-    return [int(p) if p.isdigit() else -1 for p in path.split("/")[2:3]] + [path]
+def _sort_key(path: str) -> tuple[int, str]:
+    """Problems in payload order: by row number, then path. A top-level path has no row (-1); a
+    "row" that is not ASCII digits (`isdigit` takes "²") is none either. (A list with or without
+    the row compared an int with a str, a 500 that schemathesis found.)"""
+    parts = path.split("/")
+    row = parts[2] if len(parts) > 2 else ""
+    return (int(row) if row.isascii() and row.isdecimal() else -1, path)
 
 
 @transaction.atomic

@@ -241,6 +241,15 @@ def test_an_idempotent_retry_returns_the_first_result_without_a_second_effect(wr
     assert people_fingerprint() == after_first
 
 
+def test_problems_at_the_top_and_in_rows_together_are_a_400_in_payload_order(writer):
+    payload = {"\u0014": 1, "employees": [employee_row(1, first_name=42)], "departments": [{"\u00b2": []}]}
+    response = sync(writer, payload)
+    assert response.status_code == 400, response.content[:300]
+    paths = [e["path"] for e in response.json()["errors"]]
+    assert paths[0] == "/\u0014"
+    assert "/employees/0/first_name" in paths
+
+
 def test_an_idempotency_key_over_200_characters_is_refused_never_cut(writer):
     """Two long keys that share their first 200 characters would collide if cut: both are refused."""
     from hris.models import IdempotencyRecord
