@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -24,11 +24,11 @@ def current_budgets(on: date | None = None):
 def budget_for_employee(*, employee_id: int, on: date | None = None) -> Budget | None:
     """The budget shown to an employee: the current period's, else the latest one."""
     on = on or timezone.localdate()
-    qs = Budget.objects.select_related("policy", "employee").filter(employee_id=employee_id)
-    return (
-        qs.filter(period_start__lte=on, expires_on__gte=on).order_by("-period_start").first()
-        or qs.order_by("-period_start").first()
+    current = Case(
+        When(period_start__lte=on, expires_on__gte=on, then=Value(1)), default=Value(0), output_field=IntegerField()
     )
+    qs = Budget.objects.select_related("policy", "employee").filter(employee_id=employee_id)
+    return qs.annotate(is_current=current).order_by("-is_current", "-period_start").first()  # one query
 
 
 def budget_available(employee) -> Decimal | None:
