@@ -330,10 +330,16 @@ def _group(by: str | None) -> tuple[str, str, str]:
 FORMAT_SOURCES = frozenset({"e"})  # a breakdown by format splits the enrolments only
 
 
+# The facts that need each budget's period (whether it is half over): reading the periods costs a query.
+UNDER_USE = {"midway", "unused_midway"}
+
+
 def _statement(audience, period, facts, by, as_of, only, ids, rules=None, pairs=None, key=None):
     """(SQL, params) of the statement that sums the facts over the audience's people, grouped."""
     sources = sorted({s for f in facts for s in FACTS[f][1]})
     columns = {c for f in facts for c in FACTS[f][2]}
+    if pairs is None and not UNDER_USE & set(facts):
+        pairs = []  # the budget periods matter to the under-use facts only: no query for them
     population = _population(audience, period, columns, as_of, only, rules)
     group_key, join, group = _group(by)
     sql, params = population.query.sql_with_params()
