@@ -159,3 +159,20 @@ def test_metric_values_cost_the_same_queries_for_a_small_and_a_larger_audience(s
         EmployeeFactory(department=small.it, job_group=small.devs)
     with django_assert_num_queries(5):
         metric_values(EVERYONE, Y2025, today=TODAY)
+
+
+def test_the_dashboards_one_statement_gives_the_same_figures_as_each_alone(small, django_assert_num_queries):
+    from monitoring.reports import BREAKDOWN
+    from monitoring.selectors import metric_overview
+
+    bys = ("department", "job_group", "education_level")
+    # the mandatory rules, the budget periods, the statement, the two survey look-ups
+    with django_assert_num_queries(5):
+        values, groups = metric_overview(EVERYONE, Y2025, None, BREAKDOWN, bys, today=TODAY)
+    assert values == metric_values(EVERYONE, Y2025, today=TODAY)
+    for by in bys:
+        assert groups[by] == metric_breakdown(by, EVERYONE, Y2025, BREAKDOWN, today=TODAY), by
+    assert groups["department"][small.org.pk]["participation"].numerator == 3  # the subtree, as alone
+    future, nothing = metric_overview(EVERYONE, Period.year(2027), None, BREAKDOWN, bys, today=TODAY)
+    assert {f.reason for f in future.values()} == {"future"}
+    assert nothing == {by: {} for by in bys}
