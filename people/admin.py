@@ -4,7 +4,7 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .admin_base import AdministratorsOnly, ServiceAdmin
+from .admin_base import AdministratorsOnly, ReadOnlyAdmin, ServiceAdmin
 from .models import Department, Employee, JobGroup, RightsGrant
 
 
@@ -87,21 +87,12 @@ class RightsUserAdmin(UserAdmin):
             self.save_formset(request, form, formset, change=change)
 
 
-class RightsGrantAdmin(admin.ModelAdmin):
+class RightsGrantAdmin(ReadOnlyAdmin):
     """Who gave or took which right, when: read only (written by user_rights_set alone)."""
 
     list_display = ["at", "user", "right", "name", "granted", "by"]
     list_filter = ["right", "granted"]
     search_fields = ["user__username", "name", "by__username"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.unregister(User)

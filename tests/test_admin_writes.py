@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from people.admin_base import ReadOnlyAdmin, ServiceAdmin
 
-OURS = {"people", "hris", "catalog", "comms", "budgets", "policy"}
+OURS = {"people", "hris", "catalog", "comms", "budgets", "policy", "surveys", "monitoring", "ops"}
 
 
 def _ours():
