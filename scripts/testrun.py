@@ -58,6 +58,16 @@ def run(*cmd: str, env=None) -> None:
         sys.exit(result.returncode)
 
 
+def processes(args: list[str]) -> list[str]:
+    """Two test processes by default (pytest-xdist, a whole file to each so module fixtures are made
+    once): most of the suite's time is spent waiting for workers, browsers and servers, not on a
+    core. TEST_PROCESSES=1, or `-n` given on the command line, decides otherwise."""
+    wanted = os.environ.get("TEST_PROCESSES", "2")
+    if wanted == "1" or "no:xdist" in args or any(a.startswith(("-n", "--numprocesses")) for a in args):
+        return []
+    return ["-n", wanted, "--dist", "loadfile"]
+
+
 def main() -> None:
     ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")
     py = sys.executable
@@ -98,7 +108,7 @@ def main() -> None:
         "--dry-run",
         env={k: v for k, v in env.items() if k != "DATABASE_URL"} | {"LEERBORG_VAR_DIR": str(ROOT / "var")},
     )
-    run(py, "-m", "pytest", *sys.argv[1:], env=env)
+    run(py, "-m", "pytest", *processes(sys.argv[1:]), *sys.argv[1:], env=env)
     if missing:
         loud(["Tests passed, but NOT everything was covered:", *missing])
 

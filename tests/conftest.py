@@ -39,7 +39,17 @@ def redis_url():
     url = os.environ.get("TEST_REDIS_URL")
     if not url:
         _missing("needs Redis (TEST_REDIS_URL; `make test` sets it when Redis answers)")
-    return url
+    return _own_database(url, os.environ.get("PYTEST_XDIST_WORKER", ""))
+
+
+def _own_database(url: str, xdist_worker: str) -> str:
+    """Under pytest-xdist each test process gets its own Redis database (gw0 the given one, gw1 the
+    one below it, ...), as pytest-django gives it its own PostgreSQL database: a test's worker
+    empties its broker when it starts."""
+    if not xdist_worker:
+        return url
+    base, _, number = url.rpartition("/")
+    return f"{base}/{int(number or 0) - int(xdist_worker.removeprefix('gw'))}"
 
 
 @pytest.fixture(scope="session")
