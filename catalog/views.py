@@ -364,9 +364,12 @@ def _decide(request, pk, approve: bool):
         # In place, say why instead of a silent 403 that htmx would not show.
         error = str(exc) or _("You cannot decide on this request.")
     if request.htmx:
-        return render(
-            request, "catalog/partials/decision_row.html", {"e": enrolment, "error": error, "decision_form": form}
-        )
+        # The manager's home shows what the requester has left; the row it gets back does too.
+        with_available = form.data.get("with_available") == "1"
+        if with_available:
+            enrolment.requester_available = registry.use(BUDGET_AVAILABLE)(enrolment.employee)
+        context = {"e": enrolment, "error": error, "decision_form": form, "with_available": with_available}
+        return render(request, "catalog/partials/decision_row.html", context)
     if error:
         messages.error(request, error)
     else:

@@ -10,6 +10,7 @@ from catalog.exceptions import ApprovalRefused
 from catalog.models import Enrolment, Status
 from catalog.selectors import approvals_waiting_for
 from catalog.signals import enrolment_approving, enrolment_completed, enrolment_released
+from people.formatting import money
 from people.services import employee_deactivate
 
 pytestmark = pytest.mark.django_db
@@ -360,3 +361,26 @@ def test_a_routed_request_refused_again_by_the_budget_stays_with_ld(employee, ma
     assert e.status == Status.REQUESTED
     assert e.routed_to_ld
     assert e in approvals_waiting_for(hr.user)
+
+
+def test_a_decision_made_on_the_managers_home_keeps_the_available_budget_column(
+    client_for, employee, manager, pricey_item
+):
+    from people.registry import BUDGET_AVAILABLE, registry
+
+    e = request(employee, pricey_item)
+    c = client_for(manager)
+    home = c.get("/").content.decode()
+    assert 'name="with_available" value="1"' in home  # the home's table has the column
+    r = c.post(
+        f"/catalog/enrolments/{e.pk}/reject/",
+        {"comment": "Not now", "with_available": "1"},
+        headers={"HX-Request": "true"},
+    )
+    row = r.content.decode()
+    assert row.count("<td") == 6, row  # as many cells as the home's table has columns
+    available = registry.use(BUDGET_AVAILABLE)(employee)
+    assert ("no budget" in row) if available is None else (money(available) in row)
+    # The approvals page has no such column, and its rows none either.
+    r = c.post(f"/catalog/enrolments/{e.pk}/approve/", {"comment": "x"}, headers={"HX-Request": "true"})
+    assert r.content.decode().count("<td") == 5
