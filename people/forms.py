@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.choices import BaseChoiceIterator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .audience import (
@@ -56,6 +57,85 @@ class DirectoryFilterForm(forms.Form):
         }
 
 
+# --- one person out of thousands: a search, not a drop-down of everyone ------------------------------
+
+EMPLOYEE_CHOICE_LIMIT = 20  # people a search shows at most
+
+
+class EmployeeChoiceWidget(forms.Widget):
+    """A search box and the people found as radio buttons, in a fieldset with a legend: a label,
+    the keyboard (Tab into the list, arrows to choose) and a screen reader work without a custom
+    widget. Typing asks `people:employee_search` (htmx) for at most 20 matches, filtered to whom
+    the person may see; the chosen one goes along. Without JavaScript the box itself is the field:
+    an exact e-mail address or HRIS key is accepted (EmployeeChoiceField). Only the chosen person is
+    read to render it, never the list of everyone."""
+
+    template_name = "people/widgets/employee_choice.html"
+
+    def __init__(self, attrs=None, *, queryset=None, allow_empty=True):
+        super().__init__(attrs)
+        self.queryset = queryset
+        self.allow_empty = allow_empty
+
+    def value_from_datadict(self, data, files, name):
+        chosen = data.get(name)
+        if chosen not in (None, ""):
+            return chosen
+        typed = (data.get(f"{name}_search") or "").strip()
+        return typed or None
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and f"{name}_search" not in data
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        current = None
+        if value not in (None, "") and str(value).isdigit() and self.queryset is not None:
+            current = self.queryset.filter(pk=value).select_related("department").first()
+        typed = "" if current is not None or value in (None, "") else str(value)
+        widget_id = context["widget"]["attrs"].get("id") or name
+        context["choice"] = {
+            "id": widget_id,
+            "name": name,
+            "current": current,
+            "typed": typed,
+            "found": [],
+            "searched": False,
+            "more": False,
+            "limit": EMPLOYEE_CHOICE_LIMIT,
+            "allow_empty": self.allow_empty,
+            "url": reverse("people:employee_search"),
+            "vals": json.dumps({"name": name, "id": widget_id, "empty": int(self.allow_empty)}),
+        }
+        return context
+
+
+class EmployeeChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField over employees that renders as EmployeeChoiceWidget: a chosen id is
+    checked against the queryset (one row read), typed text must be someone's exact e-mail
+    address or HRIS key within it."""
+
+    def __init__(self, queryset=None, **kwargs):
+        queryset = Employee.objects.filter(active=True) if queryset is None else queryset
+        kwargs.setdefault("widget", EmployeeChoiceWidget(allow_empty=not kwargs.get("required", True)))
+        super().__init__(queryset=queryset, **kwargs)
+        self.widget.queryset = self.queryset
+        self.error_messages["invalid_choice"] = _(
+            "Choose a person from the list, or type their exact e-mail address or HRIS key."
+        )
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Employee) or str(value).isdigit():
+            return super().to_python(value)
+        text = str(value).strip()[:254]
+        found = list(self.queryset.filter(Q(email__iexact=text) | Q(external_id=text))[:2])
+        if len(found) != 1:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return found[0]
+
+
 class EmployeeForm(forms.ModelForm):
     class Meta:
         model = Employee
@@ -64,7 +144,10 @@ class EmployeeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["manager"].queryset = Employee.objects.filter(active=True).order_by("last_name", "first_name")
+        model_field = Employee._meta.get_field("manager")
+        self.fields["manager"] = EmployeeChoiceField(
+            required=False, label=capfirst(model_field.verbose_name), help_text=model_field.help_text
+        )
 
 
 # --- the audience: one field for every form that asks "who does this apply to" ----------------------

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.employee_detail, name="employee_detail"),
     path("<int:pk>/edit/", views.employee_edit, name="employee_edit"),
     path("audience/", views.audience_field, name="audience_field"),
+    path("search/", views.employee_search, name="employee_search"),
 ]

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 from rest_framework.throttling import SimpleRateThrottle
 
-from .access import access_employee, capability_required, has_capability, roles_of
+from .access import access_employee, capability_required, employees_visible_to, has_capability, roles_of
 from .audience import ALL_KINDS
 from .exports import csv_response
-from .forms import AudienceField, DirectoryFilterForm, EmployeeForm
+from .forms import EMPLOYEE_CHOICE_LIMIT, AudienceField, DirectoryFilterForm, EmployeeForm
 from .models import EducationLevel, Employee, Locale
 from .registry import registry
 from .reporting import team_sizes
@@ -147,6 +147,43 @@ def employee_edit(request, pk):
         messages.success(request, _("%(name)s has been saved.") % {"name": employee.full_name})
         return redirect("people:employee_detail", pk=employee.pk)
     return render(request, "people/employee_edit.html", {"employee": employee, "form": form})
+
+
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,80}$")
+
+
+def employee_search(request):
+    """The people an EmployeeChoiceWidget offers for what was typed: at most 20, among those the
+    person may see (L&D staff everyone active, a manager self and team, anyone else self), so the
+    search reveals nobody the directory would not. Answers the widget's fieldset (htmx)."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    name, widget_id = request.GET.get("name", ""), request.GET.get("id", "")
+    if not _FIELD_NAME.match(name) or not _FIELD_NAME.match(widget_id):
+        return HttpResponseBadRequest()
+    q = request.GET.get("q", "").strip()[:100]
+    visible = employees_visible_to(request.user).filter(active=True)
+    current = request.GET.get(name, "")
+    current = visible.filter(pk=current).select_related("department").first() if current.isdigit() else None
+    found = []
+    if q:
+        matches = employee_directory(q=q).filter(pk__in=visible.values("pk"))
+        if current is not None:
+            matches = matches.exclude(pk=current.pk)
+        found = list(matches[: EMPLOYEE_CHOICE_LIMIT + 1])
+    choice = {
+        "id": widget_id,
+        "name": name,
+        "current": current,
+        "found": found[:EMPLOYEE_CHOICE_LIMIT],
+        "more": len(found) > EMPLOYEE_CHOICE_LIMIT,
+        "limit": EMPLOYEE_CHOICE_LIMIT,
+        "searched": bool(q),
+        "allow_empty": request.GET.get("empty") == "1",
+    }
+    return render(request, "people/partials/employee_options.html", {"choice": choice})
 
 
 @require_POST

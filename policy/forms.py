@@ -3,10 +3,10 @@
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from people.forms import AudienceModelFormMixin
-from people.models import Employee
+from people.forms import AudienceModelFormMixin, EmployeeChoiceField
 
 from .models import MOMENT_FIELDS, LearningMoment, LearningTimePolicy, timezone_choices
 
@@ -56,7 +56,11 @@ class MomentForm(AudienceModelFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["host"].queryset = Employee.objects.filter(active=True).order_by("last_name", "first_name")
+        model_field = LearningMoment._meta.get_field("host")
+        # A search among thousands, not a drop-down of every employee (people.forms).
+        self.fields["host"] = EmployeeChoiceField(
+            required=False, label=capfirst(model_field.verbose_name), help_text=model_field.help_text
+        )
 
 
 class PolicyForm(AudienceModelFormMixin, forms.ModelForm):
