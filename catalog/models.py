@@ -373,6 +373,11 @@ class Enrolment(TimestampedModel):
         indexes = [
             models.Index(fields=["item", "status"], name="enrolment_item_status"),
             models.Index(fields=["employee", "status"], name="enrolment_employee_status"),
+            # The approval pages list pending requests oldest first: without this they walked the
+            # requested_at index past every decided enrolment (91,681 at 50,000 people).
+            models.Index(
+                fields=["requested_at", "id"], condition=models.Q(status="requested"), name="enrolment_pending_by_age"
+            ),
         ]
 
     def __str__(self):

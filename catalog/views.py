@@ -391,8 +391,11 @@ def enrolment_reject(request, pk):
 
 @capability_required("catalog.decide")
 def approvals(request):
-    waiting = list(approvals_waiting_for(request.user)[:200])
-    return render(request, "catalog/approvals.html", {"waiting": waiting, "decision_form": DecisionForm()})
+    # 50 at a time, oldest first (the partial index on pending requests serves both the page and
+    # its count, however many decided enrolments there are).
+    page = Paginator(approvals_waiting_for(request.user), 50).get_page(request.GET.get("page"))
+    context = {"waiting": page.object_list, "page": page, "query": "", "decision_form": DecisionForm()}
+    return render(request, "catalog/approvals.html", context)
 
 
 @capability_required("catalog.team")

@@ -1,0 +1,60 @@
+"""The approval pages of a large organisation (issue 21): 50 requests a page, oldest first, in the
+same number of queries for a manager with 3 reports and with thousands, and however many decided
+enrolments lie behind them; PostgreSQL reads them from the partial index on pending requests."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import Enrolment, Status
+from catalog.selectors import approvals_waiting_for
+from tests.bigteam import grow_team
+from tests.catalog.factories import ItemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _requests(people, item, *, pending: int, decided: int) -> None:
+    rows = [Enrolment(employee=e, item=item, motivation="x") for e in people[:pending]]
+    rows += [
+        Enrolment(employee=e, item=item, motivation="x", status=Status.REJECTED)
+        for e in people[pending : pending + decided]
+    ]
+    Enrolment.objects.bulk_create(rows)
+
+
+def _count(client, url="/catalog/approvals/"):
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["manager", "hr"])
+def test_approvals_keep_their_queries_and_show_50_a_page_as_the_organisation_grows(client_for, personas, persona):
+    client = client_for(getattr(personas, persona))
+    item = ItemFactory()
+    direct = grow_team(personas.manager, 3, leads=3)  # direct reports: the manager decides for them
+    _requests(direct, item, pending=2, decided=1)
+    Enrolment.objects.filter(employee=direct[0]).update(routed_to_ld=True)  # one for each to decide
+    small, _html = _count(client)
+    many = grow_team(personas.manager, 3000, leads=120)
+    heads = many[:120]  # direct reports of the manager
+    _requests(heads, item, pending=110, decided=0)
+    _requests(many[120:], item, pending=0, decided=2500)
+    Enrolment.objects.filter(employee__in=heads[:60]).update(routed_to_ld=True)  # L&D decides these
+    large, html = _count(client)
+    assert large == small
+    assert html.count('<tr id="decision-') == 50
+    assert "Page 1 of 2" in html
+    assert "page=2" in html
+
+
+def test_the_pending_requests_are_read_from_their_partial_index(require_postgres, personas):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = approvals_waiting_for(personas.hr.user)[:50].query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "enrolment_pending_by_age" in plan, plan
