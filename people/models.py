@@ -185,6 +185,9 @@ class Employee(TimestampedModel):
         verbose_name = _("employee")
         verbose_name_plural = _("employees")
         ordering = ["last_name", "first_name"]
+        # The directory's order. Its search is served by trigram indexes on PostgreSQL, made by
+        # migration 0009 outside the model state (SQLite has no pg_trgm).
+        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="employee_name_order")]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),
