@@ -123,7 +123,9 @@ def overview(request):
         return csv_response("budgets.csv", _headers(), _export_rows(data))
     if export == "xlsx":
         return xlsx_response("budgets.xlsx", _("Budgets"), _headers(), _export_rows(data))
-    page = Paginator(never_viewed(), 50).get_page(request.GET.get("page"))
+    paginator = Paginator(never_viewed(), 50)
+    paginator.count = data["total"]["never_viewed_active"]  # counted with the totals: no second scan
+    page = paginator.get_page(request.GET.get("page"))
     search = BudgetSearchForm(request.GET)
     q = search.cleaned_data["q"][:100] if search.is_valid() else ""
     found = list(budget_search(q)) if q else None

@@ -46,10 +46,10 @@ PAGES = [
     ("employee", lambda p: reverse("budgets:mine"), 11),  # + the learning hours (policies, attendance, completions)
     ("manager", lambda p: reverse("budgets:employee", args=[p.employee.pk]), 12),
     ("manager", lambda p: reverse("budgets:team"), 8),  # the page of people, its count, the totals
-    ("hr", lambda p: reverse("budgets:overview"), 10),
-    ("hr", lambda p: reverse("budgets:overview") + "?q=a", 11),
-    ("hr", lambda p: reverse("budgets:overview") + "?export=csv", 8),
-    ("hr", lambda p: reverse("budgets:overview") + "?export=xlsx", 8),
+    ("hr", lambda p: reverse("budgets:overview"), 7),
+    ("hr", lambda p: reverse("budgets:overview") + "?q=a", 8),
+    ("hr", lambda p: reverse("budgets:overview") + "?export=csv", 6),
+    ("hr", lambda p: reverse("budgets:overview") + "?export=xlsx", 6),
     ("hr", lambda p: reverse("budgets:policy_list"), 5),
     ("hr", lambda p: reverse("budgets:adjust", args=[Budget.objects.get(employee=p.employee).pk]), 5),
     # The home pages, which gather every app's panels, are measured in tests/people/test_queries.py.
