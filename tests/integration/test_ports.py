@@ -1,7 +1,7 @@
 """Each port of people.registry called through the registry with the app that really provides it
 (never a hand-made stand-in): what it returns is of the contract's type and right for the data."""
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -18,6 +18,7 @@ from people.registry import (
     BUDGETS_AVAILABLE,
     EMPLOYEES_FOR_ITEM,
     ENROLMENTS_SINCE,
+    LEARNING_HOURS,
     LEARNING_PREFERENCES_SET,
     NEXT_LEARNING_MOMENT,
     NOTIFY,
@@ -82,6 +83,28 @@ def test_next_learning_moment():
     )
     text = registry.use(_tested(NEXT_LEARNING_MOMENT))(employee)
     assert text.startswith("Learning half hour, ")
+
+
+def test_learning_hours():
+    from policy.models import Attendance, LearningTimePolicy
+
+    employee = EmployeeFactory(fte=Decimal("1.0"))
+    provider = registry.use(_tested(LEARNING_HOURS))
+    assert provider(employee).target is None  # no learning-time policy yet
+    LearningTimePolicy.objects.create(audience=EVERYONE, hours_per_fte=Decimal("40"))
+    today = timezone.localdate()
+    moment = moment_create(
+        title="Learning hour",
+        rrule="FREQ=WEEKLY",
+        starts_on=date(today.year, 1, 1),
+        start_time=time(9, 0),
+        timezone="UTC",
+        duration_minutes=90,
+    )
+    start = datetime(today.year, 1, 1, 9, 0, tzinfo=UTC)
+    Attendance.objects.create(moment=moment, occurrence_start=start, employee=employee, minutes=90)
+    figure = provider(employee)
+    assert (figure.hours, figure.target) == (Decimal("1.5"), Decimal("40"))
 
 
 def test_enrolments_since():
