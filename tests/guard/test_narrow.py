@@ -1,0 +1,107 @@
+"""The narrow-screen guard: every page each demo persona reaches fits a 390 px wide phone.
+
+Issue 13: "on a 390 px wide phone nothing is cut off or needs sideways scrolling". The page list is
+tests/crawl.py's walk (the page guard's), made with Django's test client; each page is then opened in
+Chromium at 390×844 and fails when the document is wider than the window. A table that is wide by
+nature sits in a `.table-responsive` wrapper, which scrolls inside itself and leaves the page alone.
+
+One language (Dutch: its words are the longer ones), one browser context per persona, no waits
+beyond `load`.
+"""
+
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+from tests.conftest import session_cookie
+from tests.crawl import reachable_pages
+from tests.guard.test_page_guard import demo_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PERSONAS = ("hr", "manager", "employee")
+LANGUAGE = "nl"
+PHONE = {"width": 390, "height": 844}
+
+# Wider than the window? Then the deepest elements that stick out past its right edge and are not
+# inside something that scrolls sideways by itself, widest first, as CSS selectors.
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const doc = document.documentElement;
+  if (doc.scrollWidth <= width) return null;
+  const scrolls = (el) => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const x = getComputedStyle(a).overflowX;
+      if (x !== 'visible' && a.getBoundingClientRect().right <= width + 1) {
+        // An absolutely positioned element escapes a scroller that is not its containing block.
+        return getComputedStyle(el).position !== 'absolute' || getComputedStyle(a).position !== 'static';
+      }
+    }
+    return false;
+  };
+  const selector = (el) => {
+    const parts = [];
+    for (; el && el.nodeType === 1 && el !== document.body && parts.length < 4; el = el.parentElement) {
+      let part = el.tagName.toLowerCase();
+      if (el.id) { parts.unshift(part + '#' + el.id); break; }
+      const classes = [...el.classList].slice(0, 3);
+      if (classes.length) part += '.' + classes.join('.');
+      parts.unshift(part);
+    }
+    return parts.join(' > ');
+  };
+  const out = [...document.body.querySelectorAll('*')].filter((el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.right > width + 1 && !scrolls(el);
+  });
+  const deepest = out.filter((el) => !out.some((o) => o !== el && el.contains(o)));
+  deepest.sort((a, b) => b.getBoundingClientRect().width - a.getBoundingClientRect().width);
+  return {
+    scrollWidth: doc.scrollWidth,
+    innerWidth: width,
+    widest: deepest.slice(0, 3).map((el) => selector(el) + ' (' + Math.round(el.getBoundingClientRect().width) + 'px)'),
+  };
+}"""
+
+
+@pytest.fixture
+def demo_pages():
+    """The crawl's HTML pages for each persona, in LANGUAGE, and a session cookie for each."""
+    call_command("seed_demo", stdout=StringIO())
+    found = {}
+    for persona in PERSONAS:
+        client = Client()
+        client.force_login(demo_user(persona))
+        pages = reachable_pages(client, language=LANGUAGE, per_name=2)
+        found[persona] = [p.url for p in pages if p.status == 200 and p.content_type == "text/html"]
+    return found
+
+
+def test_every_page_fits_a_390px_phone(demo_pages, browser, live_server):
+    cookies = {p: session_cookie(demo_user(p), live_server.url) for p in PERSONAS}
+    too_wide = []
+    opened = 0
+    for persona in PERSONAS:
+        assert demo_pages[persona], f"the walk found no page for {persona}"
+        context = browser.new_context(viewport=PHONE, locale="nl-NL")
+        context.add_cookies(
+            [cookies[persona], {"name": settings.LANGUAGE_COOKIE_NAME, "value": LANGUAGE, "url": live_server.url}]
+        )
+        page = context.new_page()
+        try:
+            for url in demo_pages[persona]:
+                response = page.goto(f"{live_server.url}{url}", wait_until="load")
+                assert response is not None and response.status == 200, f"{persona} {url}: {response and response.status}"
+                opened += 1
+                overflow = page.evaluate(OVERFLOW)
+                if overflow:
+                    too_wide.append(
+                        f"{persona} {url}: {overflow['scrollWidth']}px in {overflow['innerWidth']}px; "
+                        f"widest: {', '.join(overflow['widest']) or '?'}"
+                    )
+        finally:
+            context.close()
+    assert too_wide == [], f"{len(too_wide)} of {opened} pages are wider than a 390px phone:\n" + "\n".join(too_wide)
