@@ -94,7 +94,8 @@ def test_every_page_fits_a_390px_phone(demo_pages, browser, live_server):
         try:
             for url in demo_pages[persona]:
                 response = page.goto(f"{live_server.url}{url}", wait_until="load")
-                assert response is not None and response.status == 200, f"{persona} {url}: {response and response.status}"
+                assert response is not None, f"{persona} {url}: no response"
+                assert response.status == 200, f"{persona} {url}: {response.status}"
                 opened += 1
                 overflow = page.evaluate(OVERFLOW)
                 if overflow:
