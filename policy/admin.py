@@ -18,6 +18,8 @@ class LearningMomentAdmin(ServiceAdmin):
     list_select_related = AUDIENCE_RELATED
     search_fields = ["title"]
     fields = admin_fields(MOMENT_FIELDS)
+    # Searches, not drop-downs of every employee (41 s for this page at 50,000 people, issue 21).
+    autocomplete_fields = ["audience_department", "audience_job_group", "audience_manager", "host"]
     service_module = services
     writes = {"create": "moment_create", "update": "moment_update"}
     write_as = "moment"
@@ -32,6 +34,7 @@ class LearningTimePolicyAdmin(ServiceAdmin):
     list_display = ["__str__", "audience_kind", "hours_per_fte", "period"]
     list_select_related = AUDIENCE_RELATED
     fields = admin_fields(services.POLICY_FIELDS)
+    autocomplete_fields = ["audience_department", "audience_job_group", "audience_manager"]
     service_module = services
     writes = {"create": "policy_create", "update": "policy_update", "delete": "policy_delete"}
     write_as = "policy"

@@ -133,3 +133,13 @@ def test_the_search_answers_at_most_20_in_constant_queries(client_for, personas)
     assert html.count('type="radio"') == EMPLOYEE_CHOICE_LIMIT + 1  # the chosen one and 20 found
     assert "type more to narrow it down" in html
     assert f'value="{personas.manager.pk}" checked' in html
+
+
+@pytest.mark.parametrize("url", ["/admin/policy/learningmoment/add/", "/admin/policy/learningtimepolicy/add/"])
+def test_the_admin_forms_search_people_instead_of_listing_them(client_for, personas, url):
+    client = client_for(personas.hr)
+    small_html, small_queries = _page(client, url)
+    grow_team(personas.outsider_manager, 300)
+    large_html, large_queries = _page(client, url)
+    assert large_queries == small_queries
+    assert large_html.count("<option") == small_html.count("<option")
