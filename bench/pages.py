@@ -238,8 +238,7 @@ def _rss_mb() -> float:
 
 
 def child_export(persona: str, url: str) -> dict:
-    client = _client(persona)
-    client.get("/")  # the process as a page leaves it
+    client = _client(persona)  # nothing else fetched: the process's peak so far is Django's own
     before = _rss_mb()
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     seconds, response = _fetch(client, url)
