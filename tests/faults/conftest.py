@@ -7,6 +7,7 @@ from celery import current_app
 from django.db import connection
 from django.test import override_settings
 
+from ops import outbox
 from tests.catalog.conftest import cheap_item, threshold  # noqa: F401 - fixtures, used by name
 from tests.ops.servers import OwnPostgres, OwnRedis
 
@@ -38,9 +39,12 @@ def web_on(own_redis):
 
 
 def _fresh_pools():
-    """Connections and producers are pooled per broker URL: start over after changing it."""
+    """Connections and producers are pooled per broker URL: start over after changing it. The
+    outbox's pause after a failed publish is this process's too: a test that froze the broker
+    would otherwise leave the next test's relays to a sweep that it does not run."""
     current_app._pool = None
     current_app.amqp._producer_pool = None
+    outbox._paused_until = 0.0
 
 
 @pytest.fixture

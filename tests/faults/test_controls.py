@@ -5,7 +5,9 @@
 - the mail server: without retries, deliveries made while it is away are failed for good and the
   server, back, receives nothing;
 - a webhook that trickles: with only the socket's per-read timeout (the cut-off taken out), the call
-  is still hanging long after the limit.
+  is still hanging long after the limit;
+- beat back after two days: with a nightly job that takes only last night (no catch-up), the night
+  in between is missing, which the beat test's check sees.
 (The cache's control is tests/ops/test_degraded.py, PostgreSQL's tests/faults/test_faults.py.)"""
 
 import threading
@@ -21,6 +23,7 @@ from comms.services import message_send
 from ops.models import OutboxTask
 from ops.outbox import BROKER_ERRORS, outbox_enqueue
 from tests.comms.sinks import SmtpSink
+from tests.faults.test_beat_catch_up import nights_taken
 from tests.faults.test_faults import _email
 from tests.faults.test_webhook_hang import HangingReceiver
 from tests.ops.servers import free_port
@@ -101,3 +104,22 @@ def _call(url, limit):
         return webhooks.post_json(url, b"{}", timeout=limit)
     except webhooks.WebhookFailed as exc:
         return exc
+
+
+@pytest.mark.django_db
+def test_control_a_nightly_job_without_catch_up_leaves_a_missed_night_out(monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from monitoring import services
+    from monitoring.tasks import snapshots_catch_up_task
+
+    today = timezone.localdate()
+    services.snapshots_take(day=today - timedelta(days=3))  # the night before beat stopped
+    last_night = today - timedelta(days=1)
+    monkeypatch.setattr(services, "snapshot_days_missing", lambda today=None: [last_night])
+    snapshots_catch_up_task()  # what beat sends when it is back
+    taken = nights_taken(today)
+    assert taken == [today - timedelta(days=3), today - timedelta(days=1)]
+    assert taken != [today - timedelta(days=d) for d in (3, 2, 1)]  # the beat test's expectation fails
