@@ -163,7 +163,7 @@ def employee_search(request):
     name, widget_id = request.GET.get("name", ""), request.GET.get("id", "")
     if not _FIELD_NAME.match(name) or not _FIELD_NAME.match(widget_id):
         return HttpResponseBadRequest()
-    q = request.GET.get("q", "").strip()[:100]
+    q = request.GET.get(f"{name}_search", "").strip()[:100]  # what the widget's search box sends
     visible = employees_visible_to(request.user).filter(active=True)
     current = request.GET.get(name, "")
     current = visible.filter(pk=current).select_related("department").first() if current.isdigit() else None

@@ -20,7 +20,7 @@ ROWS = [
     Row("people:employee_edit", kwargs=lambda p: {"pk": p.employee.pk}, expect=only_hr()),
     Row("people:audience_field", only_hr(), query="name=audience&audience_kind=department"),
     # Everyone signed in may search, among whom they may see (tests/people/test_employee_choice.py).
-    Row("people:employee_search", same(200, anonymous=302), query="name=manager&id=id_manager&q=a"),
+    Row("people:employee_search", same(200, anonymous=302), query="name=manager&id=id_manager&manager_search=a"),
     Row("set_language", same(302), method="post", data={"language": "nl", "next": "/"}),
     Row("login", same(302, anonymous=200)),
     Row("logout", same(302), method="post"),

@@ -98,7 +98,9 @@ def test_a_manager_is_saved_from_the_list_or_from_an_exact_address_and_nothing_e
 
 
 def _search(client, q, **extra):
-    return client.get(reverse("people:employee_search"), {"q": q, "name": "manager", "id": "id_manager", **extra})
+    return client.get(
+        reverse("people:employee_search"), {"manager_search": q, "name": "manager", "id": "id_manager", **extra}
+    )
 
 
 def test_the_search_shows_only_people_the_asker_may_see(client_for, personas):
