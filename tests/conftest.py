@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.utils import translation
 
 from people.access import LD_STAFF_GROUP
 from tests.factories import DepartmentFactory, EmployeeFactory, JobGroupFactory, UserFactory
@@ -26,6 +27,16 @@ def _missing(reason: str):
     if REQUIRE_ALL:
         pytest.fail(f"required in CI but missing: {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. A request in Dutch (Django's test client runs it in
+    this thread) leaves Dutch active, and a later test in the same process would read Dutch messages
+    where it expects English; which test comes later depends on how the files are shared out."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

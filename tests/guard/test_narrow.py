@@ -5,8 +5,9 @@ tests/crawl.py's walk (the page guard's), made with Django's test client; each p
 Chromium at 390×844 and fails when the document is wider than the window. A table that is wide by
 nature sits in a `.table-responsive` wrapper, which scrolls inside itself and leaves the page alone.
 
-One language (Dutch: its words are the longer ones), one browser context per persona, no waits
-beyond `load`.
+Both languages, one browser context per persona and language, no waits beyond `load`. Each page as
+the browser has built it (after its scripts ran) also goes through the page guard's checks
+(tests/guard/checks.py), so what the guard forbids is looked for in the real browser too.
 """
 
 from io import StringIO
@@ -18,12 +19,13 @@ from django.test import Client
 
 from tests.conftest import session_cookie
 from tests.crawl import reachable_pages
+from tests.guard.checks import page_defects
 from tests.guard.test_page_guard import demo_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PERSONAS = ("hr", "manager", "employee")
-LANGUAGE = "nl"
+LANGUAGES = ("nl", "en")
 PHONE = {"width": 390, "height": 844}
 
 # Wider than the window? Then the deepest elements that stick out past its right edge and are not
@@ -69,30 +71,31 @@ OVERFLOW = """() => {
 
 @pytest.fixture
 def demo_pages():
-    """The crawl's HTML pages for each persona, in LANGUAGE, and a session cookie for each."""
+    """The crawl's HTML pages for each persona and language."""
     call_command("seed_demo", stdout=StringIO())
     found = {}
     for persona in PERSONAS:
-        client = Client()
-        client.force_login(demo_user(persona))
-        pages = reachable_pages(client, language=LANGUAGE, per_name=2)
-        found[persona] = [p.url for p in pages if p.status == 200 and p.content_type == "text/html"]
+        for language in LANGUAGES:
+            client = Client()
+            client.force_login(demo_user(persona))
+            pages = reachable_pages(client, language=language, per_name=2)
+            found[persona, language] = [p.url for p in pages if p.status == 200 and p.content_type == "text/html"]
     return found
 
 
 def test_every_page_fits_a_390px_phone(demo_pages, browser, live_server):
     cookies = {p: session_cookie(demo_user(p), live_server.url) for p in PERSONAS}
-    too_wide = []
+    too_wide, defects = [], []
     opened = 0
-    for persona in PERSONAS:
-        assert demo_pages[persona], f"the walk found no page for {persona}"
-        context = browser.new_context(viewport=PHONE, locale="nl-NL")
+    for (persona, language), urls in demo_pages.items():
+        assert urls, f"the walk found no page for {persona} in {language}"
+        context = browser.new_context(viewport=PHONE, locale={"nl": "nl-NL", "en": "en-GB"}[language])
         context.add_cookies(
-            [cookies[persona], {"name": settings.LANGUAGE_COOKIE_NAME, "value": LANGUAGE, "url": live_server.url}]
+            [cookies[persona], {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
         )
         page = context.new_page()
         try:
-            for url in demo_pages[persona]:
+            for url in urls:
                 response = page.goto(f"{live_server.url}{url}", wait_until="load")
                 assert response is not None, f"{persona} {url}: no response"
                 assert response.status == 200, f"{persona} {url}: {response.status}"
@@ -100,9 +103,11 @@ def test_every_page_fits_a_390px_phone(demo_pages, browser, live_server):
                 overflow = page.evaluate(OVERFLOW)
                 if overflow:
                     too_wide.append(
-                        f"{persona} {url}: {overflow['scrollWidth']}px in {overflow['innerWidth']}px; "
+                        f"{persona} {language} {url}: {overflow['scrollWidth']}px in {overflow['innerWidth']}px; "
                         f"widest: {', '.join(overflow['widest']) or '?'}"
                     )
+                defects += [f"{persona} {language} {url}: {d}" for d in page_defects(page.content(), language)]
         finally:
             context.close()
     assert too_wide == [], f"{len(too_wide)} of {opened} pages are wider than a 390px phone:\n" + "\n".join(too_wide)
+    assert defects == [], f"{len(defects)} findings in the browser:\n" + "\n".join(defects[:50])
