@@ -33,18 +33,12 @@ def budget_for_employee(*, employee_id: int, on: date | None = None) -> Budget |
 
 def budget_available(employee) -> Decimal | None:
     """For the catalog ("you have €640 left"): what the employee can still spend today."""
-    on = timezone.localdate()
-    budget = (
-        Budget.objects.filter(employee_id=employee.pk, period_start__lte=on, expires_on__gte=on, expired_at=None)
-        .order_by("-period_start")
-        .first()
-    )
-    return budget.available if budget else None
+    return budgets_available([employee.pk]).get(employee.pk)
 
 
 def budgets_available(employee_ids: list[int]) -> dict[int, Decimal]:
-    """`budget_available` for a handful of employees at once (the requesters of the decisions on a
-    manager's home): one query."""
+    """What each employee can still spend today, from the latest unexpired period's budget (for the
+    catalog, one person; for the decisions on a manager's home, their requesters): one query."""
     on = timezone.localdate()
     budgets = (
         Budget.objects.filter(
@@ -55,7 +49,7 @@ def budgets_available(employee_ids: list[int]) -> dict[int, Decimal]:
     )
     available: dict[int, Decimal] = {}
     for budget in budgets:
-        available.setdefault(budget.employee_id, budget.available)  # the latest period's, as above
+        available.setdefault(budget.employee_id, budget.available)  # the latest period's
     return available
 
 
