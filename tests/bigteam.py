@@ -5,6 +5,9 @@ import itertools
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from people.models import Employee
 from people.services import reporting_lines_refresh
 
@@ -59,3 +62,12 @@ def year_start() -> date:
     from django.utils import timezone
 
     return timezone.localdate().replace(month=1, day=1)
+
+
+def page_queries(client, url="/") -> tuple[int, str]:
+    """The queries a page runs once warm (the first request fills the caches) and its HTML."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx), response.content.decode()

@@ -5,14 +5,12 @@ right: a page of 50 people, the whole team's totals summed in SQL."""
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from budgets.models import Budget
 from budgets.selectors import team_totals
 from budgets.services import budget_allocate
-from tests.bigteam import give_budgets, grow_team
+from tests.bigteam import give_budgets, grow_team, page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -24,18 +22,10 @@ def budgets(personas, policy, time_machine):
     return Budget.objects.get(employee=personas.employee)
 
 
-def queries(client, url) -> tuple[int, str]:
-    client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx), response.content.decode()
-
-
 def test_team_budget_page_holds_its_query_count_and_figures_for_thousands_of_reports(personas, client_for, budgets):
     client = client_for(personas.manager)
     url = reverse("budgets:team")
-    small, page = queries(client, url)
+    small, page = page_queries(client, url)
     assert "Zoë de Vries" in page
     assert personas.indirect_report.full_name in page
     before = team_totals(manager=personas.manager)
@@ -46,7 +36,7 @@ def test_team_budget_page_holds_its_query_count_and_figures_for_thousands_of_rep
     used = grown[:1200]
     give_budgets(used, budgets, committed=Decimal("100.00"), spent=Decimal("50.00"))
     give_budgets(grown[1200:], budgets)
-    large, page = queries(client, url)
+    large, page = page_queries(client, url)
     assert large == small, (small, large)
 
     totals = team_totals(manager=personas.manager)
@@ -62,10 +52,10 @@ def test_team_budget_page_holds_its_query_count_and_figures_for_thousands_of_rep
     assert page.count('href="/budget/employee/') == 50  # one page, not the whole team
     assert "Page 1 of 61" in page
 
-    last_count, last = queries(client, url + "?page=61")
+    last_count, last = page_queries(client, url + "?page=61")
     assert last_count == small
     assert last.count('href="/budget/employee/') == 3
-    found_count, found = queries(client, url + "?q=Big001234")
+    found_count, found = page_queries(client, url + "?q=Big001234")
     assert found_count == small
     assert found.count('href="/budget/employee/') == 1
     assert "Big001234" in found
@@ -74,10 +64,10 @@ def test_team_budget_page_holds_its_query_count_and_figures_for_thousands_of_rep
 
 def test_manager_home_budget_panel_sums_in_sql_for_thousands_of_reports(personas, client_for, budgets):
     client = client_for(personas.manager)
-    small, home = queries(client, reverse("home"))
+    small, home = page_queries(client, reverse("home"))
     assert "3 people have not used any budget" in home
     grown = grow_team(personas.manager, 2000)
     give_budgets(grown, budgets)
-    large, home = queries(client, reverse("home"))
+    large, home = page_queries(client, reverse("home"))
     assert large == small, (small, large)
     assert "2,003 people have not used any budget" in home

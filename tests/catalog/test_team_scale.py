@@ -12,18 +12,10 @@ from catalog.models import Enrolment, MandatoryRule, Status
 from catalog.selectors import mandatory_due, mandatory_overdue_count, team_overdue_people
 from people.audience import EVERYONE
 from people.models import Employee
-from tests.bigteam import grow_team
+from tests.bigteam import grow_team, page_queries
 from tests.catalog.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def queries(client, url) -> tuple[int, str]:
-    client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx), response.content.decode()
 
 
 @pytest.fixture
@@ -45,7 +37,7 @@ def rules(time_machine):
 def test_team_learning_holds_its_query_count_and_figures_for_thousands_of_reports(personas, client_for, rules):
     once, yearly = rules
     client = client_for(personas.manager)
-    small, page = queries(client, "/catalog/team/")
+    small, page = page_queries(client, "/catalog/team/")
     assert "3 people in your team are overdue on mandatory training" in page
 
     grown = grow_team(personas.manager, 2500, hired_on=date(2026, 11, 20))  # new: nothing overdue yet
@@ -61,7 +53,7 @@ def test_team_learning_holds_its_query_count_and_figures_for_thousands_of_report
         ]
         + [Enrolment(employee=e, item=yearly.item, status=Status.APPROVED) for e in grown[:100]]
     )
-    large, page = queries(client, "/catalog/team/")
+    large, page = page_queries(client, "/catalog/team/")
     assert large == small, (small, large)
     # the personas (3) owe both; 200 of the old hands owe the renewal; the new people owe nothing yet
     assert team_overdue_people(manager=personas.manager) == 203
@@ -69,7 +61,7 @@ def test_team_learning_holds_its_query_count_and_figures_for_thousands_of_report
     assert page.count('href="/people/') >= 50
     assert "Page 1 of 61" in page
 
-    only_count, only = queries(client, "/catalog/team/?overdue=1")
+    only_count, only = page_queries(client, "/catalog/team/?overdue=1")
     assert only_count == small
     assert "Page 1 of 5" in only  # 203 people, 50 a page
 
@@ -90,7 +82,7 @@ def test_team_learning_holds_its_query_count_and_figures_for_thousands_of_report
 
 def test_my_learning_does_not_grow_with_the_managers_team(personas, client_for, rules):
     client = client_for(personas.manager)
-    small, _page = queries(client, "/catalog/enrolments/")
+    small, _page = page_queries(client, "/catalog/enrolments/")
     grown = grow_team(personas.manager, 2000)
     Enrolment.objects.bulk_create([Enrolment(employee=e, item=rules[0].item, status=Status.APPROVED) for e in grown])
     with CaptureQueriesContext(connection) as ctx:

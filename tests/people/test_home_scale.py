@@ -6,8 +6,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from budgets.models import Budget
@@ -15,19 +13,11 @@ from budgets.services import budget_allocate
 from catalog.models import Enrolment, MandatoryRule, Status
 from people.audience import EVERYONE
 from policy.models import LearningTimePolicy
-from tests.bigteam import give_budgets, grow_team
+from tests.bigteam import give_budgets, grow_team, page_queries
 from tests.budgets.conftest import policy  # noqa: F401 - the budget policy fixture
 from tests.catalog.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def queries(client, url="/") -> tuple[int, str]:
-    client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx), response.content.decode()
 
 
 @pytest.fixture
@@ -57,7 +47,7 @@ def zoe_row(page: str) -> str:
 
 def test_manager_home_leads_with_decisions_then_each_persons_learning(personas, client_for, learning):
     client = client_for(personas.manager)
-    small, page = queries(client)
+    small, page = page_queries(client)
     assert page.index("1 request waiting for you") < page.index("Learning per person this year")
     decision = page[page.index('id="decision-') :]
     assert "€750.00" in decision[: decision.index("</tr>")]  # Zoë's €1,000 less the €250 spent
@@ -70,7 +60,7 @@ def test_manager_home_leads_with_decisions_then_each_persons_learning(personas, 
 
     grown = grow_team(personas.team_lead, 3000)  # below the team lead: the manager's indirect reports
     give_budgets(grown, learning)
-    large, page = queries(client)
+    large, page = page_queries(client)
     assert large == small, (small, large)
     assert "2 direct reports, 3,001 more below them" in page  # Zoë and the team lead; the rest below
     assert page.count('href="/people/') - page.count('href="/people/profile') <= 12 + 5  # a few rows, not 3,000
@@ -78,7 +68,7 @@ def test_manager_home_leads_with_decisions_then_each_persons_learning(personas, 
 
 
 def test_employee_home_leads_with_budget_next_moment_and_what_is_due(personas, client_for, learning):
-    page = queries(client_for(personas.employee))[1]
+    page = page_queries(client_for(personas.employee))[1]
     order = [
         page.index('id="budget-panel-heading"'),
         page.index('id="next-moment-heading"'),
