@@ -10,13 +10,12 @@ language, on the channels they accept."""
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from people.access import LD_STAFF_GROUP
 from people.formatting import money
 from people.models import Employee
-from people.registry import NOTIFY, registry
+from people.notices import notify_each_language
 
 from ..models import Enrolment
 
@@ -31,24 +30,7 @@ def _link(name: str, *args) -> str:
 
 
 def _tell(key: str, people: list[tuple[int, str]], compose, link: str) -> int:
-    """Send `compose()` (subject, body; composed in each language) to these (id, locale) people."""
-    by_locale: dict[str, list[int]] = {}
-    for pk, locale in people:
-        by_locale.setdefault(locale or settings.LANGUAGE_CODE, []).append(pk)
-    notify = registry.use(NOTIFY)
-    sent = 0
-    for locale, ids in sorted(by_locale.items()):
-        with translation.override(locale):
-            subject, body = compose()
-            sent += notify(
-                key=f"{key}:{locale}",
-                employee_ids=ids,
-                subject=subject[:200],
-                body=body,
-                link=link,
-                category="system",
-            )
-    return sent
+    return notify_each_language(key=key, people=people, compose=compose, link=link, category="system")
 
 
 def _ld_staff(*, besides: int) -> list[tuple[int, str]]:

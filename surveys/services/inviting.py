@@ -7,14 +7,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ops.outbox import outbox_enqueue
 from people.audience import employees_in
 from people.formatting import day
 from people.models import Employee
-from people.registry import NOTIFY, registry
+from people.notices import notify_each_language
 
 from ..models import Invitation, Kind, Status, Survey, new_token
 
@@ -64,23 +64,13 @@ def _text(survey: Survey, *, reminder: bool) -> tuple[str, str]:
 
 
 def _notify_by_language(survey: Survey, employee_ids: list[int], *, kind: str) -> int:
-    by_locale: dict[str, list[int]] = {}
-    for pk, locale in Employee.objects.filter(pk__in=employee_ids).values_list("pk", "locale"):
-        by_locale.setdefault(locale or settings.LANGUAGE_CODE, []).append(pk)
-    sent = 0
-    notify = registry.use(NOTIFY)
-    for locale, ids in sorted(by_locale.items()):
-        with translation.override(locale):
-            subject, body = _text(survey, reminder=kind == "remind")
-            sent += notify(
-                key=f"surveys.{kind}:{survey.pk}:{locale}",
-                employee_ids=ids,
-                subject=subject,
-                body=body,
-                link=_link(survey),
-                category="surveys",
-            )
-    return sent
+    return notify_each_language(
+        key=f"surveys.{kind}:{survey.pk}",
+        people=Employee.objects.filter(pk__in=employee_ids).values_list("pk", "locale"),
+        compose=lambda: _text(survey, reminder=kind == "remind"),
+        link=_link(survey),
+        category="surveys",
+    )
 
 
 def invitations_send(*, survey_id: int) -> int:
