@@ -10,6 +10,11 @@ from django.utils import translation
 from .registry import NOTIFY, registry
 
 
+def literal(text) -> str:
+    """Text a person typed or a thing is called, kept from reading as a message placeholder."""
+    return str(text).replace("{{", "{ {").replace("}}", "} }")
+
+
 def notify_each_language(
     *,
     key: str,

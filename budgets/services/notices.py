@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from people.formatting import day, money
+from people.notices import literal
 
 from ..models import EntryKind, LedgerEntry
 
@@ -20,10 +21,6 @@ NOTICE_CHUNK = 500
 
 def _link() -> str:
     return settings.SITE_URL.rstrip("/") + reverse("budgets:mine")
-
-
-def _plain(text) -> str:
-    return str(text).replace("{{", "{ {").replace("}}", "} }")
 
 
 def _send(entry: LedgerEntry, subject: str, body: str) -> int:
@@ -47,7 +44,7 @@ def _change(entry: LedgerEntry) -> tuple[str, str]:
         "amount": money(abs(amount)),
         "available": money(budget.available),
         "date": day(budget.expires_on),
-        "reason": _plain(entry.reason),
+        "reason": literal(entry.reason),
     }
     if (entry.key or "").startswith("alloc:"):
         subject = _("Your learning budget was re-allocated")

@@ -15,14 +15,9 @@ from django.utils.translation import gettext as _
 from people.access import LD_STAFF_GROUP
 from people.formatting import money
 from people.models import Employee
-from people.notices import notify_each_language
+from people.notices import literal, notify_each_language
 
 from ..models import Enrolment
-
-
-def _plain(text) -> str:
-    """Text a person typed or an item is called, kept from reading as a message placeholder."""
-    return str(text).replace("{{", "{ {").replace("}}", "} }")
 
 
 def _link(name: str, *args) -> str:
@@ -51,14 +46,14 @@ def request_notify(enrolment: Enrolment, *, to_ld: bool) -> int:
     else:
         manager = employee.manager
         people, audience = [(manager.pk, manager.locale)], "manager"
-    values = {"name": _plain(employee.full_name), "title": _plain(enrolment.title)}
+    values = {"name": literal(employee.full_name), "title": literal(enrolment.title)}
 
     def compose():
         values["cost"] = money(enrolment.cost)
         subject = _("%(name)s asks to take %(title)s") % values
         body = _("%(name)s asks to take “%(title)s” (%(cost)s). The request waits for your decision.") % values
         if to_ld and enrolment.routing_note:
-            body += "\n\n" + _("Why it came to L&D staff: %(note)s") % {"note": _plain(enrolment.routing_note)}
+            body += "\n\n" + _("Why it came to L&D staff: %(note)s") % {"note": literal(enrolment.routing_note)}
         return subject, body
 
     return _tell(f"catalog.requested:{enrolment.pk}:{audience}", people, compose, _link("catalog:approvals"))
@@ -70,7 +65,11 @@ def decision_notify(enrolment: Enrolment) -> int:
     decided_by = (
         getattr(getattr(enrolment.decided_by, "employee", None), "full_name", "") if enrolment.decided_by else ""
     )
-    values = {"title": _plain(enrolment.title), "by": _plain(decided_by), "comment": _plain(enrolment.decision_comment)}
+    values = {
+        "title": literal(enrolment.title),
+        "by": literal(decided_by),
+        "comment": literal(enrolment.decision_comment),
+    }
     kind = "rejected" if enrolment.status == "rejected" else "auto" if enrolment.auto_approved else "approved"
 
     def compose():
@@ -113,7 +112,7 @@ def decision_notify(enrolment: Enrolment) -> int:
 def budget_refusal_notify(enrolment: Enrolment, *, missing, available, routed_to_ld: bool) -> int:
     """An approval refused because the budget does not cover it: tell the employee what is missing."""
     employee = enrolment.employee
-    values = {"title": _plain(enrolment.title)}
+    values = {"title": literal(enrolment.title)}
 
     def compose():
         values.update(cost=money(enrolment.cost), missing=money(missing), available=money(available))
