@@ -319,8 +319,9 @@ def _group(by: str | None) -> tuple[str, str, str]:
         table = DepartmentClosure._meta.db_table
         return "c.ancestor_id", f" JOIN {table} c ON c.descendant_id = p.department_id", " GROUP BY c.ancestor_id"
     if by == "format":
-        formats = ", ".join(f"('{value}')" for value in Format.values)  # fixed choices, no user input
-        return "f.fmt", f" CROSS JOIN (VALUES {formats}) f(fmt)", " GROUP BY f.fmt"
+        # fixed choices, no user input; a UNION rather than VALUES, which SQLite cannot name columns of
+        formats = " UNION ALL ".join(f"SELECT '{value}' AS fmt" for value in Format.values)
+        return "f.fmt", f" CROSS JOIN ({formats}) f", " GROUP BY f.fmt"
     if by in ("job_group", "education_level", "employee"):
         column = {"job_group": "p.job_group_id", "education_level": "p.education_level", "employee": "p.id"}[by]
         return column, "", f" GROUP BY {column}"
@@ -397,7 +398,8 @@ def fact_sums(
             )
             for m in months
         ]
-        statement = " UNION ALL ".join(f"({sql})" for sql, _p in pieces)
+        # each month's statement as a subquery: SQLite takes no parenthesised member of a UNION
+        statement = " UNION ALL ".join(f"SELECT * FROM ({sql}) m{i}" for i, (sql, _p) in enumerate(pieces))
         params = [p for _sql, ps in pieces for p in ps]
     else:
         statement, params = _statement(audience, period, facts, by, as_of, only, ids)
@@ -456,7 +458,9 @@ def fact_sums_grouped(
     inner = f"SELECT p.department_id, p.job_group_id, p.education_level, {per_person}{''.join(parts)}"
     sums = ", ".join(f"SUM(f.{f}) AS {f}" for f in facts)
     # the names are the fact engine's own and the groupings GROUP_KEYS's: no input reaches the text
-    selects = [f"SELECT NULL AS grouping, NULL::bigint AS id_key, NULL::text AS text_key, {sums} FROM f"]  # noqa: S608
+    selects = [
+        f"SELECT NULL AS grouping, CAST(NULL AS BIGINT) AS id_key, CAST(NULL AS TEXT) AS text_key, {sums} FROM f"
+    ]  # noqa: S608
     closure = DepartmentClosure._meta.db_table
     for by in bys:
         id_key, text_key, join = GROUP_KEYS[by]
