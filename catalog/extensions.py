@@ -7,6 +7,7 @@ from people.registry import (
     BUDGETS_AVAILABLE,
     EMPLOYEES_FOR_ITEM,
     ENROLMENTS_SINCE,
+    ITEM_RATINGS,
     LEARNING_PREFERENCES_SET,
     NOTIFY,
     HomePanel,
@@ -89,3 +90,4 @@ def register():
     registry.need(BUDGET_AVAILABLE, app="catalog")
     registry.need(BUDGETS_AVAILABLE, app="catalog")
     registry.need(NOTIFY, app="catalog")
+    registry.need(ITEM_RATINGS, app="catalog")

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from people.access import can_view_employee, roles_of
 from people.audience import AUDIENCE_RELATED, AudienceMatcher, audience_condition
 from people.models import EducationLevel, Employee, JobGroup
+from people.registry import ITEM_RATINGS, registry
 from people.reporting import team_member_ids, team_members
 
 from .models import (
@@ -127,7 +128,7 @@ def _reason_text(code, *args) -> str:
         return _("suits your level")
     if code == "rated":
         rating = number_format(Decimal(args[0]), 1)
-        return _("colleagues in your department rated it %(rating)s") % {"rating": rating}
+        return _("colleagues rated it %(rating)s out of 5") % {"rating": rating}
     if code == "taken":
         if args[0] == 1:
             return _("a colleague in your department took it")
@@ -159,20 +160,25 @@ def _reasons(employee: Employee, job_skill_ids, need_ids, formats) -> dict:
 
 
 def _colleagues(qs, employee: Employee):
-    """Completions and ratings in the employee's department, from the per-department table."""
+    """Completions in the employee's department, from the per-department table."""
     if not employee.department_id:
-        return qs, {"d_done": Value(0), "d_rsum": Value(0), "d_rcount": Value(0)}
+        return qs, {"d_done": Value(0)}
     qs = qs.annotate(
         dept=FilteredRelation("department_stats", condition=Q(department_stats__department_id=employee.department_id))
     )
-    return qs, {
-        "d_done": Coalesce(F("dept__completions"), 0),
-        "d_rsum": Coalesce(F("dept__rating_sum"), 0),
-        "d_rcount": Coalesce(F("dept__rating_count"), 0),
-    }
+    return qs, {"d_done": Coalesce(F("dept__completions"), 0)}
 
 
-def _score():
+def item_ratings(item_ids=None) -> dict:
+    """{item id: ItemRating} from the evaluations (the surveys app's ITEM_RATINGS port): the one
+    place ratings come from, shown only where the evaluation's minimum group allows. One query."""
+    return registry.use(ITEM_RATINGS)(None if item_ids is None else list(item_ids))
+
+
+WELL_RATED = Decimal(4)  # a rating from this up earns the ranking's "rated" points
+
+
+def _score(well_rated: list[int]):
     def points(name, weight):
         return Case(When(**{name: True}, then=Value(weight)), default=Value(0), output_field=IntegerField())
 
@@ -182,19 +188,20 @@ def _score():
         + points("r_level", W_LEVEL)
         + points("r_format", W_FORMAT)
         + points("r_language", W_LANGUAGE)
-        + Case(
-            When(d_rcount__gt=0, d_rsum__gte=F("d_rcount") * 4, then=Value(W_RATED)),
-            default=Value(0),
-            output_field=IntegerField(),
+        + (
+            Case(When(pk__in=well_rated, then=Value(W_RATED)), default=Value(0), output_field=IntegerField())
+            if well_rated
+            else Value(0)
         )
         + Case(When(d_done__gt=0, then=Value(W_TAKEN)), default=Value(0), output_field=IntegerField())
     )
 
 
 def items_for_employee(*, employee: Employee, limit: int = 20) -> list[Recommendation]:
-    """The catalog ranked for one employee, with the reasons in words. Five queries, whatever the
-    size of the catalog: colleagues' completions and ratings come from the per-department table
-    (`ItemDepartmentStat`) that a nightly task refreshes and every completion updates."""
+    """The catalog ranked for one employee, with the reasons in words. Six queries, whatever the
+    size of the catalog: colleagues' completions come from the per-department table
+    (`ItemDepartmentStat`) that a nightly task refreshes and every completion updates, the ratings
+    from the evaluations (`item_ratings`)."""
     job_skill_ids = set()
     if employee.job_group_id:
         job_skill_ids = set(
@@ -208,15 +215,17 @@ def items_for_employee(*, employee: Employee, limit: int = 20) -> list[Recommend
     )
     qs, colleagues = _colleagues(LearningItem.objects.filter(active=True).exclude(Exists(taken)), employee)
     qs = qs.annotate(**_reasons(employee, job_skill_ids, need_ids, formats), **colleagues)
+    ratings = item_ratings()
+    well_rated = sorted(pk for pk, rating in ratings.items() if rating.mean >= WELL_RATED)
     items = list(
-        qs.annotate(score=_score())
+        qs.annotate(score=_score(well_rated))
         .order_by("-score", "-d_done", "-created_at", "pk")
         .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))[:limit]
     )
-    return [_recommendation(item, job_skill_ids, need_ids) for item in items]
+    return [_recommendation(item, job_skill_ids, need_ids, ratings.get(item.pk)) for item in items]
 
 
-def _recommendation(item, job_skill_ids, need_ids) -> Recommendation:
+def _recommendation(item, job_skill_ids, need_ids, rated) -> Recommendation:
     codes = []
     skills = list(item.skills.all())
     wanted = [s.name for s in skills if s.pk in need_ids]
@@ -229,9 +238,8 @@ def _recommendation(item, job_skill_ids, need_ids) -> Recommendation:
         codes.append(("format", item.format))
     if item.r_level:
         codes.append(("level",))
-    rating = None
-    if item.d_rcount:
-        rating = (Decimal(item.d_rsum) / item.d_rcount).quantize(Decimal("0.1"))
+    rating = rated.mean if rated is not None else None
+    if rating is not None:
         codes.append(("rated", str(rating)))
     elif item.d_done:
         codes.append(("taken", item.d_done))

@@ -66,6 +66,7 @@ from .selectors import (
     for_you,
     for_you_key,
     item_providers,
+    item_ratings,
     items_for_management,
     items_search,
     job_groups_with_skills,
@@ -139,6 +140,9 @@ def browse(request):
     if roles_of(request.user).employee is not None:
         _record_visit(request, roles_of(request.user).employee)
     page = Paginator(items_search(**form.filters()), 24).get_page(request.GET.get("page"))
+    ratings = item_ratings(item.pk for item in page)
+    for item in page:
+        item.evaluation = ratings.get(item.pk)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -154,6 +158,7 @@ def browse(request):
 @capability_required("catalog.browse")
 def item_detail(request, pk):
     item = get_object_or_404(LearningItem.objects.prefetch_related("skills"), pk=pk, active=True)
+    item.evaluation = item_ratings([item.pk]).get(item.pk)
     employee = roles_of(request.user).employee
     sessions = item.sessions.filter(starts_at__gt=timezone.now(), cancelled_at__isnull=True).order_by("starts_at")
     form = None

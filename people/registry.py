@@ -175,6 +175,22 @@ class SurveyMeasure(Protocol):
     def __call__(self, measure: str, audience: Any, start: date, end: date) -> SurveyFigure | None: ...
 
 
+@dataclass(frozen=True)
+class ItemRating:
+    """A learning item's rating from its evaluations: the mean answer to "I was satisfied with this
+    training" (1-5) and how many answers it rests on."""
+
+    mean: Decimal
+    respondents: int
+
+
+class ItemRatings(Protocol):
+    """The ratings of these learning items (every rated item when None), from the evaluations that
+    anonymity allows to show; an item without one is left out. The catalog's one source of ratings."""
+
+    def __call__(self, item_ids: list[int] | None = None) -> dict[int, ItemRating]: ...
+
+
 C = TypeVar("C")
 
 
@@ -203,6 +219,7 @@ LEARNING_PREFERENCES_SET: Port[LearningPreferencesSet] = Port(
     "learning_preferences_set", LearningPreferencesSet, "catalog"
 )
 SURVEY_MEASURE: Port[SurveyMeasure] = Port("survey_measure", SurveyMeasure, "surveys")
+ITEM_RATINGS: Port[ItemRatings] = Port("item_ratings", ItemRatings, "surveys")
 PORTS = (
     BUDGET_AVAILABLE,
     BUDGET_SUMMARY,
@@ -215,6 +232,7 @@ PORTS = (
     BARRIER_SCAN_RESULTS,
     LEARNING_PREFERENCES_SET,
     SURVEY_MEASURE,
+    ITEM_RATINGS,
 )
 
 

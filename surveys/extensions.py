@@ -2,7 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from people.registry import BARRIER_SCAN_RESULTS, LEARNING_PREFERENCES_SET, NOTIFY, SURVEY_MEASURE, NavItem, registry
+from people.registry import (
+    BARRIER_SCAN_RESULTS,
+    ITEM_RATINGS,
+    LEARNING_PREFERENCES_SET,
+    NOTIFY,
+    SURVEY_MEASURE,
+    NavItem,
+    registry,
+)
 
 
 def _demo():
@@ -12,13 +20,15 @@ def _demo():
 
 
 def register():
-    from .ports import barrier_scan_results, survey_measure
+    from .ports import barrier_scan_results, item_ratings, survey_measure
 
     registry.need(NOTIFY, app="surveys")
     registry.need(LEARNING_PREFERENCES_SET, app="surveys")
     registry.provide(BARRIER_SCAN_RESULTS, barrier_scan_results)
     # Monitoring's perception gap and awareness, from the same barrier scan.
     registry.provide(SURVEY_MEASURE, survey_measure)
+    # The catalog's one source of ratings: the evaluations' "I was satisfied".
+    registry.provide(ITEM_RATINGS, item_ratings)
     registry.add_demo_step(70, _demo)
     registry.add_nav(NavItem(_("Surveys"), "surveys:mine", "surveys.answer", order=40))
     registry.add_nav(NavItem(_("Surveys"), "surveys:manage", "surveys.manage", order=75, group="manage"))

@@ -1,16 +1,18 @@
 """What the surveys app provides to others through people.registry: the barrier scan's figures per
-barrier for an audience (monitoring's barrier-1 indicator, goals' baseline), anonymity-safe."""
+barrier for an audience (monitoring's barrier-1 indicator, goals' baseline) and the learning items'
+ratings from their evaluations (the catalog's), anonymity-safe."""
 
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from people.audience import AudienceKind
-from people.registry import BarrierScanResult, BarrierScore, SurveyFigure
+from people.registry import BarrierScanResult, BarrierScore, ItemRating, SurveyFigure
 
 from .anonymity import EVERYONE, Group
-from .models import Barrier, Kind, QuestionKind, Side, Status, Survey
+from .models import Answer, Barrier, Kind, QuestionKind, Side, Status, Survey
 from .selectors import SurveyFigures, survey_figures
 
 
@@ -120,3 +122,55 @@ def survey_measure(measure: str, audience, start: date, end: date) -> SurveyFigu
     if not answers:
         return None
     return SurveyFigure(numerator=Decimal(agreed), denominator=Decimal(answers), responses=shown.respondents)
+
+
+RATING_KEY = "reaction"  # "I was satisfied with this training." (1-5)
+
+
+def item_ratings(item_ids: list[int] | None = None) -> dict[int, ItemRating]:
+    """The ITEM_RATINGS port (see people.registry): per learning item, the mean "I was satisfied"
+    over its closed evaluations, in one query.
+
+    An evaluation round is a survey that closes after a quarter, so its figures never change once
+    shown. A round answered by at least its minimum group counts on its own (its results page shows
+    it too). Smaller rounds wait, pooled, until the pool reaches the minimum, and then count
+    together: so the rating only ever moves by at least the minimum of answers, and neither
+    comparing it over time nor subtracting a round's own results page isolates fewer people. Open
+    rounds never count (a rating that moved with every answer would tell who answered what)."""
+    rounds = Answer.objects.filter(
+        question__key=RATING_KEY,
+        question__kind=QuestionKind.LIKERT,
+        response__follow_up=False,
+        response__survey__kind=Kind.EVALUATION,
+        response__survey__status=Status.CLOSED,
+        response__survey__item_id__isnull=False,
+    )
+    if item_ids is not None:
+        rounds = rounds.filter(response__survey__item_id__in=list(item_ids))
+    rows = (
+        rounds.values_list("response__survey__item_id", "response__survey__min_group_ratings", "response__survey_id")
+        .annotate(n=Count("pk"), total=Sum("value"))
+        .order_by("response__survey__item_id", "response__survey__closed_at", "response__survey_id")
+    )
+    counted: dict[int, list] = {}  # item -> [answers, total] released
+    pending: dict[int, list] = {}  # item -> [answers, total, largest minimum] of the small rounds
+    for item_id, minimum, _survey_id, n, total in rows:
+        if n >= minimum:
+            into = counted.setdefault(item_id, [0, Decimal(0)])
+            into[0] += n
+            into[1] += total
+            continue
+        pool = pending.setdefault(item_id, [0, Decimal(0), 0])
+        pool[0] += n
+        pool[1] += total
+        pool[2] = max(pool[2], minimum)
+        if pool[0] >= pool[2]:
+            into = counted.setdefault(item_id, [0, Decimal(0)])
+            into[0] += pool[0]
+            into[1] += pool[1]
+            del pending[item_id]
+    return {
+        item_id: ItemRating(mean=(total / n).quantize(Decimal("0.1")), respondents=n)
+        for item_id, (n, total) in counted.items()
+        if n
+    }

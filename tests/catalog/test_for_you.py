@@ -51,18 +51,24 @@ def test_ranking_follows_needs_job_group_level_and_excludes_what_was_completed(e
     assert "suits your level" not in reasons["Advanced econometrics"]
 
 
-def test_colleagues_ratings_in_the_same_department_count_and_are_said(employee, offer):
+def test_ratings_come_from_the_evaluations_and_only_above_the_minimum_group(employee, offer):
+    from tests.surveys.helpers import evaluation_round
+
+    # The catalog's own completion rating no longer says anything: one place for ratings.
     colleagues = [EmployeeFactory(department=employee.department) for _ in range(3)]
-    elsewhere = EmployeeFactory()
-    for person, rating in zip(colleagues, [5, 4, 5], strict=True):
-        EnrolmentFactory(employee=person, item=offer["plain"], status=Status.COMPLETED, rating=rating)
-    EnrolmentFactory(employee=elsewhere, item=offer["too_hard"], status=Status.COMPLETED, rating=5)
+    for person in colleagues:
+        EnrolmentFactory(employee=person, item=offer["plain"], status=Status.COMPLETED, rating=5)
     item_stats_refresh()
+    assert items_for_employee(employee=employee)[0].colleagues_rating is None
+    evaluation_round(offer["plain"], [5, 4, 5, 5, 4, 5])  # six answers: shown
+    evaluation_round(offer["too_hard"], [5, 5, 5, 5])  # four, below the minimum of five: not shown
+    evaluation_round(offer["coaching"], [5, 5, 5, 5, 5], close=False)  # still open: not shown
     recs = {r.item.title: r for r in items_for_employee(employee=employee)}
     assert recs["Something else"].colleagues_rating == Decimal("4.7")
-    assert "colleagues in your department rated it 4.7" in recs["Something else"].reasons
-    assert recs["Advanced econometrics"].colleagues_rating is None  # another department's rating
-    # Rated well by colleagues, "Something else" now beats an item with only the level in its favour.
+    assert "colleagues rated it 4.7 out of 5" in recs["Something else"].reasons
+    assert recs["Advanced econometrics"].colleagues_rating is None
+    assert recs["A coach for you"].colleagues_rating is None
+    # Rated well, "Something else" now beats an item with only the level in its favour.
     order = [r.item.title for r in items_for_employee(employee=employee)]
     assert order.index("Something else") < order.index("A coach for you")
 

@@ -75,3 +75,25 @@ def open_and_answer(survey, people, value_for=lambda i, e: {}):
     for i, employee in enumerate(people):
         answer(survey, employee, **value_for(i, employee))
     return survey
+
+
+def evaluation_round(item, satisfied: list[int], *, now=None, close: bool = True):
+    """One evaluation round of a learning item the way it happens: each person completes it (the
+    invitation), answers "I was satisfied" with the given value, and the round closes."""
+    from surveys.services import evaluation_invite, survey_close
+
+    now = now or timezone.now()
+    survey = None
+    for value in satisfied:
+        employee = EmployeeFactory()
+        evaluation_invite(employee_id=employee.pk, item_id=item.pk, item_title=item.title, now=now)
+        invitation = employee.survey_invitations.get(follow_up=False)
+        survey = invitation.survey
+        q = by_key(survey)
+        data = {q["reaction"].pk: str(value), q["relevance"].pk: "4", q["recommend"].pk: "8"}
+        response_submit(
+            token=invitation.token, employee=employee, data={str(k): v for k, v in data.items()}, now=now
+        )
+    if close and survey is not None:
+        survey = survey_close(survey=survey, now=now + timedelta(days=1))
+    return survey
