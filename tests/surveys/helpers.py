@@ -91,9 +91,7 @@ def evaluation_round(item, satisfied: list[int], *, now=None, close: bool = True
         survey = invitation.survey
         q = by_key(survey)
         data = {q["reaction"].pk: str(value), q["relevance"].pk: "4", q["recommend"].pk: "8"}
-        response_submit(
-            token=invitation.token, employee=employee, data={str(k): v for k, v in data.items()}, now=now
-        )
+        response_submit(token=invitation.token, employee=employee, data={str(k): v for k, v in data.items()}, now=now)
     if close and survey is not None:
         survey = survey_close(survey=survey, now=now + timedelta(days=1))
     return survey
