@@ -14,7 +14,7 @@ from ops.outbox import outbox_enqueue
 from people.audience import employees_in
 from people.formatting import day
 from people.models import Employee
-from people.notices import notify_each_language
+from people.notices import literal, notify_each_language
 
 from ..models import Invitation, Kind, Status, Survey, new_token
 
@@ -46,8 +46,9 @@ def _link(survey: Survey) -> str:
 
 
 def _text(survey: Survey, *, reminder: bool) -> tuple[str, str]:
-    """Subject and body in the active language."""
-    values = {"title": survey.display_title, "date": day(timezone.localtime(survey.closes_at).date())}
+    """Subject and body in the active language. The title and the introduction are typed text (an
+    evaluation's title holds the item's), kept from reading as the delivery service's placeholders."""
+    values = {"title": literal(survey.display_title), "date": day(timezone.localtime(survey.closes_at).date())}
     if reminder:
         subject = _("Reminder: %(title)s") % values
         lead = _("You have not answered “%(title)s” yet. It is open until %(date)s.") % values
@@ -59,7 +60,7 @@ def _text(survey: Survey, *, reminder: bool) -> tuple[str, str]:
         if survey.anonymous
         else _("Your answers are stored with your name, so we can follow up on them.")
     )
-    intro = survey.display_intro
+    intro = literal(survey.display_intro)
     return subject, "\n\n".join(part for part in (lead, intro, privacy) if part)
 
 

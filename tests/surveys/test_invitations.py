@@ -54,3 +54,18 @@ def test_a_reminder_goes_once_and_only_to_those_who_have_not_answered(opened, em
     before = Delivery.objects.count()
     assert reminders_send(now=later) == 0
     assert Delivery.objects.count() == before
+
+
+def test_typed_title_and_introduction_never_read_as_placeholders(
+    personas, employee, django_capture_on_commit_callbacks
+):
+    audience = Audience.of("department", department=employee.department)
+    survey = survey_with_all_kinds(
+        audience=audience, title="Budget {{ budget_available }}", intro="Hi {{first_name}}, see {{ catalog_link }}"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        survey_open(survey=survey)
+    message = _deliveries(survey, "invite").get(employee=employee).message
+    assert "{{" not in message.subject + message.body
+    assert "Budget { { budget_available } }" in message.subject
+    assert "Hi { {first_name} }, see { { catalog_link } }" in message.body
