@@ -69,6 +69,16 @@ OVERFLOW = """() => {
 }"""
 
 
+# Tables that scroll sideways inside their wrapper but that a keyboard cannot reach or that a
+# screen reader cannot name (WCAG 2.1.1, axe's scrollable-region-focusable).
+UNREACHABLE = """() => [...document.querySelectorAll('.table-responsive')]
+  .filter((w) => w.scrollWidth > w.clientWidth + 1)
+  .filter((w) => w.tabIndex < 0 || !(w.getAttribute('aria-labelledby')
+    && document.getElementById(w.getAttribute('aria-labelledby'))
+    && document.getElementById(w.getAttribute('aria-labelledby')).textContent.trim()))
+  .map((w) => (w.querySelector('caption') || w).textContent.trim().slice(0, 60))"""
+
+
 @pytest.fixture
 def demo_pages():
     """The crawl's HTML pages for each persona and language."""
@@ -85,7 +95,7 @@ def demo_pages():
 
 def test_every_page_fits_a_390px_phone(demo_pages, browser, live_server):
     cookies = {p: session_cookie(demo_user(p), live_server.url) for p in PERSONAS}
-    too_wide, defects = [], []
+    too_wide, defects, unreachable, scrolling = [], [], [], 0
     opened = 0
     for (persona, language), urls in demo_pages.items():
         assert urls, f"the walk found no page for {persona} in {language}"
@@ -107,7 +117,11 @@ def test_every_page_fits_a_390px_phone(demo_pages, browser, live_server):
                         f"widest: {', '.join(overflow['widest']) or '?'}"
                     )
                 defects += [f"{persona} {language} {url}: {d}" for d in page_defects(page.content(), language)]
+                unreachable += [f"{persona} {language} {url}: {t!r}" for t in page.evaluate(UNREACHABLE)]
+                scrolling += page.evaluate("() => [...document.querySelectorAll('[data-scroll-region]')].length")
         finally:
             context.close()
     assert too_wide == [], f"{len(too_wide)} of {opened} pages are wider than a 390px phone:\n" + "\n".join(too_wide)
     assert defects == [], f"{len(defects)} findings in the browser:\n" + "\n".join(defects[:50])
+    assert unreachable == [], "tables that scroll but a keyboard cannot reach:\n" + "\n".join(unreachable[:50])
+    assert scrolling > 0  # the check above met tables that scroll on a phone
