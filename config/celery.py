@@ -42,4 +42,6 @@ BEAT_SCHEDULE["surveys-follow-ups"] = {"task": "surveys.follow_ups_send", "sched
 # Every tick, because it costs one query when the night is taken: the first tick after midnight
 # takes it, and nights a stopped beat or worker missed are caught up.
 BEAT_SCHEDULE["monitoring-snapshots"] = {"task": "monitoring.snapshots_catch_up_task", "schedule": FREQUENT}
+# Every tick: one query when nothing is due; a goal's deadline is evaluated once, its trend read once a day.
+BEAT_SCHEDULE["goals-tick"] = {"task": "goals.tick_task", "schedule": FREQUENT}
 app.conf.beat_schedule = BEAT_SCHEDULE

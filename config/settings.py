@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "comms",
     "policy",
     "monitoring",
+    "goals",
 ]
 
 MIDDLEWARE = [
