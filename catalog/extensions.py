@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from people.registry import (
     BUDGET_AVAILABLE,
     BUDGETS_AVAILABLE,
+    COMPLETIONS_SINCE,
     EMPLOYEES_FOR_ITEM,
     ENROLMENTS_SINCE,
     ITEM_RATINGS,
@@ -67,7 +68,7 @@ def _scale(employees: int):
 
 
 def register():
-    from .selectors import employees_for_item, enrolments_since
+    from .selectors import completions_since, employees_for_item, enrolments_since
     from .services.offer import learning_profile_from_survey
 
     registry.add_nav(NavItem(_("Catalog"), "catalog:home", "catalog.browse", order=20))
@@ -85,6 +86,7 @@ def register():
     registry.add_demo_step(30, _demo)
     registry.add_scale_step(30, _scale)
     registry.provide(ENROLMENTS_SINCE, enrolments_since)
+    registry.provide(COMPLETIONS_SINCE, completions_since)
     registry.provide(EMPLOYEES_FOR_ITEM, employees_for_item)
     registry.provide(LEARNING_PREFERENCES_SET, learning_profile_from_survey)
     registry.need(BUDGET_AVAILABLE, app="catalog")

@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from people.access import can_view_employee, roles_of
 from people.audience import AUDIENCE_RELATED, AudienceMatcher, audience_condition
 from people.models import EducationLevel, Employee, JobGroup
-from people.registry import ITEM_RATINGS, registry
+from people.registry import ITEM_RATINGS, Completion, registry
 from people.reporting import team_member_ids, team_members
 
 from .models import (
@@ -389,6 +389,16 @@ def enrolments_since(employee_ids, since, until=None) -> int:
     if until is not None:
         enrolments = enrolments.filter(requested_at__lt=until)
     return enrolments.count()
+
+
+def completions_since(since) -> list:
+    """The COMPLETIONS_SINCE port: the catalog items completed from `since`, oldest first (one query)."""
+    rows = (
+        Enrolment.objects.filter(status=Status.COMPLETED, item__isnull=False, completed_at__gte=since)
+        .order_by("completed_at", "pk")
+        .values_list("employee_id", "item_id", "item__title", "completed_at")
+    )
+    return [Completion(*row) for row in rows]
 
 
 _HOURS = DecimalField(max_digits=9, decimal_places=1)

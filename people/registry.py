@@ -191,6 +191,20 @@ class ItemRatings(Protocol):
     def __call__(self, item_ids: list[int] | None = None) -> dict[int, ItemRating]: ...
 
 
+@dataclass(frozen=True)
+class Completion:
+    employee_id: int
+    item_id: int
+    item_title: str
+    completed_at: datetime
+
+
+class CompletionsSince(Protocol):
+    """The catalog items completed from `since` on, oldest first (the surveys demo evaluates them)."""
+
+    def __call__(self, since: datetime) -> list[Completion]: ...
+
+
 C = TypeVar("C")
 
 
@@ -220,6 +234,7 @@ LEARNING_PREFERENCES_SET: Port[LearningPreferencesSet] = Port(
 )
 SURVEY_MEASURE: Port[SurveyMeasure] = Port("survey_measure", SurveyMeasure, "surveys")
 ITEM_RATINGS: Port[ItemRatings] = Port("item_ratings", ItemRatings, "surveys")
+COMPLETIONS_SINCE: Port[CompletionsSince] = Port("completions_since", CompletionsSince, "catalog")
 PORTS = (
     BUDGET_AVAILABLE,
     BUDGET_SUMMARY,
@@ -233,6 +248,7 @@ PORTS = (
     LEARNING_PREFERENCES_SET,
     SURVEY_MEASURE,
     ITEM_RATINGS,
+    COMPLETIONS_SINCE,
 )
 
 

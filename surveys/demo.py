@@ -1,18 +1,31 @@
 """Demo data for surveys: a barrier scan closed two months ago whose answers differ between
-departments (employees see less time and budget than their managers think), and an open
-learning-needs survey the demo employee can answer. Idempotent: found by title, never duplicated."""
+departments (employees see less time and budget than their managers think), an open
+learning-needs survey the demo employee can answer, and the evaluations of the trainings completed
+in the demo (answered when they were completed; the rounds whose quarter is over are closed, so
+their items show a rating in the catalog). Idempotent: found by title or kind, never duplicated."""
 
 import random
+from contextlib import suppress
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from people.audience import EVERYONE
 from people.models import Employee
+from people.registry import COMPLETIONS_SINCE, registry
 
-from .models import Survey
-from .services import barrier_scan_create, learning_needs_create, response_submit, survey_close, survey_open
+from .models import Invitation, Kind, Response, Status, Survey
+from .services import (
+    barrier_scan_create,
+    evaluation_invite,
+    learning_needs_create,
+    response_submit,
+    survey_close,
+    survey_open,
+    surveys_close_due,
+)
 from .services.answering import questions_for, side_of
 
 SCAN_TITLE = "Barrier scan 2026: how do we learn here?"
@@ -74,6 +87,61 @@ def _learning_needs(now) -> None:
     survey_open(survey=survey, now=now)
 
 
+EVALUATION_SHARE = 0.85  # of those who completed a training, this many evaluate it
+FOLLOW_UP_SHARE = 0.6
+
+
+def _evaluation_answers(rng, survey, centre: float, *, follow_up: bool) -> dict:
+    data = {}
+    for q in survey.questions.filter(follow_up=follow_up):
+        if q.kind == "likert":
+            data[str(q.pk)] = str(min(5, max(1, round(rng.gauss(centre, 0.8)))))
+        elif q.kind == "nps":
+            data[str(q.pk)] = str(min(10, max(0, round(rng.gauss(centre * 2, 1.5)))))
+    return data
+
+
+def _evaluate(rng, invitation, centre: float, at) -> None:
+    data = _evaluation_answers(rng, invitation.survey, centre, follow_up=invitation.follow_up)
+    with suppress(ValidationError):  # the round closed before this person would have answered
+        response_submit(token=invitation.token, employee=invitation.employee, data=data, now=at)
+
+
+def _evaluations(now) -> None:
+    """Each training completed in the last year is evaluated as it is live: the invitation (made on
+    the day of the completion, or already made by the completion's own event), most answer within a
+    day, some answer the follow-up. Rounds whose quarter is over are closed, and so is a round that
+    already holds its minimum group, so the item shows a rating; the others stay open (the demo
+    employee's own, just completed, among them). Each item has its own level of satisfaction."""
+    if Response.objects.filter(survey__kind=Kind.EVALUATION).exists():
+        return
+    rng = random.Random(15)
+    centres = {}
+    for done in registry.use(COMPLETIONS_SINCE)(now - timedelta(days=365)):
+        evaluation_invite(
+            employee_id=done.employee_id, item_id=done.item_id, item_title=done.item_title, now=done.completed_at
+        )
+        if done.completed_at > now - timedelta(days=1) or rng.random() > EVALUATION_SHARE:
+            continue
+        centre = centres.setdefault(done.item_id, rng.uniform(3.2, 4.6))
+        invitations = Invitation.objects.filter(
+            employee_id=done.employee_id, survey__kind=Kind.EVALUATION, survey__item_id=done.item_id, answered=False
+        ).select_related("survey", "employee")
+        for invitation in invitations:
+            at = done.completed_at + timedelta(hours=20)
+            if invitation.follow_up:
+                if invitation.follow_up_due > now.date() or rng.random() > FOLLOW_UP_SHARE:
+                    continue
+                at, centre = done.completed_at + timedelta(days=invitation.survey.follow_up_days), centre - 0.3
+            # Invited by the completion's own event (made today): answered since.
+            at = min(max(at, invitation.survey.opened_at + timedelta(minutes=1)), now)
+            _evaluate(rng, invitation, centre, at)
+    surveys_close_due(now=now)
+    for survey in Survey.objects.filter(kind=Kind.EVALUATION, status=Status.OPEN):
+        if Response.objects.filter(survey=survey, follow_up=False).count() >= survey.min_group_ratings:
+            survey_close(survey=survey, now=now)
+
+
 @transaction.atomic
 def demo_step():
     if not Employee.objects.exists():
@@ -81,3 +149,4 @@ def demo_step():
     now = timezone.now()
     _barrier_scan(now)
     _learning_needs(now)
+    _evaluations(now)

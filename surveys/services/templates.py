@@ -2,15 +2,17 @@
 statements for employees and managers on each of the four barriers) and the evaluation of a training.
 Wording in English and Dutch; the Dutch sits beside the English because each question carries both."""
 
+from contextlib import suppress
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from people.audience import EVERYONE, Audience
 
 from ..models import Kind, QuestionKind, Side, Status, Survey
-from .building import question_add, section_add, survey_create, survey_open
+from .building import question_add, section_add, survey_close, survey_create, survey_open
 
 # (barrier, key, employees' statement en/nl, managers' statement en/nl)
 BARRIER_STATEMENTS = [
@@ -229,6 +231,10 @@ def evaluation_survey_for(*, item_id: int, item_title: str, now: datetime, follo
     ).first()
     if current is not None:
         return current
+    # A round past its closing time that beat has not closed yet would hold the one open place.
+    for expired in Survey.objects.filter(kind=Kind.EVALUATION, item_id=item_id, status=Status.OPEN):
+        with suppress(ValidationError):  # closed meanwhile
+            survey_close(survey=expired, now=now)
     try:
         with transaction.atomic():
             survey = survey_create(

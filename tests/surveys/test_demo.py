@@ -38,3 +38,38 @@ def test_demo_step_is_idempotent_with_a_closed_scan_and_an_open_needs_survey(per
     assert page.status_code == 200
     assert "How do you like to learn?" in page.content.decode()
     assert Audience.of("everyone") == needs.audience
+
+
+def test_demo_evaluates_the_completed_trainings_so_items_show_a_rating(personas, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from surveys.models import Kind, Response
+    from surveys.ports import item_ratings
+    from tests.catalog.factories import EnrolmentFactory, ItemFactory
+
+    now = timezone.now()
+    item, recent = ItemFactory(title="Handling difficult calls"), ItemFactory(title="Excel basics")
+    for days in range(200, 210):  # ten completions half a year ago: a closed round
+        EnrolmentFactory(
+            employee=EmployeeFactory(), item=item, status="completed", completed_at=now - timedelta(days=days)
+        )
+    for days in range(10, 14):  # four this month: below the minimum, their round stays open
+        EnrolmentFactory(
+            employee=EmployeeFactory(), item=recent, status="completed", completed_at=now - timedelta(days=days)
+        )
+    demo_step()
+    demo_step()
+    old = Survey.objects.get(kind=Kind.EVALUATION, item_id=item.pk)
+    assert old.status == "closed"
+    answered = Response.objects.filter(survey=old, follow_up=False).count()
+    assert 5 <= answered <= 10
+    assert Response.objects.filter(survey=old, follow_up=True).exists()  # some answered the follow-up
+    ratings = item_ratings([item.pk, recent.pk])
+    assert set(ratings) == {item.pk}
+    assert ratings[item.pk].respondents == answered
+    assert 1 <= ratings[item.pk].mean <= 5
+    current = Survey.objects.get(kind=Kind.EVALUATION, item_id=recent.pk)
+    assert current.status == "open"
+    assert Response.objects.filter(survey=current).exists()

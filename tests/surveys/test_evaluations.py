@@ -57,3 +57,18 @@ def test_the_follow_up_is_sent_once_when_due(django_capture_on_commit_callbacks)
     sent = Delivery.objects.filter(message__key__startswith=f"surveys.follow_up:{survey.pk}:", employee=employee)
     assert sent.filter(channel="in_app").count() == 1
     assert survey.questions.filter(follow_up=True, key="apply").exists()
+
+
+@pytest.mark.django_db
+def test_a_completion_after_the_round_expired_starts_the_next_round_even_before_beat_closes_it():
+    first, later = EmployeeFactory(), EmployeeFactory()
+    item = EnrolmentFactory(employee=first, status="completed").item
+    start = timezone.now() - timedelta(days=200)
+    evaluation_invite(employee_id=first.pk, item_id=item.pk, item_title=item.title, now=start)
+    old = Survey.objects.get(kind=Kind.EVALUATION, item_id=item.pk)
+    evaluation_invite(employee_id=later.pk, item_id=item.pk, item_title=item.title, now=start + timedelta(days=100))
+    old.refresh_from_db()
+    assert old.status == "closed"
+    new = Survey.objects.get(kind=Kind.EVALUATION, item_id=item.pk, status="open")
+    assert new.invitations.filter(employee=later, follow_up=False).exists()
+    assert not old.invitations.filter(employee=later).exists()
