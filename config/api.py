@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 import budgets.api
 import catalog.api
+import goals.api
 import comms.api
 import hris.api
 import monitoring.api
@@ -12,7 +13,7 @@ import people.api
 import policy.api
 import surveys.api
 
-APPS = [people.api, hris.api, catalog.api, budgets.api, comms.api, policy.api, surveys.api, monitoring.api]
+APPS = [people.api, hris.api, catalog.api, budgets.api, comms.api, policy.api, surveys.api, monitoring.api, goals.api]
 
 router = DefaultRouter()
 router.include_root_view = False

@@ -80,4 +80,7 @@ ROWS = [
     Row("goals:withdraw", same(404, anonymous=302, employee=403, manager=403, hr=302), "post", kwargs=_active),
     Row("goals:sponsors", only_hr()),
     Row("goals:sponsor_remove", same(403, anonymous=302, hr=302), "post", kwargs=_sponsor_mark),
+    # The API is for reporting clients and L&D staff; people read goals on the pages.
+    Row("api:goal-list", same(403, anonymous=401, hr=200)),
+    Row("api:goal-detail", same(403, anonymous=401, hr=200), kwargs=_active),
 ]

@@ -73,7 +73,34 @@ def _closed_survey(objects) -> dict:
     return {"pk": survey.pk}
 
 
+def _goal(objects) -> dict:
+    """A draft goal on the organisation (made once per test)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from goals.models import Goal
+
+    goal = Goal.objects.filter(title="Token goal").first()
+    if goal is None:
+        goal = Goal(
+            title="Token goal",
+            why="Why",
+            metric="participation",
+            target=Decimal(50),
+            deadline=timezone.localdate() + timedelta(days=90),
+            owner=objects["employee"],
+            sponsor=EmployeeFactory(external_id="E-M2"),
+        )
+        goal.audience = EVERYONE
+        goal.save()
+    return {"pk": goal.pk}
+
+
 ROWS = [
+    # Goals: reporting systems read every goal with its figures and history.
+    ("get", "api:goal-list", None, None, expect(reporting_read=200)),
+    ("get", "api:goal-detail", _goal, None, expect(reporting_read=200)),
     # Surveys: reporting systems read closed surveys' results (aggregates, under the same rules).
     ("get", "api:survey-list", None, None, expect(reporting_read=200)),
     ("get", "api:survey-detail", _closed_survey, None, expect(reporting_read=200)),
