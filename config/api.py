@@ -5,8 +5,8 @@ from rest_framework.routers import DefaultRouter
 
 import budgets.api
 import catalog.api
-import goals.api
 import comms.api
+import goals.api
 import hris.api
 import monitoring.api
 import people.api
