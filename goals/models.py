@@ -4,6 +4,7 @@ transition it went through, which is written once and never edited."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from people.audience import AudienceKind, AudienceModel, audience_check
@@ -107,7 +108,7 @@ class GoalTransition(models.Model):
     by = models.ForeignKey(
         Employee, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)  # the demo's history is written in the past
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     figure = models.DecimalField(_("figure"), max_digits=14, decimal_places=4, null=True, blank=True)
 

@@ -156,7 +156,10 @@ def projection(goal: Goal, actual: list[tuple[date, Decimal]]) -> Decimal | None
         return None
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
     at = Decimal((goal.deadline - goal.baseline_on).days)
-    return (my + slope * (at - mx)).quantize(FOUR)
+    value = max(my + slope * (at - mx), Decimal(0))  # no figure goes below nothing, no share above all
+    if metric_registry.get(goal.metric).unit == metric_registry.Unit.PERCENT:
+        value = min(value, Decimal(100))
+    return value.quantize(FOUR)
 
 
 def goal_progress(goal: Goal, *, today: date | None = None) -> Progress:
