@@ -159,7 +159,7 @@ def demo_step() -> None:
     if WAREHOUSE_GOAL not in titles and _snapshot("participation", warehouse, ends[6]) is not None:
         goal = _story(
             title=WAREHOUSE_GOAL,
-            why="Safe, efficient work in the warehouse needs up-to-date skills: one in three colleagues learns each year.",
+            why="Safe, efficient work in the warehouse needs up-to-date skills: one in three of us learns each year.",
             department=warehouse,
             metric="participation",
             target=Decimal(35),
