@@ -18,7 +18,7 @@ from .access import access_survey, group_filter
 from .anonymity import Group
 from .exports import export_response
 from .forms import PublishForm, QuestionForm, SurveyForm
-from .models import Invitation, Kind, Question, Survey
+from .models import Invitation, Kind, Question, Status, Survey
 from .results import results_view
 from .selectors import invitations_open_for, response_rate, survey_figures, surveys_visible_to
 
@@ -208,19 +208,27 @@ def survey_edit(request, pk):
 def detail(request, pk):
     survey = get_object_or_404(Survey.objects.select_related(*_RELATED), pk=pk)
     questions = survey.questions.select_related("section").order_by("section__order", "order", "pk")
-    answered, invited = response_rate(survey)
     return render(
         request,
         "surveys/detail.html",
         {
-            "survey": survey,
+            **_live(survey),
             "questions": questions,
             "question_form": QuestionForm(),
             "publish_form": PublishForm(initial={"note": survey.publication_note}),
-            "answered": answered,
-            "invited": invited,
         },
     )
+
+
+def _live(survey: Survey) -> dict:
+    """The response rate, and while a named survey is open its figures so far (everyone's, under
+    the minimum group). An anonymous survey shows no figures before it closes: figures that change
+    with each answer would tell, by comparing two moments, what the latest people answered."""
+    answered, invited = response_rate(survey)
+    live = None
+    if survey.status == Status.OPEN and not survey.anonymous:
+        live = results_view(survey, survey_figures(survey), with_comments=False)
+    return {"survey": survey, "answered": answered, "invited": invited, "live": live}
 
 
 _RELATED = ("audience_department", "audience_job_group", "audience_manager")
@@ -228,10 +236,9 @@ _RELATED = ("audience_department", "audience_job_group", "audience_manager")
 
 @capability_required("surveys.manage")
 def rate(request, pk):
-    """The live response rate (htmx polls it while the survey is open)."""
+    """The live response rate and a named survey's figures so far (htmx polls it while it is open)."""
     survey = get_object_or_404(Survey, pk=pk)
-    answered, invited = response_rate(survey)
-    return render(request, "surveys/partials/rate.html", {"survey": survey, "answered": answered, "invited": invited})
+    return render(request, "surveys/partials/rate.html", _live(survey))
 
 
 @require_POST
@@ -247,14 +254,11 @@ def question_new(request, pk):
         else:
             messages.success(request, _("The question has been added."))
             return redirect("surveys:detail", pk=survey.pk)
-    answered, invited = response_rate(survey)
     context = {
-        "survey": survey,
+        **_live(survey),
         "questions": survey.questions.all(),
         "question_form": form,
         "publish_form": PublishForm(),
-        "answered": answered,
-        "invited": invited,
     }
     return render(request, "surveys/detail.html", context, status=400)
 
