@@ -419,6 +419,24 @@ def completed_learning_hours(employee_ids, start, end) -> dict[int, Decimal]:
     return {row["employee_id"]: Decimal(row["hours"] or 0) for row in rows}
 
 
+def completed_hours_per_window(windows: dict[str, tuple]):
+    """Hours of the enrolments completed in each of `windows` (name -> [start, end)), one row per
+    employee with a column per window, as a queryset for policy to join to its people in one
+    statement (hours per scope), whatever the organisation's size."""
+    hours = Coalesce("item__duration_hours", "external_hours", Value(Decimal("0")), output_field=_HOURS)
+    first, last = min(w[0] for w in windows.values()), max(w[1] for w in windows.values())
+    sums = {
+        name: Sum(hours, filter=Q(completed_at__gte=start, completed_at__lt=end), output_field=_HOURS)
+        for name, (start, end) in windows.items()
+    }
+    return (
+        Enrolment.objects.filter(status=Status.COMPLETED, completed_at__gte=first, completed_at__lt=last)
+        .order_by()
+        .values("employee_id")
+        .annotate(**sums)
+    )
+
+
 def learning_items_lookup(ids) -> dict[int, tuple[str, str]]:
     """Active items among these ids: id -> (title, catalog page), in one query (policy's suggested
     content of a learning moment). Unknown and inactive ids are left out."""

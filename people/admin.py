@@ -11,6 +11,7 @@ from .models import Department, Employee, JobGroup, RightsGrant
 @admin.register(Department)
 class DepartmentAdmin(ServiceAdmin):
     list_display = ["name", "parent", "external_id"]
+    list_select_related = ["parent"]  # nullable: the admin's plain select_related() would not follow it
     search_fields = ["name", "external_id"]
     autocomplete_fields = ["parent"]
     service_module = services

@@ -1,0 +1,37 @@
+"""The admin's people lists cost the same number of queries for a few rows and for a full page of
+them (each row's parent department, manager and job group come with the list, not one by one)."""
+
+import pytest
+from django.urls import reverse
+
+from people.models import Department
+from people.services import department_tree_refresh
+from tests.bigteam import grow_team, page_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def test_department_list_holds_its_query_count(personas, org, client_for):
+    client = client_for(personas.hr)
+    url = reverse("admin:people_department_changelist")
+    small, _page = page_queries(client, url)
+    parents = Department.objects.bulk_create(
+        [Department(name=f"Division {i:03d}", parent=org["root"]) for i in range(20)]
+    )
+    Department.objects.bulk_create(
+        [Department(name=f"Team {i:03d}", parent=parents[i % len(parents)]) for i in range(200)]
+    )
+    department_tree_refresh()
+    large, page = page_queries(client, url)
+    assert large == small, (small, large)
+    assert "Team 000" in page
+    assert "Division 000" in page
+
+
+def test_employee_list_holds_its_query_count(personas, client_for):
+    client = client_for(personas.hr)
+    url = reverse("admin:people_employee_changelist")
+    small, _page = page_queries(client, url)
+    grow_team(personas.manager, 300)
+    large, _page = page_queries(client, url)
+    assert large == small, (small, large)
