@@ -9,6 +9,7 @@ from people.registry import (
     EMPLOYEES_FOR_ITEM,
     ENROLMENTS_SINCE,
     ITEM_RATINGS,
+    LEARNING_NEEDS_ASKED,
     LEARNING_PREFERENCES_SET,
     NOTIFY,
     HomePanel,
@@ -93,3 +94,4 @@ def register():
     registry.need(BUDGETS_AVAILABLE, app="catalog")
     registry.need(NOTIFY, app="catalog")
     registry.need(ITEM_RATINGS, app="catalog")
+    registry.need(LEARNING_NEEDS_ASKED, app="catalog")

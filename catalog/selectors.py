@@ -34,11 +34,12 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from people.access import can_view_employee, roles_of
 from people.audience import AUDIENCE_RELATED, AudienceMatcher, audience_condition
 from people.models import EducationLevel, Employee, JobGroup
-from people.registry import ITEM_RATINGS, Completion, registry
+from people.registry import ITEM_RATINGS, LEARNING_NEEDS_ASKED, Completion, registry
 from people.reporting import team_member_ids, team_members
 
 from .models import (
@@ -737,6 +738,77 @@ def offer_diversity() -> Diversity:
         level_labels=[level_label[lv] for lv in LEVELS],
         gap_queries=gap_queries,
     )
+
+
+@dataclass
+class AskedOffered:
+    """A closed learning-needs survey's answers beside the active offer: per format and per skill,
+    how many asked for it and how many items there are; the gaps are what was asked and not offered."""
+
+    asked: object | None  # people.registry.AskedFor
+    formats: list = field(default_factory=list)  # [(label, people, share %, items)]
+    skills: list | None = None  # [(skill name, people, share %, items)]; None when topics may not be shown
+    gaps: list[str] = field(default_factory=list)
+    gap_queries: list[str] = field(default_factory=list)
+
+    @property
+    def gap_items(self) -> list[tuple[str, str]]:
+        return list(zip(self.gaps, self.gap_queries, strict=False))
+
+
+def _share(people: int, of: int) -> Decimal:
+    return (Decimal(100 * people) / of).quantize(Decimal("0.1")) if of else Decimal(0)
+
+
+def asked_vs_offered() -> AskedOffered:
+    """What employees asked for in the latest closed learning-needs survey (the surveys app's
+    LEARNING_NEEDS_ASKED port, under its minimum groups) against the active items per format and per
+    skill. The counts are SQL aggregates on both sides; a fixed number of queries."""
+    active = LearningItem.objects.filter(active=True)
+    skills = list(
+        Skill.objects.annotate(items_n=Count("items", filter=Q(items__active=True), distinct=True)).order_by("name")
+    )
+    asked = registry.use(LEARNING_NEEDS_ASKED)([s.name for s in skills])
+    result = AskedOffered(asked=asked)
+    if asked is None:
+        return result
+    offered = dict(active.values_list("format").annotate(n=Count("pk")).order_by())
+    label = dict(Format.choices)
+    rows = [(value, people) for value, people in asked.formats.items() if value in label]
+    for value, _label in Format.choices:
+        if value not in asked.formats and offered.get(value):
+            rows.append((value, 0))
+    for value, people in sorted(rows, key=lambda r: (-r[1], str(label[r[0]]))):
+        items = offered.get(value, 0)
+        result.formats.append((label[value], people, _share(people, asked.respondents), items))
+        if people and not items:
+            result.gaps.append(
+                ngettext(
+                    "%(people)s person asked for %(format)s; there is none in the offer.",
+                    "%(people)s people asked for %(format)s; there is none in the offer.",
+                    people,
+                )
+                % {"people": people, "format": str(label[value]).lower()}
+            )
+            result.gap_queries.append(urlencode({"format": value}))
+    if asked.phrases is not None:
+        result.skills = []
+        for skill in sorted(skills, key=lambda s: (-asked.phrases.get(s.name, 0), s.name)):
+            people = asked.phrases.get(skill.name, 0)
+            if not people and not skill.items_n:
+                continue
+            result.skills.append((skill.name, people, _share(people, asked.respondents), skill.items_n))
+            if people and not skill.items_n:
+                result.gaps.append(
+                    ngettext(
+                        "%(people)s person wants to learn %(skill)s; no active item teaches it.",
+                        "%(people)s people want to learn %(skill)s; no active item teaches it.",
+                        people,
+                    )
+                    % {"people": people, "skill": skill.name}
+                )
+                result.gap_queries.append(urlencode({"skills": skill.name}))
+    return result
 
 
 def offer_gap_count() -> int:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("team/", views.team, name="team"),
     path("profile/", views.profile, name="profile"),
     path("diversity/", views.diversity, name="diversity"),
+    path("diversity/asked/", views.asked_offered, name="asked_offered"),
     path("import/", views.import_items, name="import_items"),
     path("manage/items/", views.manage_items, name="manage_items"),
     path("manage/items/new/", views.manage_item_create, name="manage_item_create"),

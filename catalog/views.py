@@ -62,6 +62,7 @@ from .selectors import (
     RANKING_TTL,
     access_enrolment,
     approvals_waiting_for,
+    asked_vs_offered,
     enrolments_of,
     for_you,
     for_you_key,
@@ -461,6 +462,12 @@ def profile(request):
 @capability_required("catalog.manage")
 def diversity(request):
     return render(request, "catalog/diversity.html", {"d": offer_diversity()})
+
+
+@capability_required("catalog.manage")
+def asked_offered(request):
+    """What employees asked for in the learning-needs survey against the offer, beside its diversity."""
+    return render(request, "catalog/asked_offered.html", {"a": asked_vs_offered()})
 
 
 @capability_required("catalog.manage")

@@ -205,6 +205,28 @@ class CompletionsSince(Protocol):
     def __call__(self, since: datetime) -> list[Completion]: ...
 
 
+@dataclass(frozen=True)
+class AskedFor:
+    """What the respondents of a closed learning-needs survey asked for, as anonymity allows:
+    `formats` the people who chose each format (catalog's format values) when everyone's figures
+    may be shown; `phrases` the people whose "which topics or skills" answer names each phrase, or
+    None when the survey's comments may not be shown (they are read from the free text)."""
+
+    survey_id: int
+    title: str
+    closed_at: datetime
+    respondents: int
+    formats: dict[str, int]
+    phrases: dict[str, int] | None
+
+
+class LearningNeedsAsked(Protocol):
+    """The latest closed learning-needs survey whose everyone's figures may be shown, with how many
+    named each of `phrases` (the catalog's skill names) in their topics; None when there is none."""
+
+    def __call__(self, phrases: list[str]) -> AskedFor | None: ...
+
+
 C = TypeVar("C")
 
 
@@ -235,6 +257,7 @@ LEARNING_PREFERENCES_SET: Port[LearningPreferencesSet] = Port(
 SURVEY_MEASURE: Port[SurveyMeasure] = Port("survey_measure", SurveyMeasure, "surveys")
 ITEM_RATINGS: Port[ItemRatings] = Port("item_ratings", ItemRatings, "surveys")
 COMPLETIONS_SINCE: Port[CompletionsSince] = Port("completions_since", CompletionsSince, "catalog")
+LEARNING_NEEDS_ASKED: Port[LearningNeedsAsked] = Port("learning_needs_asked", LearningNeedsAsked, "surveys")
 PORTS = (
     BUDGET_AVAILABLE,
     BUDGET_SUMMARY,
@@ -249,6 +272,7 @@ PORTS = (
     SURVEY_MEASURE,
     ITEM_RATINGS,
     COMPLETIONS_SINCE,
+    LEARNING_NEEDS_ASKED,
 )
 
 

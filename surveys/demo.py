@@ -1,6 +1,7 @@
 """Demo data for surveys: a barrier scan closed two months ago whose answers differ between
-departments (employees see less time and budget than their managers think), an open
-learning-needs survey the demo employee can answer, and the evaluations of the trainings completed
+departments (employees see less time and budget than their managers think), last year's
+learning-needs survey (closed; the catalog's "asked for vs offered" reads it), this year's open
+one the demo employee can answer, and the evaluations of the trainings completed
 in the demo (answered when they were completed; the rounds whose quarter is over are closed, so
 their items show a rating in the catalog). Idempotent: found by title or kind, never duplicated."""
 
@@ -30,6 +31,21 @@ from .services.answering import questions_for, side_of
 
 SCAN_TITLE = "Barrier scan 2026: how do we learn here?"
 NEEDS_TITLE = "What would you like to learn in 2027?"
+PAST_NEEDS_TITLE = "What would you like to learn in 2026?"
+# What people wrote under "which topics or skills" last year (the catalog's "asked for vs offered"
+# counts the skills named in it).
+WISHES = [
+    "Data literacy, I want to read our dashboards myself",
+    "Planning and Excel",
+    "Leadership: I will lead a team next year",
+    "Customer contact, difficult calls",
+    "Wellbeing and stress at work",
+    "AI tools for my daily work",
+    "Presenting to a group",
+    "Software development basics",
+    "Sales and negotiating",
+    "",
+]
 RESPONSE_SHARE = 0.7
 
 
@@ -142,11 +158,45 @@ def _evaluations(now) -> None:
             survey_close(survey=survey, now=now)
 
 
+def _past_learning_needs(now) -> None:
+    """Last year's anonymous learning-needs survey, closed: what "asked for vs offered" compares."""
+    if Survey.objects.filter(title=PAST_NEEDS_TITLE).exists():
+        return
+    rng = random.Random(2025)
+    opened = now - timedelta(days=340)
+    survey = learning_needs_create(
+        audience=EVERYONE,
+        closes_at=now - timedelta(days=320),
+        title=PAST_NEEDS_TITLE,
+        title_nl="Wat wil jij leren in 2026?",
+        breakdown_department_depth=1,
+    )
+    survey = survey_open(survey=survey, now=opened)
+    questions = {q.key: q for q in survey.questions.all()}
+    formats, moments = questions["formats"], questions["moment"]
+    popular = [4, 5, 6, 8, 3, 1]  # coaching, micro-learning, video, peer learning, webinar, e-learning
+    for invitation in survey.invitations.select_related("employee").order_by("pk"):
+        if rng.random() > 0.6:
+            continue
+        chosen = sorted(
+            {rng.choice(popular) for _ in range(rng.randint(1, 3))} & set(range(1, len(formats.choices) + 1))
+        )
+        data = {
+            str(formats.pk): [str(c) for c in chosen],
+            str(questions["hours"].pk): str(rng.choice([2, 4, 4, 6, 8])),
+            str(moments.pk): str(rng.randint(1, len(moments.choices))),
+            str(questions["topics"].pk): rng.choice(WISHES),
+        }
+        response_submit(token=invitation.token, employee=invitation.employee, data=data, now=opened + timedelta(days=2))
+    survey_close(survey=survey, now=now - timedelta(days=320))
+
+
 @transaction.atomic
 def demo_step():
     if not Employee.objects.exists():
         return
     now = timezone.now()
     _barrier_scan(now)
+    _past_learning_needs(now)
     _learning_needs(now)
     _evaluations(now)

@@ -5,11 +5,11 @@ ratings from their evaluations (the catalog's), anonymity-safe."""
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from people.audience import AudienceKind
-from people.registry import BarrierScanResult, BarrierScore, ItemRating, SurveyFigure
+from people.registry import AskedFor, BarrierScanResult, BarrierScore, ItemRating, SurveyFigure
 
 from .anonymity import EVERYONE, Group
 from .models import Answer, Barrier, Kind, QuestionKind, Side, Status, Survey
@@ -174,3 +174,51 @@ def item_ratings(item_ids: list[int] | None = None) -> dict[int, ItemRating]:
         for item_id, (n, total) in counted.items()
         if n
     }
+
+
+FORMATS_KEY, TOPICS_KEY = "formats", "topics"
+
+
+def learning_needs_asked(phrases: list[str]) -> AskedFor | None:
+    """The LEARNING_NEEDS_ASKED port (see people.registry): the latest closed learning-needs survey
+    whose everyone's figures are released. The formats come from the same figures as its results
+    page (so the same minimum group); the phrases are counted in SQL over the "which topics" free
+    text, and only when its comments may be shown (the same minimum as the comments themselves).
+    Closed surveys only, like every result: figures that moved with each answer would tell."""
+    surveys = Survey.objects.filter(kind=Kind.LEARNING_NEEDS, status=Status.CLOSED).order_by("-closed_at", "-pk")
+    for survey in surveys[:5]:
+        figures = survey_figures(survey)
+        everyone = figures.figures(EVERYONE)
+        if everyone is None:
+            continue
+        formats: dict[str, int] = {}
+        for q in figures.questions:
+            if q.key != FORMATS_KEY or q.pk in everyone.hidden_questions:
+                continue
+            for position, people in everyone.questions[q.pk].counts.items():
+                if 0 < position <= len(q.choices) and q.choices[position - 1].get("value"):
+                    value = q.choices[position - 1]["value"]
+                    formats[value] = formats.get(value, 0) + people
+        named = None
+        if EVERYONE in figures.comments_released:
+            phrases = [p for p in dict.fromkeys(phrases) if p.strip()]
+            named = dict.fromkeys(phrases, 0)
+            if phrases:
+                counts = Answer.objects.filter(
+                    response__survey=survey, response__follow_up=False, question__key=TOPICS_KEY
+                ).aggregate(
+                    **{
+                        f"p{i}": Count("response_id", filter=Q(text__icontains=phrase.strip()), distinct=True)
+                        for i, phrase in enumerate(phrases)
+                    }
+                )
+                named = {phrase: counts[f"p{i}"] for i, phrase in enumerate(phrases)}
+        return AskedFor(
+            survey_id=survey.pk,
+            title=survey.display_title,
+            closed_at=survey.closed_at,
+            respondents=everyone.respondents,
+            formats=formats,
+            phrases=named,
+        )
+    return None

@@ -77,6 +77,7 @@ ROWS = [
         {"anonymous": 302, "employee": 403, "other_employee": 403, "manager": 200, "outsider_manager": 200, "hr": 403},
     ),
     Row("catalog:diversity", only_hr()),
+    Row("catalog:asked_offered", only_hr()),
     Row("catalog:import_items", only_hr()),
     Row("api:learning-item-list", same(200, anonymous=401)),
     Row("api:learning-item-detail", same(200, anonymous=401), kwargs=lambda p: {"pk": _item(p).pk}),

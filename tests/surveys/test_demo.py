@@ -39,6 +39,18 @@ def test_demo_step_is_idempotent_with_a_closed_scan_and_an_open_needs_survey(per
     assert "How do you like to learn?" in page.content.decode()
     assert Audience.of("everyone") == needs.audience
 
+    # Last year's, closed: what the catalog's "asked for vs offered" compares with the offer.
+    from surveys.demo import PAST_NEEDS_TITLE
+    from surveys.ports import learning_needs_asked
+
+    past = Survey.objects.get(title=PAST_NEEDS_TITLE)
+    assert past.status == "closed"
+    asked = learning_needs_asked(["Data literacy", "Planning"])
+    assert asked is not None
+    assert asked.survey_id == past.pk
+    assert asked.formats["coaching"] > 0
+    assert asked.phrases is None or asked.phrases["Planning"] > 0
+
 
 def test_demo_evaluates_the_completed_trainings_so_items_show_a_rating(personas, django_capture_on_commit_callbacks):
     from datetime import timedelta
