@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 import budgets.api
 import catalog.api
 import comms.api
+import engagement.api
 import goals.api
 import hris.api
 import monitoring.api
@@ -13,7 +14,18 @@ import people.api
 import policy.api
 import surveys.api
 
-APPS = [people.api, hris.api, catalog.api, budgets.api, comms.api, policy.api, surveys.api, monitoring.api, goals.api]
+APPS = [
+    people.api,
+    hris.api,
+    catalog.api,
+    budgets.api,
+    comms.api,
+    policy.api,
+    surveys.api,
+    monitoring.api,
+    goals.api,
+    engagement.api,
+]
 
 router = DefaultRouter()
 router.include_root_view = False

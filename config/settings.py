@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "policy",
     "monitoring",
     "goals",
+    "engagement",
 ]
 
 MIDDLEWARE = [

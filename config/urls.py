@@ -21,6 +21,7 @@ urlpatterns = [
     path("moments/", include("policy.urls")),
     path("surveys/", include("surveys.urls")),
     path("goals/", include("goals.urls")),
+    path("engagement/", include("engagement.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("language/", people_views.language_switch, name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -174,7 +174,12 @@ def attendance_check_in(
         domain_event.send(
             sender=Attendance,
             name="policy.checked_in",
-            payload={"moment_id": moment.pk, "employee_id": employee.pk, "occurrence": original_start.isoformat()},
+            payload={
+                "moment_id": moment.pk,
+                "employee_id": employee.pk,
+                "occurrence": original_start.isoformat(),
+                "title": moment.title,
+            },
         )
     return attendance, created
 

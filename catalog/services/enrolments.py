@@ -277,6 +277,7 @@ def enrolment_cancel(*, enrolment: Enrolment, by) -> Enrolment:
     locked.save(update_fields=["status", "cancelled_at", "updated_at"])
     if was_committed:
         enrolment_released.send(sender=Enrolment, enrolment=locked)
+    _event("catalog.enrolment_cancelled", locked)
     return _copy_into(enrolment, locked)
 
 

@@ -185,4 +185,16 @@ def response_submit(*, token: str, employee: Employee | None, data: dict, now: d
         from .effects import named_response_effects
 
         named_response_effects(survey=survey, employee=employee, answers=clean)
+    from people.signals import domain_event
+
+    # Who answered is known from the invitation anyway; what they answered is not in the event.
+    domain_event.send(
+        sender=Response,
+        name="surveys.response_submitted",
+        survey_id=survey.pk,
+        survey_kind=survey.kind,
+        title=survey.title,
+        employee_id=employee.pk if employee is not None else None,
+        at=now,
+    )
     return response

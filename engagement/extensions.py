@@ -1,0 +1,11 @@
+"""What the engagement app registers: navigation and the ports it uses."""
+
+from django.utils.translation import gettext_lazy as _
+
+from people.registry import NOTIFY, NavItem, registry
+
+
+def register():
+    registry.need(NOTIFY, app="engagement")
+    registry.add_nav(NavItem(_("My activity"), "engagement:mine", "engagement.view", order=60))
+    registry.add_nav(NavItem(_("Recognition"), "engagement:manage", "engagement.manage", order=78, group="manage"))

@@ -1,0 +1,174 @@
+"""Reads that pages, exports and the API share: a person's activity, the boards per period and
+per team or department (named only after opting in), and the most active for L&D."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from people.models import Department, Employee, ReportingLine
+from people.selectors import department_subtree_ids
+
+from .models import Activity, Participant
+
+QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    number: int
+
+    @classmethod
+    def of(cls, day: date) -> "Quarter":
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @classmethod
+    def parse(cls, text: str | None, today: date | None = None) -> "Quarter":
+        """The quarter a URL names ("2026Q3"), or the current one."""
+        found = QUARTER.match(text or "")
+        if found:
+            return cls(int(found.group(1)), int(found.group(2)))
+        return cls.of(today or timezone.localdate())
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> date:
+        nxt = self.next()
+        return nxt.start - timedelta(days=1)
+
+    def next(self) -> "Quarter":
+        return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+
+    def previous(self) -> "Quarter":
+        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}Q{self.number}"
+
+    def __str__(self):
+        return _("Q%(number)s %(year)s") % {"number": self.number, "year": self.year}
+
+
+def activity_of(*, employee_id: int, quarter: Quarter):
+    """A person's own ledger lines in a quarter, newest first."""
+    return Activity.objects.filter(employee_id=employee_id, day__gte=quarter.start, day__lte=quarter.end).order_by(
+        "-occurred_at", "-pk"
+    )
+
+
+def points_of(*, employee_id: int, quarter: Quarter) -> int:
+    return activity_of(employee_id=employee_id, quarter=quarter).aggregate(s=Sum("points"))["s"] or 0
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # "team" or "department"
+    pk: int  # the manager's employee id for a team, the department's id
+    label: str
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    rank: int
+    employee_id: int
+    name: str  # the person's name when they opted in, else "a colleague"
+    named: bool
+    points: int
+    is_me: bool
+
+
+def scope_member_ids(scope: Scope) -> list[int]:
+    if scope.kind == "team":
+        return list(
+            ReportingLine.objects.filter(manager_id=scope.pk, member__active=True).values_list("member_id", flat=True)
+        )
+    return list(
+        Employee.objects.filter(active=True, department_id__in=department_subtree_ids(scope.pk)).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def board(*, scope: Scope, quarter: Quarter, viewer_id: int | None = None, limit: int = 20) -> list[BoardRow]:
+    """The most active of the scope in the quarter (three queries). Only positive totals appear;
+    equal points share a rank. Names only for those who opted in."""
+    ids = scope_member_ids(scope)
+    totals = (
+        Activity.objects.filter(employee_id__in=ids, day__gte=quarter.start, day__lte=quarter.end)
+        .values("employee_id")
+        .annotate(total=Sum("points"))
+        .filter(total__gt=0)
+        .order_by("-total", "employee_id")[:limit]
+    )
+    totals = list(totals)
+    people = {
+        e.pk: e
+        for e in Employee.objects.filter(pk__in=[t["employee_id"] for t in totals])
+        .select_related("engagement")
+        .only("pk", "first_name", "last_name", "engagement__named")
+    }
+    rows, rank, previous = [], 0, None
+    for position, t in enumerate(totals, start=1):
+        if t["total"] != previous:
+            rank, previous = position, t["total"]
+        person = people[t["employee_id"]]
+        participant = getattr(person, "engagement", None)
+        named = bool(participant and participant.named)
+        rows.append(
+            BoardRow(
+                rank=rank,
+                employee_id=person.pk,
+                name=person.full_name if named else _("a colleague"),
+                named=named,
+                points=t["total"],
+                is_me=person.pk == viewer_id,
+            )
+        )
+    return rows
+
+
+def scopes_for(employee: Employee | None, *, all_departments: bool = False) -> list[Scope]:
+    """The boards a person may see: their own team and their department; every department (and
+    every manager's team) for L&D staff."""
+    scopes = []
+    if employee is not None:
+        if employee.manager_id:
+            scopes.append(Scope("team", employee.manager_id, _("My team")))
+        if ReportingLine.objects.filter(manager_id=employee.pk, depth__gt=0).exists():
+            scopes.append(Scope("team", employee.pk, _("The team I lead")))
+        if employee.department_id:
+            scopes.append(Scope("department", employee.department_id, employee.department.name))
+    if all_departments:
+        known = {(s.kind, s.pk) for s in scopes}
+        for department in Department.objects.order_by("name").only("pk", "name"):
+            if ("department", department.pk) not in known:
+                scopes.append(Scope("department", department.pk, department.name))
+    return scopes
+
+
+def most_active(*, quarter: Quarter, limit: int = 50):
+    """For L&D's rewards: the most active in the quarter, with names (L&D see everyone's profile),
+    and how their points came about."""
+    return (
+        Activity.objects.filter(day__gte=quarter.start, day__lte=quarter.end)
+        .values("employee_id", "employee__first_name", "employee__last_name", "employee__department__name")
+        .annotate(
+            total=Sum("points"),
+            completed=Count("pk", filter=Q(kind="completed", points__gt=0)),
+            attended=Count("pk", filter=Q(kind="attended")),
+        )
+        .filter(total__gt=0)
+        .order_by("-total", "employee_id")[:limit]
+    )
+
+
+def participant_named(employee_id: int) -> bool:
+    return Participant.objects.filter(employee_id=employee_id, named=True).exists()

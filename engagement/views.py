@@ -1,0 +1,99 @@
+"""Engagement pages: my activity and how it counted (and my choice to be named), the boards per
+quarter and per team or department, and L&D's page with the point rules and the most active."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from people.access import capability_required, roles_of
+from people.exports import csv_response
+from people.forms import add_service_errors
+
+from . import services
+from .forms import NamedForm, PointRuleForm
+from .points import rules_all
+from .selectors import Quarter, activity_of, board, most_active, participant_named, scopes_for
+
+
+@capability_required("engagement.view")
+def mine(request):
+    me = roles_of(request.user).employee
+    quarter = Quarter.parse(request.GET.get("period"))
+    lines = list(activity_of(employee_id=me.pk, quarter=quarter)[:300])
+    context = {
+        "quarter": quarter,
+        "lines": lines,
+        "total": sum(line.points for line in lines),
+        "form": NamedForm(initial={"named": participant_named(me.pk)}),
+        "rules": rules_all(),
+    }
+    return render(request, "engagement/mine.html", context)
+
+
+@require_POST
+@capability_required("engagement.view")
+def named_set(request):
+    form = NamedForm(request.POST)
+    form.is_valid()
+    named = form.cleaned_data.get("named", False)
+    services.participant_named_set(employee=roles_of(request.user).employee, named=named)
+    messages.success(
+        request,
+        _("Your name now shows on the boards.") if named else _("The boards now show you as “a colleague”."),
+    )
+    return redirect("engagement:mine")
+
+
+def _board_context(request, kind=None, pk=None):
+    roles = roles_of(request.user)
+    scopes = scopes_for(roles.employee, all_departments=roles.is_ld_staff)
+    if kind is None:
+        scope = scopes[0] if scopes else None
+    else:
+        scope = next((s for s in scopes if (s.kind, s.pk) == (kind, pk)), None)
+        if scope is None:
+            raise Http404  # a board this person may not see
+    quarter = Quarter.parse(request.GET.get("period"))
+    rows = board(scope=scope, quarter=quarter, viewer_id=roles.employee.pk) if scope else []
+    return {"scopes": scopes, "scope": scope, "quarter": quarter, "rows": rows}
+
+
+@capability_required("engagement.view")
+def board_view(request, kind=None, pk=None):
+    if request.GET.get("scope"):  # the board picker's choice, as the board's own address
+        chosen_kind, _sep, chosen_pk = request.GET["scope"].partition(":")
+        if chosen_kind in ("team", "department") and chosen_pk.isdigit():
+            url = reverse("engagement:board_scope", args=[chosen_kind, int(chosen_pk)])
+            return redirect(f"{url}?period={Quarter.parse(request.GET.get('period')).key}")
+        raise Http404
+    context = _board_context(request, kind, pk)
+    context["previous"] = context["quarter"].previous()
+    context["next"] = context["quarter"].next()
+    return render(request, "engagement/board.html", context)
+
+
+@capability_required("engagement.view")
+def board_export(request, kind, pk):
+    context = _board_context(request, kind, pk)
+    rows = ([r.rank, r.name, r.points] for r in context["rows"])
+    return csv_response(f"board-{context['quarter'].key}.csv", [_("Rank"), _("Name"), _("Points")], rows)
+
+
+@capability_required("engagement.manage")
+def manage(request):
+    quarter = Quarter.parse(request.GET.get("period"))
+    form = PointRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.point_rule_save(**form.cleaned_data, by=roles_of(request.user).employee)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The rule applies to activity from now on."))
+            return redirect("engagement:manage")
+    context = {"quarter": quarter, "rules": rules_all(), "form": form, "active": list(most_active(quarter=quarter))}
+    return render(request, "engagement/manage.html", context)
