@@ -79,6 +79,13 @@ UNREACHABLE = """() => [...document.querySelectorAll('.table-responsive')]
   .map((w) => (w.querySelector('caption') || w).textContent.trim().slice(0, 60))"""
 
 
+# Buttons that start out of sight on a phone, past the window's right edge inside a table that
+# scrolls: a decision nobody sees is a decision nobody takes (such tables stack as cards instead).
+BUTTONS_OUT_OF_SIGHT = """() => [...document.querySelectorAll('.table-responsive button, .table-responsive .btn')]
+  .filter((b) => b.getBoundingClientRect().width > 0 && b.getBoundingClientRect().right > window.innerWidth + 1)
+  .map((b) => b.textContent.trim().slice(0, 40))"""
+
+
 @pytest.fixture
 def demo_pages():
     """The crawl's HTML pages for each persona and language."""
@@ -95,7 +102,7 @@ def demo_pages():
 
 def test_every_page_fits_a_390px_phone(demo_pages, browser, live_server):
     cookies = {p: session_cookie(demo_user(p), live_server.url) for p in PERSONAS}
-    too_wide, defects, unreachable, scrolling = [], [], [], 0
+    too_wide, defects, unreachable, hidden_buttons, scrolling = [], [], [], [], 0
     opened = 0
     for (persona, language), urls in demo_pages.items():
         assert urls, f"the walk found no page for {persona} in {language}"
@@ -118,10 +125,13 @@ def test_every_page_fits_a_390px_phone(demo_pages, browser, live_server):
                     )
                 defects += [f"{persona} {language} {url}: {d}" for d in page_defects(page.content(), language)]
                 unreachable += [f"{persona} {language} {url}: {t!r}" for t in page.evaluate(UNREACHABLE)]
+                hidden_buttons += [f"{persona} {language} {url}: {b!r}" for b in page.evaluate(BUTTONS_OUT_OF_SIGHT)]
                 scrolling += page.evaluate("() => [...document.querySelectorAll('[data-scroll-region]')].length")
         finally:
             context.close()
     assert too_wide == [], f"{len(too_wide)} of {opened} pages are wider than a 390px phone:\n" + "\n".join(too_wide)
     assert defects == [], f"{len(defects)} findings in the browser:\n" + "\n".join(defects[:50])
     assert unreachable == [], "tables that scroll but a keyboard cannot reach:\n" + "\n".join(unreachable[:50])
+    where = sorted({b.split(": ")[0] for b in hidden_buttons})
+    assert hidden_buttons == [], f"buttons out of sight on a phone, on {len(where)} pages:\n" + "\n".join(where)
     assert scrolling > 0  # the check above met tables that scroll on a phone
