@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+import adoption.api
 import budgets.api
 import catalog.api
 import comms.api
@@ -25,6 +26,7 @@ APPS = [
     monitoring.api,
     goals.api,
     engagement.api,
+    adoption.api,
 ]
 
 router = DefaultRouter()

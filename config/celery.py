@@ -44,4 +44,6 @@ BEAT_SCHEDULE["surveys-follow-ups"] = {"task": "surveys.follow_ups_send", "sched
 BEAT_SCHEDULE["monitoring-snapshots"] = {"task": "monitoring.snapshots_catch_up_task", "schedule": FREQUENT}
 # Every tick: one query when nothing is due; a goal's deadline is evaluated once, its trend read once a day.
 BEAT_SCHEDULE["goals-tick"] = {"task": "goals.tick_task", "schedule": FREQUENT}
+# Every tick: one query when no action is due; an owner is reminded of an action once.
+BEAT_SCHEDULE["adoption-tick"] = {"task": "adoption.tick_task", "schedule": FREQUENT}
 app.conf.beat_schedule = BEAT_SCHEDULE

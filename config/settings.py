@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "monitoring",
     "goals",
     "engagement",
+    "adoption",
 ]
 
 MIDDLEWARE = [

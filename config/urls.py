@@ -22,6 +22,7 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("goals/", include("goals.urls")),
     path("engagement/", include("engagement.urls")),
+    path("adoption/", include("adoption.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("language/", people_views.language_switch, name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

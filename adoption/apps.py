@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AdoptionConfig(AppConfig):
+    name = "adoption"
+    verbose_name = _("Adoption programmes")
+
+    def ready(self):
+        from . import rules  # noqa: F401 - the capabilities
+        from .extensions import register
+
+        register()
