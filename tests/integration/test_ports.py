@@ -16,16 +16,22 @@ from people.registry import (
     BUDGET_AVAILABLE,
     BUDGET_SUMMARY,
     BUDGETS_AVAILABLE,
+    COMPLETIONS_SINCE,
     EMPLOYEES_FOR_ITEM,
     ENROLMENTS_SINCE,
+    ITEM_RATINGS,
     LEARNING_HOURS,
+    LEARNING_NEEDS_ASKED,
     LEARNING_PREFERENCES_SET,
     NEXT_LEARNING_MOMENT,
     NOTIFY,
     PORTS,
     SURVEY_MEASURE,
+    AskedFor,
     BarrierScanResult,
     BudgetSummary,
+    Completion,
+    ItemRating,
     SurveyFigure,
     registry,
 )
@@ -178,6 +184,43 @@ def test_survey_measure_is_optional_until_the_surveys_app_provides_it():
     if provider is not None:  # the surveys app has landed: its answer is of the contract's type
         figure = provider("awareness", EVERYONE, date(2020, 1, 1), date(2020, 12, 31))
         assert figure is None or isinstance(figure, SurveyFigure)
+
+
+def test_completions_since():
+    done = EnrolmentFactory(
+        employee=EmployeeFactory(), status="completed", completed_at=timezone.now() - timedelta(days=3)
+    )
+    EnrolmentFactory(employee=EmployeeFactory(), status="completed", completed_at=timezone.now() - timedelta(days=30))
+    EnrolmentFactory(employee=EmployeeFactory(), status="started")
+    rows = registry.use(_tested(COMPLETIONS_SINCE))(timezone.now() - timedelta(days=7))
+    assert rows == [Completion(done.employee_id, done.item_id, done.item.title, done.completed_at)]
+
+
+def test_item_ratings():
+    from tests.surveys.helpers import evaluation_round
+
+    rated, unrated = ItemFactory(), ItemFactory()
+    evaluation_round(rated, [5, 4, 4, 4, 3])
+    assert registry.use(_tested(ITEM_RATINGS))([rated.pk, unrated.pk]) == {rated.pk: ItemRating(Decimal("4.0"), 5)}
+
+
+def test_learning_needs_asked():
+    from surveys.services import learning_needs_create, response_submit, survey_close, survey_open
+    from tests.surveys.helpers import by_key
+
+    people = [EmployeeFactory() for _ in range(10)]
+    survey = survey_open(survey=learning_needs_create(audience=EVERYONE, closes_at=timezone.now() + timedelta(days=7)))
+    q = by_key(survey)
+    for person in people:
+        data = {q["formats"].pk: ["1"], q["hours"].pk: "2", q["moment"].pk: "2", q["topics"].pk: "excel"}
+        token = survey.invitations.get(employee=person).token
+        response_submit(token=token, employee=person, data={str(k): v for k, v in data.items()})
+    survey_close(survey=survey)
+    asked = registry.use(_tested(LEARNING_NEEDS_ASKED))(["Excel", "Forklift"])
+    assert isinstance(asked, AskedFor)
+    assert (asked.survey_id, asked.respondents) == (survey.pk, 10)
+    assert asked.formats == {"elearning": 10}
+    assert asked.phrases == {"Excel": 10, "Forklift": 0}
 
 
 def test_every_port_is_tested_here():
