@@ -124,8 +124,9 @@ def _admin_access(roles: Roles) -> bool:
 
 @rule("people.audience")
 def _people_audience(roles: Roles) -> bool:
-    # Whoever builds audiences in forms (L&D staff) sees how many people one reaches.
-    return roles.is_ld_staff
+    # Whoever builds audiences in forms sees how many people one reaches: L&D staff, and managers,
+    # who propose goals for their own team (goals.propose).
+    return roles.is_ld_staff or (roles.is_employee and roles.is_manager)
 
 
 @rule("team.view")

@@ -18,7 +18,12 @@ ROWS = [
         expect=same(404, anonymous=302, other_employee=200, outsider_manager=200, hr=200),
     ),
     Row("people:employee_edit", kwargs=lambda p: {"pk": p.employee.pk}, expect=only_hr()),
-    Row("people:audience_field", only_hr(), query="name=audience&audience_kind=department"),
+    # L&D staff and managers build audiences in forms (a manager proposes goals for their team).
+    Row(
+        "people:audience_field",
+        same(403, anonymous=302, manager=200, outsider_manager=200, hr=200),
+        query="name=audience&audience_kind=department",
+    ),
     # Everyone signed in may search, among whom they may see (tests/people/test_employee_choice.py).
     Row("people:employee_search", same(200, anonymous=302), query="name=manager&id=id_manager&manager_search=a"),
     Row("set_language", same(302), method="post", data={"language": "nl", "next": "/"}),
