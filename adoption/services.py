@@ -316,6 +316,8 @@ def programme_extend(
     surveys = []
     for survey in programme.surveys.all():
         fields = {f: getattr(survey, f) for f in SURVEY_FIELDS if f not in ("opens_at", "closes_at")}
+        span = (survey.closes_at - survey.opens_at) if survey.opens_at else timedelta(days=14)
+        fields["closes_at"] = timezone.now() + max(span, timedelta(days=1))
         copy = survey_create(audience=audience, created_by=by, **fields)
         for q in survey.questions.order_by("order", "pk"):
             question_add(
