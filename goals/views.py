@@ -24,6 +24,7 @@ from .models import Goal, GoalStatus, Sponsor
 from .selectors import goal_progress, goals_visible_to, latest_values, survey_key_results
 from .services.checks import show
 
+LIST_LIMIT = 200  # goals on the list page; search or filter to find others
 WIDE_SHARE = 25  # % of the organisation above which the form nudges towards one department or job group
 
 
@@ -35,7 +36,12 @@ def goal_list(request):
     status = request.GET.get("status", "")
     if status in GoalStatus.values:
         goals = goals.filter(status=status)
-    goals = list(goals[:200])
+    search = request.GET.get("q", "").strip()[:100]
+    if search:
+        goals = goals.filter(title__icontains=search)
+    goals = list(goals[: LIST_LIMIT + 1])
+    more = len(goals) > LIST_LIMIT
+    goals = goals[:LIST_LIMIT]
     values = latest_values(goals)
     rows = [(g, show(g.metric, g.target), show(g.metric, values.get(g.pk))) for g in goals]
     mine = [r for r in rows if me and r[0].owner_id == me.pk]
@@ -46,6 +52,8 @@ def goal_list(request):
         "sponsored": sponsored,
         "others": others,
         "status": status,
+        "search": search,
+        "more": more,
         "statuses": GoalStatus.choices,
         "may_propose": request.user.is_authenticated and _may_propose(request.user),
     }

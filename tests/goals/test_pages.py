@@ -180,3 +180,15 @@ def test_the_api_gives_status_baseline_target_current_value_and_history(personas
     assert service_audience(personas).department_id == one["department"]
     draft(personas, title="Not yet submitted")
     assert reporting.get("/api/v1/goals/").json()["results"][0]["current"] is None
+
+
+def test_the_list_filters_by_status_and_searches_titles(client_for, personas):
+    active(personas, title="Running goal")
+    draft(personas, title="Drafted goal")
+    client = client_for(personas.hr)
+    text = client.get(reverse("goals:list"), {"status": "active"}).content.decode()
+    assert "Running goal" in text
+    assert "Drafted goal" not in text
+    text = client.get(reverse("goals:list"), {"q": "drafted"}).content.decode()
+    assert "Drafted goal" in text
+    assert "Running goal" not in text
