@@ -31,6 +31,7 @@ seed_s (building the large organisation).
 import argparse
 import json
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -123,11 +124,19 @@ def child_seed(employees: int) -> dict:
     return {"seed_s": seconds, "employees": _active()}
 
 
-def _user(persona: str):
+def _user(persona: str, pin: str | None = None):
+    """The persona's login; with `pin` (an HRIS key) on that very person, so that both databases
+    walk as the same people: the page guard's rules pick the persona afresh (e.g. the outsider
+    manager is the last one made, someone else in the grown organisation)."""
     from django.contrib.auth import get_user_model
 
     from tests.guard.test_page_guard import demo_user
 
+    if pin is not None:
+        from people.demo import _demo_user
+        from people.models import Employee
+
+        return _demo_user(persona, Employee.objects.get(external_id=pin))
     known = get_user_model().objects.filter(username=persona, employee__isnull=False).first()
     if known is not None:  # made by an earlier run on this database
         return known
@@ -140,12 +149,51 @@ def _user(persona: str):
     return demo_user(persona)
 
 
-def _client(persona: str):
+def _client(persona: str, pin: str | None = None):
     from django.test import Client
 
     client = Client(raise_request_exception=False)  # a page that fails is a finding, not the end
-    client.force_login(_user(persona))
+    client.force_login(_user(persona, pin))
     return client
+
+
+def _pin(persona: str) -> str:
+    """The HRIS key of the persona's person on this database."""
+    return _user(persona).employee.external_id
+
+
+# Links whose key is made per database (random tokens): each is translated to the same object on
+# the other database through keys both share.
+SURVEY_ANSWER = re.compile(r"/surveys/answer/([^/]+)/")
+
+
+def _stable_key(url: str):
+    """What names the object of a per-database link on both databases, or None."""
+    from surveys.models import Invitation
+
+    match = SURVEY_ANSWER.search(url)
+    if match is None:
+        return None
+    invitation = Invitation.objects.select_related("survey", "employee").filter(token=match.group(1)).first()
+    if invitation is None:
+        return None
+    return [invitation.survey.title, invitation.employee.external_id, invitation.follow_up]
+
+
+def _translate(url: str, key) -> str:
+    """The link to the object `key` names on this database (the same link when it is missing)."""
+    from surveys.models import Invitation
+
+    if key is None:
+        return url
+    title, external_id, follow_up = key
+    token = (
+        Invitation.objects.filter(survey__title=title, employee__external_id=external_id, follow_up=follow_up)
+        .order_by("pk")
+        .values_list("token", flat=True)
+        .first()
+    )
+    return url if token is None else SURVEY_ANSWER.sub(f"/surveys/answer/{token}/", url)
 
 
 def child_walk() -> dict:
@@ -154,8 +202,9 @@ def child_walk() -> dict:
 
     from tests.crawl import _Links, reachable_pages
 
-    found = {}
+    found, pins = {}, {}
     for persona in PERSONAS:
+        pins[persona] = _pin(persona)
         client = _client(persona)
         original_get, exports = client.get, []
 
@@ -171,7 +220,8 @@ def child_walk() -> dict:
         pages = reachable_pages(client, per_name=2)
         urls = [p.url for p in pages if p.status == 200]
         found[persona] = urls + [u for u in dict.fromkeys(exports) if u not in urls]
-    return found
+    keys = {url: _stable_key(url) for urls in found.values() for url in urls if SURVEY_ANSWER.search(url)}
+    return {"pages": found, "pins": pins, "keys": keys}
 
 
 def _fetch(client, url: str) -> tuple[float, object]:
@@ -215,18 +265,25 @@ def _measure(client, url: str, runs: int) -> dict:
 
 def child_time(walk: dict, runs: int, databases: dict) -> dict:
     """Each URL timed on one database and then on the other, page by page, so a change in the
-    machine's load (it is shared) falls on both sizes alike."""
+    machine's load (it is shared) falls on both sizes alike. The personas are the same people on
+    both (pinned by HRIS key), a per-database link is translated, and each client fetches its home
+    once before the timing starts (the process's first request pays for imports and caches)."""
     sizes = list(databases)
-    clients = {}
+    pages, pins, keys = walk["pages"], walk["pins"], walk["keys"]
+    clients, links = {}, {}
     for size in sizes:
         _use(databases[size])
-        clients[size] = {persona: _client(persona) for persona in walk}
+        clients[size] = {persona: _client(persona, pins[persona]) for persona in pages}
+        links[size] = {url: _translate(url, key) for url, key in keys.items()}
+        for client in clients[size].values():
+            _fetch(client, "/")
     results = {size: {} for size in sizes}
-    for persona, urls in walk.items():
+    for persona, urls in pages.items():
         for url in urls:
             for size in sizes:
                 _use(databases[size])
-                results[size][f"{persona} {url}"] = _measure(clients[size][persona], url, runs)
+                target = links[size].get(url, url)
+                results[size][f"{persona} {url}"] = _measure(clients[size][persona], target, runs)
     return results
 
 
@@ -237,8 +294,8 @@ def _rss_mb() -> float:
     return 0.0
 
 
-def child_export(persona: str, url: str) -> dict:
-    client = _client(persona)  # nothing else fetched: the process's peak so far is Django's own
+def child_export(persona: str, url: str, pin: str | None = None) -> dict:
+    client = _client(persona, pin)  # nothing else fetched: the process's peak so far is Django's own
     before = _rss_mb()
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     seconds, response = _fetch(client, url)
@@ -270,7 +327,7 @@ def main() -> None:
             "seed": lambda: child_seed(data["employees"]),
             "walk": child_walk,
             "time": lambda: child_time(data["walk"], data["runs"], {int(k): v for k, v in data["databases"].items()}),
-            "export": lambda: child_export(data["persona"], data["url"]),
+            "export": lambda: child_export(data["persona"], data["url"], data.get("pin")),
         }[args.child]()
         print(json.dumps(out))
         return
@@ -283,7 +340,7 @@ def main() -> None:
         seeds[size] = _child(["--child", "seed", "--arg", json.dumps({"employees": size})], url)
         print(f"{size}: {seeds[size]}", flush=True)
     walk = _child(["--child", "walk"], small_db)
-    print(f"pages per persona: { {p: len(u) for p, u in walk.items()} }", flush=True)
+    print(f"pages per persona: { {p: len(u) for p, u in walk['pages'].items()} }", flush=True)
     started = time.perf_counter()
     names = {size: url.rsplit("/", 1)[1] for size, url in ((SMALL, small_db), (args.scale, large_db))}
     arg = json.dumps({"walk": walk, "runs": args.runs, "databases": names})
@@ -311,7 +368,8 @@ def main() -> None:
     exports = sorted({(k.split(" ", 1)[0], k.split(" ", 1)[1]) for k in timed[SMALL] if "export=" in k})
     peaks = {}
     for persona, url in exports:
-        result = _child(["--child", "export", "--arg", json.dumps({"persona": persona, "url": url})], large_db)
+        arg = json.dumps({"persona": persona, "url": url, "pin": walk["pins"][persona]})
+        result = _child(["--child", "export", "--arg", arg], large_db)
         peaks[f"{persona} {url}"] = result
         print(f"export {persona} {url}: {result}", flush=True)
     worst = rows[0] if rows else (0, "", {}, {})

@@ -23,7 +23,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
@@ -33,9 +32,10 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Grea
 from budgets.models import Budget, EntryKind, LedgerEntry
 from catalog.models import CatalogVisit, Enrolment, Format, JobGroupSkill, LearningItem, MandatoryRule, Status
 from comms.models import Delivery
-from people.audience import Audience, AudienceKind, employees_in
+from people.audience import Audience, employees_in
 from people.models import DepartmentClosure, EducationLevel
 from policy.models import Attendance, LearningTimePolicy, PolicyPeriod
+from policy.selectors import policy_choice
 
 from .periods import Period, _aware
 
@@ -105,23 +105,21 @@ def _fte_part(period: Period):
     return ExpressionWrapper(F("fte") * employed / Value(Decimal(period.months)), output_field=_DEC)
 
 
-def _policy_target(period: Period, fte_part):
-    """Hours the learning-time policy asks of the person in the period: the most specific policy
-    (the job group's, else the nearest department's, else everyone's) per year, times FTE share."""
-    yearly = Case(
-        When(period=PolicyPeriod.MONTH, then=F("hours_per_fte") * 12),
-        When(period=PolicyPeriod.QUARTER, then=F("hours_per_fte") * 4),
-        default=F("hours_per_fte"),
+def _per_year():
+    """Each person's policy hours per year as one CASE on job group and department (policy's
+    `policy_choice`): the job group's policy, else the nearest department's, else everyone's, with
+    no subquery per person. Two small queries: the policies and their departments' subtrees."""
+    return policy_choice(
+        list(LearningTimePolicy.objects.all()),
+        value_of=lambda p: p.hours_per_fte * {PolicyPeriod.MONTH: 12, PolicyPeriod.QUARTER: 4}.get(p.period, 1),
         output_field=_DEC,
     )
-    policies = LearningTimePolicy.objects.annotate(yearly=yearly).values("yearly")
-    by_job = policies.filter(audience_kind=AudienceKind.JOB_GROUP, audience_job_group=OuterRef("job_group_id"))
-    by_department = policies.filter(
-        audience_kind=AudienceKind.DEPARTMENT,
-        audience_department__subtree_links__descendant=OuterRef("department_id"),
-    ).order_by("audience_department__subtree_links__depth")
-    everyone = policies.filter(audience_kind=AudienceKind.EVERYONE)
-    per_year = Coalesce(Subquery(by_job[:1]), Subquery(by_department[:1]), Subquery(everyone[:1]), output_field=_DEC)
+
+
+def _policy_target(period: Period, fte_part, per_year=None):
+    """Hours the learning-time policy asks of the person in the period: the most specific policy's
+    hours per year times the FTE share (`per_year`: `_per_year()` when already built)."""
+    per_year = _per_year() if per_year is None else per_year
     return ExpressionWrapper(per_year * fte_part * Value(Decimal(period.days) / 365), output_field=_DEC)
 
 
@@ -171,7 +169,7 @@ def _coverage():
     return _flag(Q(needs)), _flag(Q(needs) & gap)
 
 
-def _population(audience: Audience, period: Period, columns: set[str], as_of, only=None, rules=None):
+def _population(audience: Audience, period: Period, columns: set[str], as_of, only=None, rules=None, per_year=None):
     people = employees_in(audience).filter(Q(hired_on__isnull=True) | Q(hired_on__lte=period.end)).order_by()
     if only is not None:
         people = people.filter(pk__in=list(only))
@@ -179,7 +177,7 @@ def _population(audience: Audience, period: Period, columns: set[str], as_of, on
     if columns & {"fte_part", "target"}:
         extra["fte_part"] = _fte_part(period)
     if "target" in columns:
-        extra["target"] = _policy_target(period, _fte_part(period))
+        extra["target"] = _policy_target(period, _fte_part(period), per_year)
     if columns & {"obliged", "overdue"}:
         extra["obliged"], extra["overdue"] = _mandatory(as_of, rules)
     if columns & {"needs_skills", "in_gap"}:
@@ -335,13 +333,13 @@ FORMAT_SOURCES = frozenset({"e"})  # a breakdown by format splits the enrolments
 UNDER_USE = {"midway", "unused_midway"}
 
 
-def _statement(audience, period, facts, by, as_of, only, ids, rules=None, pairs=None, key=None):
+def _statement(audience, period, facts, by, as_of, only, ids, rules=None, pairs=None, key=None, per_year=None):
     """(SQL, params) of the statement that sums the facts over the audience's people, grouped."""
     sources = sorted({s for f in facts for s in FACTS[f][1]})
     columns = {c for f in facts for c in FACTS[f][2]}
     if pairs is None and not UNDER_USE & set(facts):
         pairs = []  # the budget periods matter to the under-use facts only: no query for them
-    population = _population(audience, period, columns, as_of, only, rules)
+    population = _population(audience, period, columns, as_of, only, rules, per_year)
     group_key, join, group = _group(by)
     sql, params = population.query.sql_with_params()
     params = list(params)
@@ -392,9 +390,20 @@ def fact_sums(
         sources = {s for f in facts for s in FACTS[f][1]}
         rules = _rules(as_of) if columns & {"obliged", "overdue"} else None
         pairs = _budget_pairs(ids, period) if "b" in sources else None
+        per_year = _per_year() if "target" in columns else None
         pieces = [
             _statement(
-                audience, m, facts, None, min(m.end, as_of), only, ids, rules, pairs, key=m.start.strftime("%Y-%m")
+                audience,
+                m,
+                facts,
+                None,
+                min(m.end, as_of),
+                only,
+                ids,
+                rules,
+                pairs,
+                key=m.start.strftime("%Y-%m"),
+                per_year=per_year,
             )
             for m in months
         ]
@@ -414,6 +423,31 @@ def fact_sums(
     if by is None and not result:
         result[None] = dict.fromkeys(facts, Decimal(0))
     return result
+
+
+def fact_rows_per_employee(audience: Audience, period: Period, facts: Iterable[str], people, columns: dict):
+    """Each of `people` (a queryset of employees; `columns`: alias -> field, the first the id)
+    with their sums of `facts`, as tuples (columns..., facts...) in order of last name, first name
+    and id, read from ONE statement through a chunked (server-side) cursor: a download of the whole
+    organisation runs as many queries as one of a few people, and its memory does not grow with
+    it. Someone without facts (hired after the period) gets zeros."""
+    facts = list(dict.fromkeys(facts))
+    ids = employees_in(audience).values("pk")
+    sums_sql, sums_params = _statement(audience, period, facts, "employee", period.as_of(), None, ids)
+    names = list(columns)
+    people_sql, people_params = (
+        people.order_by().values(**{n: F(c) for n, c in columns.items()}).query.sql_with_params()
+    )
+    selected = ", ".join([*(f"q.{n}" for n in names), *(f"COALESCE(s.{f}, 0)" for f in facts)])
+    last, first = names.index("last_name_"), names.index("first_name_")
+    statement = (
+        f"SELECT {selected} FROM ({people_sql}) q LEFT JOIN ({sums_sql}) s ON s.grp = q.{names[0]}"  # noqa: S608
+        f" ORDER BY q.{names[last]}, q.{names[first]}, q.{names[0]}"
+    )
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(statement, [*people_params, *sums_params])
+        while rows := cursor.fetchmany(2000):
+            yield from rows
 
 
 def _per_person(fact: str) -> str:

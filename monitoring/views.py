@@ -2,6 +2,7 @@
 thresholds, and CSV/Excel downloads of every table. Each page runs a constant number of queries."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from . import reports
 from .exports import table_response
 from .forms import FilterForm, PeriodForm, ThresholdsForm
 from .reports import BREAKDOWN, FORMAT_BREAKDOWN, light_label
-from .selectors import metric_overview, thresholds
+from .selectors import metric_overview, metric_values, thresholds
 from .services import thresholds_set
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -49,16 +50,14 @@ def _people_table(audience, period):
         _("Name"), _("Department"), _("Job group"), _("Trainings begun"), _("Trainings completed"),
         _("Learning hours"), _("Attended a learning moment"), _("Budget used (%)"), _("Looked at their budget"),
     ]  # fmt: skip
-    paginator = Paginator(reports.people_page_queryset(audience), 500)
 
-    def rows():
-        for number in paginator.page_range:
-            for r in reports.people_rows(audience, period, paginator.page(number).object_list):
-                yield [
-                    r.employee.full_name, str(r.employee.department or ""), str(r.employee.job_group or ""),
-                    r.began, r.finished, _number(r.hours), _("yes") if r.attended else _("no"),
-                    _number(r.budget_use.value), _("yes") if r.viewed_budget else _("no"),
-                ]  # fmt: skip
+    def rows():  # one statement read in chunks, whatever the size of the audience
+        for r in reports.people_rows_streamed(audience, period):
+            yield [
+                r.employee.full_name, str(r.employee.department or ""), str(r.employee.job_group or ""),
+                r.began, r.finished, _number(r.hours), _("yes") if r.attended else _("no"),
+                _number(r.budget_use.value), _("yes") if r.viewed_budget else _("no"),
+            ]  # fmt: skip
 
     return headers, rows()
 
@@ -72,10 +71,42 @@ def _export(request, name: str, tables: dict):
     return table_response(fmt, f"{name}-{table}", headers, rows)
 
 
+def _readings(audience, period):
+    """What the metrics table reads of an overview, without its cards and history."""
+    return SimpleNamespace(readings=reports.readings(metric_values(audience, period)))
+
+
+def _wanted_export(request, tables) -> str | None:
+    """The table a download asks for (`?export=csv|xlsx&table=<name>`), or None."""
+    fmt, table = request.GET.get("export"), request.GET.get("table", "metrics")
+    return table if fmt in EXPORT_FORMATS and table in tables else None
+
+
+DASHBOARD_TABLES = ("metrics", "departments", "job_groups", "levels", "formats", "months")
+
+
+def _dashboard_table(name: str, audience, period):
+    """One of the dashboard's tables for a download, computed on its own."""
+    if name == "metrics":
+        return lambda: _metrics_table(_readings(audience, period))
+    if name == "departments":
+        return lambda: _breakdown_table(reports.department_rows(audience, period), _("Department"))
+    if name == "job_groups":
+        return lambda: _breakdown_table(reports.job_group_rows(audience, period), _("Job group"))
+    if name == "levels":
+        return lambda: _breakdown_table(reports.level_rows(audience, period), _("Education level"))
+    if name == "formats":
+        return lambda: _breakdown_table(reports.format_rows(audience, period), _("Format"), FORMAT_BREAKDOWN)
+    return lambda: _breakdown_table(reports.month_rows(audience, period), _("Month"))
+
+
 @capability_required("monitoring.view")
 def dashboard(request):
     form = FilterForm(request.GET or None)
     audience, period = form.audience(), form.period()
+    wanted = _wanted_export(request, DASHBOARD_TABLES)
+    if wanted is not None:  # a download computes its own table only, not the whole page
+        return _export(request, "monitoring", {wanted: _dashboard_table(wanted, audience, period)})
     # every metric and the three breakdowns in one statement: each person's facts worked out once
     values, groups = metric_overview(audience, period, None, BREAKDOWN, ("department", "job_group", "education_level"))
     overview = reports.overview(audience, period, values=values)
@@ -84,20 +115,6 @@ def dashboard(request):
     levels = reports.level_rows(audience, period, figures=groups["education_level"])
     formats = reports.format_rows(audience, period)
     months = reports.month_rows(audience, period)
-    exported = _export(
-        request,
-        "monitoring",
-        {
-            "metrics": lambda: _metrics_table(overview),
-            "departments": lambda: _breakdown_table(departments, _("Department")),
-            "job_groups": lambda: _breakdown_table(job_groups, _("Job group")),
-            "levels": lambda: _breakdown_table(levels, _("Education level")),
-            "formats": lambda: _breakdown_table(formats, _("Format"), FORMAT_BREAKDOWN),
-            "months": lambda: _breakdown_table(months, _("Month")),
-        },
-    )
-    if exported:
-        return exported
     context = {
         "form": form,
         "period": period,
@@ -125,19 +142,21 @@ def department(request, pk):
     dept = get_object_or_404(Department, pk=pk)
     form = PeriodForm(request.GET or None)
     audience, period = Audience.of(AudienceKind.DEPARTMENT, department=dept), form.period()
-    overview = reports.overview(audience, period)
-    children = reports.department_rows(audience, period, under=dept.pk)
-    exported = _export(
+    exported = _export(  # a download computes its own table only
         request,
         "department",
         {
-            "metrics": lambda: _metrics_table(overview),
-            "departments": lambda: _breakdown_table(children, _("Department")),
+            "metrics": lambda: _metrics_table(_readings(audience, period)),
+            "departments": lambda: _breakdown_table(
+                reports.department_rows(audience, period, under=dept.pk), _("Department")
+            ),
             "people": lambda: _people_table(audience, period),
         },
     )
     if exported:
         return exported
+    overview = reports.overview(audience, period)
+    children = reports.department_rows(audience, period, under=dept.pk)
     page, people = _people_page(request, audience, period)
     context = {
         "department": dept,
@@ -160,14 +179,17 @@ def team(request):
     manager = roles_of(request.user).employee
     form = PeriodForm(request.GET or None)
     audience, period = Audience.of(AudienceKind.TEAM, manager=manager), form.period()
-    overview = reports.overview(audience, period)
-    exported = _export(
+    exported = _export(  # a download computes its own table only
         request,
         "team",
-        {"metrics": lambda: _metrics_table(overview), "people": lambda: _people_table(audience, period)},
+        {
+            "metrics": lambda: _metrics_table(_readings(audience, period)),
+            "people": lambda: _people_table(audience, period),
+        },
     )
     if exported:
         return exported
+    overview = reports.overview(audience, period)
     page, people = _people_page(request, audience, period)
     context = {
         "form": form,

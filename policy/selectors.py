@@ -195,11 +195,14 @@ def hours_overview(employees, *, today: date | None = None) -> list[HoursRow]:
     return rows
 
 
-def _policy_expression(policies: list[LearningTimePolicy]):
-    """Each person's learning-time policy as one SQL expression, the same choice `policy_for`
-    makes: their job group's, else their nearest department's, else everyone's. The nearest
-    department policy is worked out per department in Python (a few hundred rows of the closure
-    table), so the statement compares ids, with no subquery per person."""
+def policy_choice(policies: list[LearningTimePolicy], value_of=None, output_field=None):
+    """Each person's learning-time policy as one SQL expression over the employee's columns, the
+    same choice `policy_for` makes: their job group's, else their nearest department's, else
+    everyone's; its pk, or `value_of(policy)` (of type `output_field`). The nearest department
+    policy is worked out per department in Python (one query on the closure table), so the
+    statement compares ids, with no subquery per person. Portable to SQLite."""
+    value_of = value_of or (lambda p: p.pk)
+    output_field = output_field or IntegerField()
     by_job = [p for p in policies if p.audience_kind == AudienceKind.JOB_GROUP]
     by_department = {p.audience_department_id: p for p in policies if p.audience_kind == AudienceKind.DEPARTMENT}
     everyone = next((p for p in policies if p.audience_kind == AudienceKind.EVERYONE), None)
@@ -215,10 +218,17 @@ def _policy_expression(policies: list[LearningTimePolicy]):
     departments_of: dict[int, list[int]] = {}
     for department, (_depth, pk) in nearest.items():
         departments_of.setdefault(pk, []).append(department)
-    whens = [When(job_group_id=p.audience_job_group_id, then=Value(p.pk)) for p in sorted(by_job, key=lambda p: p.pk)]
-    whens += [When(department_id__in=sorted(ids), then=Value(pk)) for pk, ids in sorted(departments_of.items())]
-    default = Value(everyone.pk if everyone else None, output_field=IntegerField())
-    return Case(*whens, default=default, output_field=IntegerField()) if whens else default
+    by_pk = {p.pk: p for p in policies}
+    whens = [
+        When(job_group_id=p.audience_job_group_id, then=Value(value_of(p), output_field=output_field))
+        for p in sorted(by_job, key=lambda p: p.pk)
+    ]
+    whens += [
+        When(department_id__in=sorted(ids), then=Value(value_of(by_pk[pk]), output_field=output_field))
+        for pk, ids in sorted(departments_of.items())
+    ]
+    default = Value(value_of(everyone) if everyone else None, output_field=output_field)
+    return Case(*whens, default=default, output_field=output_field) if whens else default
 
 
 def hours_per_scope(*, today: date | None = None) -> list[dict]:
@@ -240,7 +250,7 @@ def hours_per_scope(*, today: date | None = None) -> list[dict]:
     people = (
         Employee.objects.filter(active=True)
         .order_by()
-        .annotate(policy=_policy_expression(policies))
+        .annotate(policy=policy_choice(policies))
         .annotate(
             period=per_policy(lambda p: periods.index(p.period), periods.index(PolicyPeriod.YEAR), IntegerField()),
             target=Round(per_policy(lambda p: p.hours_per_fte, None, _HOURS) * F("fte"), 1, output_field=_HOURS),
