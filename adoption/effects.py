@@ -25,8 +25,9 @@ from people.audience import Audience, AudienceKind
 from .models import Cycle, CycleFigure, Group, Programme
 
 FOUR = Decimal("0.0001")
-# How far back "the latest snapshot" may lie: a week without snapshots means no figure, not an old one.
-STALE_DAYS = 7
+# How far back "the latest snapshot" may lie: the demo and a restored backup keep month ends only;
+# more than a month without snapshots means no figure, not an old one.
+STALE_DAYS = 35
 REST = "rest"  # the comparison scope "the rest of the organisation"
 
 

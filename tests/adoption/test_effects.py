@@ -98,4 +98,14 @@ def test_the_page_shows_the_numbers_of_both_groups_and_the_difference(personas, 
 def test_a_cycle_reads_its_figures_at_its_end_not_today(personas, history):
     p = running(personas, days_ago=30, length=10)  # ended 20 days ago, before the "now" snapshot
     change, _cards = _change(p)
-    assert change.pilot_now is None  # no snapshot within a week before its end
+    assert change.pilot_now == Decimal("60.0000")  # the latest snapshot on or before its end
+
+
+def test_no_snapshot_for_over_a_month_is_no_figure(personas, history):
+    MetricSnapshot.objects.filter(day=history[0]).update(day=history[0] - timedelta(days=40))
+    p = running(personas, days_ago=30, length=10)
+    change, _cards = _change(p)
+    assert change.pilot_start is None
+    assert change.pilot_now is None
+    assert change.effect is None
+    assert change.verdict == ""
