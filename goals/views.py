@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from monitoring import metrics as metric_registry
 from people.access import capability_required, roles_of
 from people.audience import EVERYONE, audience_size
-from people.formatting import percent
+from people.formatting import day, percent
 from people.forms import add_service_errors
 
 from . import services
@@ -180,7 +180,7 @@ def goal_detail(request, pk):
     chart = None
     if progress and progress.has_points:
         chart = {
-            "labels": [str(p.day) for p in progress.points],
+            "labels": [day(p.day) for p in progress.points],
             "actual": [None if p.actual is None else float(p.actual) for p in progress.points],
             "expected": [float(p.expected) for p in progress.points],
             "actual_label": _("Actual"),

@@ -1,7 +1,8 @@
 """One decision per goal on PostgreSQL: a double click on approve, approve and reject at once (the
 sponsor in two tabs), and a withdrawal while the approval runs end in one transition. The guard is
 the conditional UPDATE on the status the step starts from; without it (the negative control) both
-steps are written."""
+steps are written. (Two approvals of one goal are also refused by the unique key `goal_decided_once`,
+so the control shows the race where only the condition holds it: two different decisions.)"""
 
 import threading
 import time

@@ -192,3 +192,16 @@ def test_the_list_filters_by_status_and_searches_titles(client_for, personas):
     text = client.get(reverse("goals:list"), {"q": "drafted"}).content.decode()
     assert "Drafted goal" in text
     assert "Running goal" not in text
+
+
+def test_ld_staff_mark_and_unmark_a_sponsor_who_is_then_offered_in_the_form(client_for, personas):
+    from goals.models import Sponsor
+
+    client = client_for(personas.hr)
+    assert personas.other_employee.full_name not in client.get(reverse("goals:create")).content.decode()
+    response = client.post(reverse("goals:sponsors"), {"employee": personas.other_employee.pk})
+    assert response.status_code == 302
+    mark = Sponsor.objects.get(employee=personas.other_employee)
+    assert personas.other_employee.full_name in client.get(reverse("goals:create")).content.decode()
+    client.post(reverse("goals:sponsor_remove", args=[mark.pk]))
+    assert not Sponsor.objects.exists()
