@@ -34,3 +34,6 @@ class BudgetsConfig(AppConfig):
         registry.add_panel(HomePanel("ld", "budgets/panels/ld.html", panels.ld_panel, order=20))
         registry.add_demo_step(20, seed_budgets)  # before the catalog's enrolments
         registry.add_scale_step(40, seed_scale_ledger)  # after the catalog's enrolments
+        from .privacy import register as register_personal_data
+
+        register_personal_data()

@@ -11,3 +11,6 @@ class CatalogConfig(AppConfig):
         from .extensions import register
 
         register()
+        from .privacy import register as register_personal_data
+
+        register_personal_data()

@@ -33,6 +33,9 @@ class CommsConfig(AppConfig):
         )
         registry.add_demo_step(60, demo_step)
         registry.provide(NOTIFY, services.notify)
+        from .privacy import register as register_personal_data
+
+        register_personal_data()
 
 
 def _ld_panel_context(request, roles):

@@ -33,6 +33,7 @@ BEAT_SCHEDULE["budgets-allocate"] = {"task": "budgets.tasks.budgets_allocate_tas
 BEAT_SCHEDULE["budgets-expire"] = {"task": "budgets.tasks.budgets_expire_task", "schedule": 60 * 60 * 6}
 BEAT_SCHEDULE["budgets-reminders"] = {"task": "budgets.tasks.budget_reminders_task", "schedule": 60 * 60 * 24}
 BEAT_SCHEDULE["catalog-stats-nightly"] = {"task": "catalog.stats_refresh_all", "schedule": 24 * 60 * 60}
+BEAT_SCHEDULE["people-erase-leavers"] = {"task": "people.tasks.leavers_erase_task", "schedule": 24 * 60 * 60}
 BEAT_SCHEDULE["hris-records-prune"] = {"task": "hris.tasks.hris_records_prune_task", "schedule": 24 * 60 * 60}
 BEAT_SCHEDULE["ops-outbox-relay"] = {"task": "ops.outbox_relay_task", "schedule": FREQUENT}
 BEAT_SCHEDULE["ops-outbox-prune"] = {"task": "ops.outbox_prune_task", "schedule": 24 * 60 * 60}

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "people.audit.AuditContextMiddleware",
     "people.middleware.EmployeeLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -135,6 +136,30 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # django-axes first: it refuses a locked-out sign-in before the password is even checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "people.access.CapabilityBackend"]
+# Passwords on the login page (the demo, small organisations); off once everyone signs in through
+# the identity provider. Administrators then sign in through it too.
+LOCAL_PASSWORDS = env.bool("LOCAL_PASSWORDS", default=True)
+# Single sign-on with OpenID Connect (people.sso; docs/operations.md for Entra ID and Okta). On
+# when OIDC_RP_CLIENT_ID is set. The endpoints are the provider's (its discovery document lists them).
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+# The claim that carries the HRIS key, if the provider sends one (Entra ID: an optional claim such
+# as `employeeid`; Okta: a custom claim); empty: match by subject, then e-mail only.
+OIDC_EXTERNAL_ID_CLAIM = env.str("OIDC_EXTERNAL_ID_CLAIM", default="")
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_CREATE_USER = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+OIDC_TIMEOUT = 10
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("people.sso.EmployeeOIDCBackend")
 # Sign-in (the login page and the admin's): after AXES_FAILURE_LIMIT wrong passwords for one account
 # from one address, that pair waits AXES_COOLOFF_MINUTES. Per pair, not per address alone, so
 # colleagues behind one office address cannot lock each other out (docs/security.md).
@@ -270,6 +295,10 @@ HRIS_API_THROTTLE_RATE = env.str("HRIS_API_THROTTLE_RATE", default="1200/minute"
 HRIS_SYNC_MAX_BYTES = env.int("HRIS_SYNC_MAX_BYTES", default=64 * 1024 * 1024)
 HRIS_IDEMPOTENCY_DAYS = env.int("HRIS_IDEMPOTENCY_DAYS", default=7)
 HRIS_AUDIT_RETENTION_DAYS = env.int("HRIS_AUDIT_RETENTION_DAYS", default=365)
+# Personal data of someone who left is erased this many days after they left (people.privacy).
+PRIVACY_ERASE_AFTER_DAYS = env.int("PRIVACY_ERASE_AFTER_DAYS", default=730)
+# The key of the hashes that remember erased HRIS keys; empty: SECRET_KEY (keep it stable).
+PRIVACY_HASH_KEY = env.str("PRIVACY_HASH_KEY", default="")
 
 # Celery. Embedded default: a file-based broker in var/, so nothing has to be installed.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")

@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from ops import views as ops_views
+from people import sso as people_sso
 from people import views as people_views
 
 from .health import healthz
@@ -25,7 +26,10 @@ urlpatterns = [
     path("adoption/", include("adoption.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("language/", people_views.language_switch, name="set_language"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("privacy/", people_views.privacy, name="privacy"),
+    path("accounts/sso/", people_sso.oidc_start, name="oidc_authentication_init"),
+    path("accounts/sso/callback/", people_sso.oidc_callback, name="oidc_authentication_callback"),
+    path("accounts/login/", people_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

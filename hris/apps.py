@@ -17,3 +17,6 @@ class HrisConfig(AppConfig):
         registry.add_nav(NavItem(_("API clients"), "hris:clients", "hris.clients", order=61, group="manage"))
         registry.add_demo_step(30, seed_api_client)
         registry.add_scale_step(10, grow_organisation)
+        from .privacy import register as register_personal_data
+
+        register_personal_data()

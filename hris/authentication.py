@@ -7,6 +7,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.throttling import SimpleRateThrottle
 
+from people.audit import audit_record
+
 from .models import ApiAuditEntry, ApiClient, hash_token
 
 
@@ -100,5 +102,18 @@ class ApiAuditMiddleware:
                 status=response.status_code,
                 summary=getattr(request, "hris_audit_summary", ""),
             )
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                # Every write call (sync, SCIM, employee upserts) is summarised in the one audit log.
+                audit_record(
+                    action="api.write",
+                    obj=client,
+                    changes={
+                        "method": request.method[:10],
+                        # the route, not the path: a path may carry an HRIS key, which erasure must find nowhere
+                        "endpoint": request.resolver_match.view_name if request.resolver_match else "",
+                        "status": response.status_code,
+                        "summary": getattr(request, "hris_audit_summary", ""),
+                    },
+                )
             ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
         return response

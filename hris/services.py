@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people import services as people_services
+from people.audit import audit_counts, audit_record
 from people.models import Department, Employee, JobGroup
 
 from .models import ApiClient, CsvMapping, Scope
@@ -30,12 +31,21 @@ def api_client_create(*, name: str, scopes: list[str], expires_at=None, created_
     client.set_token(token)
     client.full_clean()
     client.save()
+    audit_record(
+        action="api_client.created",
+        obj=client,
+        changes={"name": client.name, "scopes": client.scopes, "expires_at": client.expires_at},
+        by=created_by,
+    )
     return client, token
 
 
 @transaction.atomic
-def api_client_revoke(*, client: ApiClient) -> bool:
-    return bool(ApiClient.objects.filter(pk=client.pk, revoked_at=None).update(revoked_at=timezone.now()))
+def api_client_revoke(*, client: ApiClient, by=None) -> bool:
+    revoked = bool(ApiClient.objects.filter(pk=client.pk, revoked_at=None).update(revoked_at=timezone.now()))
+    if revoked:
+        audit_record(action="api_client.revoked", obj=client, changes={"name": client.name}, by=by)
+    return revoked
 
 
 def _conflicts(model, instance_pk, *, external_id=None, email=None) -> dict:
@@ -130,6 +140,12 @@ def csv_import_apply(*, record, mapping: dict, create_new: bool) -> dict:
     record.applied_at = timezone.now()
     record.result = result
     record.save(update_fields=["applied_at", "result"])
+    audit_record(
+        action="hris.csv_import",
+        obj=record,
+        changes={"mode": record.mode, **audit_counts(result)},
+        by=record.uploaded_by,
+    )
     return result
 
 

@@ -21,6 +21,7 @@ from rest_framework.exceptions import ValidationError
 
 from people.api import StrictEmailField
 from people.models import Department, EducationLevel, Employee, JobGroup, Locale
+from people.privacy import erased_keys_among
 from people.services import department_tree_refresh, reporting_lines_refresh
 from people.signals import RELEVANT_FIELDS, employees_changed
 from people.validators import CONTROL_CHARACTERS
@@ -423,6 +424,7 @@ def hris_sync(*, payload, dry_run: bool | None = None, writer=None, fast: bool =
     field's old and new value, references by name (what the CSV import's preview shows)."""
     problems = Problems()
     rows = _read_payload(payload, dry_run, problems, fast=fast)
+    skipped = _drop_erased_leavers(rows)
     if not rows.dry_run:
         _lock()
     state = _load_state()
@@ -440,9 +442,25 @@ def hris_sync(*, payload, dry_run: bool | None = None, writer=None, fast: bool =
         "job_groups": apply.job_groups(),
         "employees": apply.employees(),
     }
+    if skipped:
+        result["employees"]["erased_skipped"] = skipped
     if detail:
         result["changes"] = apply.changes
     return result
+
+
+def _drop_erased_leavers(rows: Rows) -> int:
+    """Rows of people who left and whose data was erased are left out (one query): the HRIS may
+    list leavers for years, and their data must not come back. Someone active again is a new hire
+    and comes in as one. A reference to a dropped person as manager becomes no manager."""
+    erased = erased_keys_among([row["external_id"] for _i, row in rows.employees if row.get("active") is False])
+    if not erased:
+        return 0
+    rows.employees = [(i, row) for i, row in rows.employees if row["external_id"] not in erased]
+    for _i, row in rows.employees:
+        if row.get("manager") in erased:
+            row["manager"] = None
+    return len(erased)
 
 
 # --- writing -------------------------------------------------------------------------------------

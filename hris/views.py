@@ -38,7 +38,7 @@ def clients(request):
 @capability_required("hris.clients")
 def client_revoke(request, pk):
     client = get_object_or_404(ApiClient, pk=pk)
-    if api_client_revoke(client=client):
+    if api_client_revoke(client=client, by=request.user):
         messages.success(request, _("API client %(name)s revoked.") % {"name": client.name})
     return redirect("hris:clients")
 

@@ -231,7 +231,14 @@ ADMINISTRATORS_ONLY = frozenset({"auth", "axes", "django_celery_beat"})
 
 class CapabilityBackend(ModelBackend):
     """L&D staff hold every model permission in the admin but those of ADMINISTRATORS_ONLY;
-    everyone else none beyond Django's."""
+    everyone else none beyond Django's. Passwords are refused when LOCAL_PASSWORDS is off."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        from django.conf import settings
+
+        if not settings.LOCAL_PASSWORDS:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
     def has_perm(self, user_obj, perm, obj=None):
         if perm.split(".", 1)[0] not in ADMINISTRATORS_ONLY and _admin(user_obj):
@@ -246,3 +253,15 @@ class CapabilityBackend(ModelBackend):
 
 def _admin(user_obj) -> bool:
     return user_obj.is_active and has_capability(user_obj, "admin.access")
+
+
+@rule("audit.view")
+def _audit_view(roles: Roles) -> bool:
+    # L&D staff and administrators (superusers count as L&D staff); nobody else, no API client.
+    return roles.is_ld_staff
+
+
+@rule("privacy.manage")
+def _privacy_manage(roles: Roles) -> bool:
+    # Answering access and erasure requests on someone's behalf.
+    return roles.is_ld_staff

@@ -10,6 +10,11 @@ class PeopleConfig(AppConfig):
         from django.core import checks
 
         from . import checks as port_checks  # noqa: F401 - registers the ports check
+        from . import receivers  # noqa: F401 - accounts follow the employee's active flag
         from .audience import check_audience_models
 
         checks.register(check_audience_models, checks.Tags.models)
+
+        from .registry import NavItem, registry
+
+        registry.add_nav(NavItem(_("Audit log"), "people:audit_log", "audit.view", order=70, group="manage"))

@@ -332,3 +332,65 @@ def add_service_errors(form, exc) -> None:
         if name.startswith("audience_") and "audience" in form.fields:
             name = "audience"
         form.add_error(name if name in form.fields else None, errors)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters: who, what, which object, when."""
+
+    who = forms.CharField(
+        label=_("Who"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("Name, username or system"), "type": "search"}),
+    )
+    action = forms.ChoiceField(label=_("What"), required=False)
+    obj = forms.CharField(
+        label=_("Object"),
+        required=False,
+        max_length=130,
+        widget=forms.TextInput(attrs={"placeholder": "catalog.enrolment:12"}),
+        help_text=_("A type, or a type and id: catalog.enrolment:12"),
+    )
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from .models import AuditAction
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Everything")), *AuditAction.choices]
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "who": (data.get("who") or "").strip(),
+            "action": data.get("action") or "",
+            "obj": (data.get("obj") or "").strip(),
+            "since": data.get("since"),
+            "until": data.get("until"),
+        }
+
+
+class ErasureForm(forms.Form):
+    """Erasing someone asks for the reason (it goes into the audit trail) and a confirmation."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: their request of 1 December, by e-mail. Do not type their name."),
+    )
+    confirm = forms.BooleanField(label=_("I understand that this cannot be undone."))
+
+    def __init__(self, *args, employee=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.employee = employee
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        employee = self.employee
+        if employee is not None:
+            traces = [employee.full_name, employee.email, employee.external_id or ""]
+            if any(t and len(t) >= 3 and t.lower() in reason.lower() for t in traces):
+                raise forms.ValidationError(_("Leave their name, e-mail and HRIS key out: the reason is kept."))
+        return reason

@@ -7,6 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .validators import EmailAddressField, validate_single_line
@@ -180,6 +181,14 @@ class Employee(TimestampedModel):
     hired_on = models.DateField(_("hired on"), null=True, blank=True)
     locale = models.CharField(_("language"), max_length=5, choices=Locale.choices, default=Locale.NL)
     active = models.BooleanField(_("active"), default=True, db_index=True)
+    # When they left (set when deactivated, cleared when active again): erasure counts from here.
+    deactivated_at = models.DateTimeField(_("left on"), null=True, blank=True, editable=False)
+    # Set once their personal data is erased; the record stays, nameless, for the books.
+    erased_at = models.DateTimeField(_("erased on"), null=True, blank=True, editable=False)
+    # The identity provider's subject (OpenID Connect `sub`), set at the first sign-in.
+    oidc_subject = models.CharField(
+        _("identity provider subject"), max_length=255, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("employee")
@@ -322,3 +331,87 @@ class RightsGrant(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {'+' if self.granted else '-'}{self.right} {self.name}".rstrip()
+
+
+class AuditAction(models.TextChoices):
+    """What an audit entry records. Stored as the value; the sentence is rendered when it is read."""
+
+    ENROLMENT_APPROVED = "enrolment.approved", _("Enrolment approved")
+    ENROLMENT_REJECTED = "enrolment.rejected", _("Enrolment rejected")
+    BUDGET_ADJUSTED = "budget.adjusted", _("Budget adjusted")
+    BUDGET_POLICY_SAVED = "budget_policy.saved", _("Budget policy saved")
+    TIME_POLICY_SAVED = "time_policy.saved", _("Learning-time policy saved")
+    TIME_POLICY_DELETED = "time_policy.deleted", _("Learning-time policy deleted")
+    RIGHTS_CHANGED = "rights.changed", _("Rights changed")
+    API_CLIENT_CREATED = "api_client.created", _("API client created")
+    API_CLIENT_REVOKED = "api_client.revoked", _("API client revoked")
+    API_WRITE = "api.write", _("Change through the API (HRIS sync, SCIM)")
+    CSV_IMPORT = "hris.csv_import", _("People imported from CSV")
+    SURVEY_ANONYMITY = "survey.anonymity", _("Survey anonymity set")
+    EMPLOYEE_DEACTIVATED = "employee.deactivated", _("Employee deactivated")
+    DATA_EXPORTED = "personal_data.exported", _("Personal data exported")
+    PERSON_ERASED = "person.erased", _("Person erased")
+    AUDIT_EXPORTED = "audit.exported", _("Audit log exported")
+
+
+class AuditEntry(models.Model):
+    """One thing that changed money, rights or people: who, when, what, the object, the change and
+    the reason. Append-only: nothing in the code updates or deletes a row, and on PostgreSQL the
+    database refuses to (a trigger, migration 0010). Rows hold ids and values, never a person's
+    name or e-mail, so erasing someone leaves the trail whole and nameless; names are read from the
+    live records when the entry is shown. `people.audit.audit_record` writes every one."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # No database constraint and no cascade: erasing an account never touches (or is blocked by) the trail.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("acting system"), max_length=120, blank=True)
+    action = models.CharField(_("what"), max_length=40, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    subject = models.ForeignKey(
+        Employee,
+        verbose_name=_("about"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    changes = models.JSONField(_("change"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            models.Index(fields=["subject", "at"], name="audit_subject"),
+            models.Index(fields=["actor", "at"], name="audit_actor"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+class ErasedKey(models.Model):
+    """The HRIS key of an erased person, as a keyed hash (never the key): a later sync that still
+    lists them as a leaver does not bring their data back (people.privacy)."""
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    erased_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("erased HRIS key")
+        verbose_name_plural = _("erased HRIS keys")
+
+    def __str__(self):
+        return self.key_hash[:12]

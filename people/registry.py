@@ -45,6 +45,20 @@ class HomePanel:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class PersonalData:
+    """One app's part of what the platform holds about a person, for "download my data" and for
+    erasure (people.privacy). `collect(employee)` returns rows of plain values (JSON-safe, each a
+    dict of column title to value, titles translated); `erase(employee)` removes or replaces the
+    person's own data inside the erasure's transaction (None when there is nothing to erase)."""
+
+    key: str
+    title: str  # a lazy translation
+    collect: Callable
+    erase: Callable | None = None
+    order: int = 50
+
+
 # --- the ports ------------------------------------------------------------------------------------
 
 
@@ -303,6 +317,12 @@ class Registry:
     providers: dict[str, Callable] = field(default_factory=dict)
     needs: dict[Port, set[str]] = field(default_factory=dict)  # port -> the apps that use it
     optional: set[str] = field(default_factory=set)  # ports whose users cope without a provider
+    personal_data: list[PersonalData] = field(default_factory=list)
+
+    def add_personal_data(self, part: PersonalData):
+        if all(p.key != part.key for p in self.personal_data):
+            self.personal_data.append(part)
+            self.personal_data.sort(key=lambda p: p.order)
 
     def add_nav(self, item: NavItem):
         if item not in self.nav:

@@ -198,8 +198,22 @@ def employee_update(*, employee: Employee, **fields) -> Employee:
     relevant = changed & RELEVANT_FIELDS
     if relevant:
         deactivated = {employee.pk} if was_active and not employee.active else set()
+        if deactivated:
+            _deactivated(employee.pk)
         employees_changed.send(sender=Employee, created=set(), updated={employee.pk}, deactivated=deactivated)
     return employee
+
+
+def _deactivated(employee_id: int) -> None:
+    from .audit import audit_record
+
+    audit_record(
+        action="employee.deactivated",
+        object_type="people.employee",
+        object_id=employee_id,
+        subject=employee_id,
+        changes={"active": [True, False]},
+    )
 
 
 @transaction.atomic
@@ -208,6 +222,7 @@ def employee_deactivate(*, employee: Employee) -> bool:
     changed = Employee.objects.filter(pk=employee.pk, active=True).update(active=False)
     employee.active = False
     if changed:
+        _deactivated(employee.pk)
         employees_changed.send(sender=Employee, created=set(), updated={employee.pk}, deactivated={employee.pk})
     return bool(changed)
 
@@ -260,5 +275,18 @@ def user_rights_set(*, user, by, is_staff: bool, is_superuser: bool, groups=(), 
         if wanted != current:
             relation.set(wanted)
     RightsGrant.objects.bulk_create(grants)
+    if grants:
+        from .audit import audit_record, employee_of
+
+        audit_record(
+            action="rights.changed",
+            obj=locked,
+            subject=employee_of(locked),
+            changes={
+                "added": [f"{g.right}:{g.name}".rstrip(":") for g in grants if g.granted],
+                "removed": [f"{g.right}:{g.name}".rstrip(":") for g in grants if not g.granted],
+            },
+            by=by,
+        )
     user.is_staff, user.is_superuser = locked.is_staff, locked.is_superuser
     return grants

@@ -12,3 +12,11 @@ def employee_deactivate_task(employee_id: int) -> bool:
     if employee is None:
         return False
     return employee_deactivate(employee=employee)
+
+
+@shared_task
+def leavers_erase_task() -> int:
+    """Erase the personal data of everyone who left longer ago than PRIVACY_ERASE_AFTER_DAYS."""
+    from .privacy import leavers_erase
+
+    return leavers_erase()

@@ -1,14 +1,17 @@
 """People pages: the home page per role, the directory, an employee's page, the language switch."""
 
 import hashlib
+import json
 import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -16,9 +19,11 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from .access import access_employee, capability_required, employees_visible_to, has_capability, roles_of
 from .audience import ALL_KINDS
+from .audit import actor_names, audit_entries, audit_record
 from .exports import csv_response
-from .forms import EMPLOYEE_CHOICE_LIMIT, AudienceField, DirectoryFilterForm, EmployeeForm
-from .models import EducationLevel, Employee, Locale
+from .forms import EMPLOYEE_CHOICE_LIMIT, AudienceField, AuditFilterForm, DirectoryFilterForm, EmployeeForm, ErasureForm
+from .models import AuditAction, EducationLevel, Employee, Locale
+from .privacy import person_erase, personal_data_export
 from .registry import registry
 from .reporting import team_sizes
 from .selectors import department_tree_with_headcounts, employee_directory, job_groups_with_headcounts
@@ -40,6 +45,58 @@ def home(request):
         context["job_groups"] = job_groups_with_headcounts()
         context["active_count"] = Employee.objects.filter(active=True).count()
     return render(request, "people/home.html", context)
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@capability_required("audit.view")
+def audit_log(request):
+    """The audit trail for L&D staff and administrators: filters, 50 a page, a streamed CSV export
+    (itself recorded). Three queries a page: the count, the entries with their accounts and
+    subjects, the acting people's names."""
+    form = AuditFilterForm(request.GET or None)
+    entries = audit_entries(**form.filters())
+    if request.GET.get("export") == "csv":
+        audit_record(action=AuditAction.AUDIT_EXPORTED, object_type="people.auditentry", changes=form.filters())
+        return _audit_csv(entries)
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = actor_names(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "people/partials/audit_results.html" if request.htmx else "people/audit_log.html"
+    return render(request, template, context)
+
+
+def _audit_csv(entries):
+    header = [_("When"), _("Who"), _("What"), _("Object"), _("About"), _("Change"), _("Reason")]
+    labels = {value: str(label) for value, label in AuditAction.choices}
+
+    def rows():
+        # 500 entries at a time, each batch with its names in two queries, while the response streams
+        batch = []
+        for entry in entries.iterator(chunk_size=500):
+            batch.append(entry)
+            if len(batch) == 500:
+                yield from _audit_rows(batch, labels)
+                batch = []
+        yield from _audit_rows(batch, labels)
+
+    return csv_response("audit-log.csv", header, rows())
+
+
+def _audit_rows(batch, labels):
+    for entry in actor_names(batch):
+        yield [
+            timezone.localtime(entry.at).isoformat(timespec="seconds"),
+            entry.actor_name,
+            labels.get(entry.action, entry.action),
+            f"{entry.object_type}:{entry.object_id}".rstrip(":"),
+            entry.subject.full_name if entry.subject is not None else "",
+            entry.change_text,
+            entry.reason,
+        ]
 
 
 @capability_required("people.directory")
@@ -134,8 +191,77 @@ def employee_detail(request, pk):
             "employee": employee,
             "reports": reports,
             "can_edit": has_capability(request.user, "people.manage"),
+            "is_me": employee.user_id == request.user.pk,
+            "can_manage_data": has_capability(request.user, "privacy.manage") and employee.user_id != request.user.pk,
         },
     )
+
+
+# --- each person's data ------------------------------------------------------------------------
+
+
+def _personal_data_response(request, employee, *, on_behalf: bool):
+    if request.GET.get("format") == "json":
+        parts = personal_data_export(employee=employee, by=request.user, fmt="json")
+        body = json.dumps(
+            {"employee": employee.pk, "generated_at": timezone.now().isoformat(), "parts": parts},
+            cls=DjangoJSONEncoder,
+            ensure_ascii=False,
+            indent=1,
+        )
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="personal-data-{employee.pk}.json"'
+        return response
+    parts = personal_data_export(employee=employee, by=request.user, fmt="page")
+    for part in parts:
+        part["columns"] = list(dict.fromkeys(column for row in part["rows"] for column in row))
+        part["table"] = [[_cell(row.get(column, "")) for column in part["columns"]] for row in part["rows"]]
+    context = {"employee": employee, "parts": parts, "on_behalf": on_behalf}
+    return render(request, "people/personal_data.html", context)
+
+
+def _cell(value):
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else value
+
+
+@capability_required("profile.view_own")
+def my_data(request):
+    """Everything the platform holds about the signed-in person, as a page or as JSON."""
+    return _personal_data_response(request, roles_of(request.user).employee, on_behalf=False)
+
+
+@capability_required("privacy.manage")
+def employee_data(request, pk):
+    """The same for someone else, for L&D staff answering a request on their behalf."""
+    employee = Employee.objects.filter(pk=pk).first()
+    if employee is None:
+        raise Http404
+    return _personal_data_response(request, employee, on_behalf=True)
+
+
+@capability_required("privacy.manage")
+def employee_erase(request, pk):
+    """Erase a person's personal data on request: a confirmation with a reason, then done."""
+    employee = Employee.objects.filter(pk=pk, erased_at=None).exclude(user=request.user).first()
+    if employee is None:
+        raise Http404
+    form = ErasureForm(request.POST or None, employee=employee)
+    if request.method == "POST" and form.is_valid():
+        person_erase(employee=employee, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The personal data of employee #%(pk)s is erased.") % {"pk": employee.pk})
+        return redirect("people:directory")
+    return render(request, "people/employee_erase.html", {"employee": employee, "form": form})
+
+
+def privacy(request):
+    """What is kept, why, for how long and who sees it; for everyone, signed in or not."""
+    from django.conf import settings as conf
+
+    context = {
+        "erase_after_days": conf.PRIVACY_ERASE_AFTER_DAYS,
+        "api_audit_days": conf.HRIS_AUDIT_RETENTION_DAYS,
+    }
+    return render(request, "people/privacy.html", context)
 
 
 @capability_required("people.manage")
@@ -255,3 +381,19 @@ class PasswordResetView(auth_views.PasswordResetView):
             form.add_error(None, _("Too many reset requests. Please try again later."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().form_valid(form)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, with the organisation's sign-in button when single sign-on is set up,
+    and without the password form when local passwords are switched off."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings as conf
+
+        context = super().get_context_data(**kwargs)
+        context["sso_enabled"] = conf.OIDC_ENABLED
+        context["local_passwords"] = conf.LOCAL_PASSWORDS
+        context["sso_failed"] = self.request.GET.get("sso") == "failed"
+        return context

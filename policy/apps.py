@@ -9,7 +9,7 @@ class PolicyConfig(AppConfig):
     def ready(self):
         from people.registry import LEARNING_HOURS, NEXT_LEARNING_MOMENT, HomePanel, NavItem, registry
 
-        from . import demo, panels, rules  # noqa: F401 - registers the capabilities
+        from . import demo, panels, receivers, rules  # noqa: F401 - capabilities and receivers
 
         registry.add_nav(NavItem(_("Learning moments"), "policy:my_moments", "policy.view_own", order=40))
         registry.add_nav(NavItem(_("Team hours"), "policy:team_hours", "policy.team_hours", order=42, group="team"))
@@ -21,3 +21,6 @@ class PolicyConfig(AppConfig):
         # One figure for learning hours on every page (issue 13): the budget page asks through this.
         registry.provide(LEARNING_HOURS, panels.learning_hours_of)
         registry.add_demo_step(40, demo.seed_moments)
+        from .privacy import register as register_personal_data
+
+        register_personal_data()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog.selectors import learning_items_lookup
+from people.audit import audit_record, field_changes, record_fields, saved_version
 from people.models import Employee
 from people.signals import domain_event
 
@@ -211,7 +212,11 @@ POLICY_FIELDS = ("audience", "hours_per_fte", "period")
 
 def _policy_save(policy: LearningTimePolicy) -> LearningTimePolicy:
     policy.full_clean()
+    before = saved_version(policy)
     policy.save()
+    changes = field_changes(before, policy, record_fields(policy))
+    if changes:
+        audit_record(action="time_policy.saved", obj=policy, changes=changes)
     return policy
 
 
@@ -228,5 +233,7 @@ def policy_update(*, policy: LearningTimePolicy, **fields) -> LearningTimePolicy
     return _policy_save(policy)
 
 
+@transaction.atomic
 def policy_delete(*, policy: LearningTimePolicy) -> None:
+    audit_record(action="time_policy.deleted", obj=policy, changes=field_changes(None, policy, record_fields(policy)))
     policy.delete()

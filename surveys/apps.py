@@ -11,3 +11,6 @@ class SurveysConfig(AppConfig):
         from .extensions import register
 
         register()
+        from .privacy import register as register_personal_data
+
+        register_personal_data()

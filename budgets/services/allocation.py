@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ops.outbox import outbox_enqueue
 from people.audience import AudienceKind, AudienceMatcher, MemberRow
+from people.audit import audit_record, field_changes, record_fields, saved_version
 from people.models import Employee
 
 from ..models import ZERO, Budget, BudgetPolicy, EntryKind, LedgerEntry, cents
@@ -402,7 +403,11 @@ def _write_back(budgets: list, fields: list) -> None:
 def budget_policy_save(*, policy: BudgetPolicy) -> BudgetPolicy:
     """Save a policy; budgets follow it pro rata from today (re-allocation runs after commit)."""
     policy.full_clean()
+    before = saved_version(policy)
     policy.save()
+    changes = field_changes(before, policy, record_fields(policy))
+    if changes:
+        audit_record(action="budget_policy.saved", obj=policy, changes=changes)
     from ..tasks import budgets_allocate_task
 
     outbox_enqueue(budgets_allocate_task.name)

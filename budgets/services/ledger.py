@@ -10,6 +10,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from people.audit import audit_record
 from people.formatting import money
 
 from ..models import ZERO, Budget, EntryKind, LedgerEntry, OverBudget, cents
@@ -251,6 +252,14 @@ def budget_adjust(*, budget: Budget, amount: Decimal, reason: str, by) -> Ledger
             description=_("Adjustment"),
             created_by=by,
         ),
+    )
+    audit_record(
+        action="budget.adjusted",
+        obj=locked,
+        subject=locked.employee_id,
+        changes={"amount": amount, "available": [locked.available - amount, locked.available]},
+        reason=reason,
+        by=by,
     )
     from .notices import budget_change_notify
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.access import roles_of
+from people.audit import audit_record
 from people.models import Employee
 
 from ..exceptions import ApprovalRefused
@@ -234,6 +235,14 @@ def enrolment_approve(*, enrolment: Enrolment, by, comment: str = "") -> Enrolme
                 update_fields=["status", "decided_by", "decided_at", "decision_comment", "auto_approved", "updated_at"]
             )
             _event("catalog.enrolment_approved", locked)
+            audit_record(
+                action="enrolment.approved",
+                obj=locked,
+                subject=locked.employee_id,
+                changes={"status": [Status.REQUESTED, Status.APPROVED], "automatic": by is None},
+                reason=locked.decision_comment,
+                by=by,
+            )
             notices.decision_notify(locked)
     _copy_into(enrolment, locked)
     if refused is not None:
@@ -252,6 +261,14 @@ def enrolment_reject(*, enrolment: Enrolment, by, comment: str = "") -> Enrolmen
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Say why, so your colleague understands.")})
     was_approved = locked.status == Status.APPROVED
+    audit_record(
+        action="enrolment.rejected",
+        obj=locked,
+        subject=locked.employee_id,
+        changes={"status": [locked.status, Status.REJECTED]},
+        reason=comment.strip()[:500],
+        by=by,
+    )
     locked.status = Status.REJECTED
     locked.decided_by = by
     locked.decided_at = timezone.now()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.audience import Audience
+from people.audit import audit_record, field_changes, saved_version
 
 from ..models import Kind, Question, QuestionKind, Section, Status, Survey
 
@@ -47,13 +48,20 @@ SURVEY_FIELDS = (
 )
 
 
+ANONYMITY_FIELDS = ("anonymous", "min_group_ratings", "min_group_comments")
+
+
 def _save(survey: Survey) -> Survey:
     if survey.kind == Kind.BARRIER_SCAN:
         survey.breakdown_side = True  # the perception gap compares the two sides
     survey.full_clean()
     if survey.opens_at and survey.opens_at >= survey.closes_at:
         raise ValidationError({"closes_at": _("The survey must close after it opens.")})
+    before = saved_version(survey)
     survey.save()
+    changes = field_changes(before, survey, ANONYMITY_FIELDS)
+    if changes:
+        audit_record(action="survey.anonymity", obj=survey, changes=changes)
     return survey
 
 

@@ -24,6 +24,18 @@ ROWS = [
         same(403, anonymous=302, manager=200, outsider_manager=200, hr=200),
         query="name=audience&audience_kind=department",
     ),
+    Row("people:audit_log", only_hr()),
+    Row("people:audit_log", only_hr(), query="export=csv"),
+    Row("people:audit_log", only_hr(), query="action=budget.adjusted&who=a&obj=catalog.enrolment:1&since=2026-01-01"),
+    Row("people:my_data", same(200, anonymous=302)),
+    Row("people:my_data", same(200, anonymous=302), query="format=json"),
+    Row("people:employee_data", only_hr(), kwargs=lambda p: {"pk": p.employee.pk}),
+    Row("people:employee_data", only_hr(), kwargs=lambda p: {"pk": p.employee.pk}, query="format=json"),
+    Row("people:employee_erase", only_hr(), kwargs=lambda p: {"pk": p.employee.pk}),
+    Row("privacy", same(200)),
+    # single sign-on is not configured in the tests' settings (tests/people/test_sso.py configures it)
+    Row("oidc_authentication_init", same(404)),
+    Row("oidc_authentication_callback", same(404)),
     # Everyone signed in may search, among whom they may see (tests/people/test_employee_choice.py).
     Row("people:employee_search", same(200, anonymous=302), query="name=manager&id=id_manager&manager_search=a"),
     Row("set_language", same(302), method="post", data={"language": "nl", "next": "/"}),

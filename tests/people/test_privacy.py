@@ -1,0 +1,181 @@
+"""Each person's data: download (own, and by L&D on someone's behalf), erasure on the demo
+organisation searched for in every text column of every table, a re-sync that does not bring it
+back, automatic erasure after leaving, and deactivation that ends sessions and feeds at once."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from hris.services import api_client_create
+from people.models import AuditEntry, Employee
+from people.privacy import leavers_due, leavers_erase, person_erase
+from people.services import employee_deactivate
+from tests.hris.conftest import sync
+
+pytestmark = pytest.mark.django_db
+
+
+def text_columns_holding(values: list[str]) -> list[str]:
+    """Every text, varchar and json column of every table in the database, searched for each value
+    (case-insensitive): where each is found, as `table.column: value`."""
+    found = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND data_type IN ('text', 'character varying', 'json', 'jsonb')"
+        )
+        columns = cursor.fetchall()
+        assert len(columns) > 100  # the search covers the whole schema, not a few tables
+        for table, column in columns:
+            for value in values:
+                like = "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                sql = f'SELECT 1 FROM "{table}" WHERE "{column}"::text ILIKE %s LIMIT 1'  # noqa: S608 - names from the schema
+                cursor.execute(sql, [like])
+                if cursor.fetchone():
+                    found.append(f"{table}.{column}: {value}")
+    return found
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - closed with the process
+
+
+def signed_in(username: str) -> Client:
+    from django.conf import settings
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the demo people read Dutch otherwise
+    return client
+
+
+def test_an_employee_downloads_everything_about_them_as_a_page_and_as_json(demo, django_assert_max_num_queries):
+    me = Employee.objects.get(user__username="employee")
+    client = signed_in("employee")
+    client.get("/people/me/data/")
+    with django_assert_max_num_queries(40):
+        page = client.get("/people/me/data/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    for title in ("Profile", "Enrolments and learning profile", "Budget and ledger", "Audit entries about you"):
+        assert title in body
+    assert me.email in body
+    data = json.loads(b"".join([client.get("/people/me/data/?format=json").content]))
+    keys = [part["key"] for part in data["parts"]]
+    assert keys[0] == "profile"
+    assert {"catalog", "budgets", "comms", "policy", "surveys", "hris", "audit"} <= set(keys)
+    assert data["parts"][0]["rows"][0]["E-mail address"] == me.email
+    enrolments = next(p for p in data["parts"] if p["key"] == "catalog")["rows"]
+    assert len(enrolments) >= me.enrolments.count() > 0
+    exports = AuditEntry.objects.filter(action="personal_data.exported", subject_id=me.pk)
+    assert exports.count() == 3
+    assert exports.filter(changes__format="json", changes__on_behalf=False).count() == 1
+
+
+def test_ld_staff_download_on_someones_behalf_and_nobody_else_does(demo):
+    someone = Employee.objects.get(user__username="employee")
+    response = signed_in("hr").get(f"/people/{someone.pk}/data/?format=json")
+    assert response.status_code == 200
+    assert json.loads(response.content)["employee"] == someone.pk
+    assert AuditEntry.objects.get(action="personal_data.exported").changes["on_behalf"] is True
+    assert signed_in("manager").get(f"/people/{someone.pk}/data/").status_code == 403
+    assert signed_in("manager").get(f"/people/{someone.pk}/erase/").status_code == 403
+
+
+@pytest.mark.usefixtures("require_postgres")
+def test_erasing_a_demo_person_leaves_their_name_email_and_key_in_no_column_of_any_table(demo):
+    person = Employee.objects.select_related("user").get(user__username="employee")
+    # a colleague typed their name into the ledger and an API call carried their key: swept too
+    traces = [person.full_name, person.email, person.external_id]
+    assert all(traces)
+    assert text_columns_holding(traces)  # the search finds them before (a negative control)
+    enrolments = person.enrolments.count()
+    ledger_total = sum(b.allocated for b in person.budgets.all())
+    hr = get_user_model().objects.get(username="hr")
+
+    response = signed_in("hr").post(
+        f"/people/{person.pk}/erase/", {"reason": "Request of 1 December by e-mail", "confirm": "on"}
+    )
+
+    assert response.status_code == 302
+    assert text_columns_holding(traces) == []
+    person.refresh_from_db()
+    assert person.erased_at is not None
+    assert person.user is None
+    assert not person.active
+    assert person.enrolments.count() == enrolments  # counts stay
+    assert sum(b.allocated for b in person.budgets.all()) == ledger_total  # amounts stay for the books
+    assert not get_user_model().objects.filter(username="employee").exists()
+    entry = AuditEntry.objects.get(action="person.erased")
+    assert (entry.actor_id, entry.subject_id) == (hr.pk, person.pk)
+    assert entry.reason == "Request of 1 December by e-mail"
+
+
+def test_the_reason_may_not_name_the_person(demo):
+    person = Employee.objects.get(user__username="employee")
+    response = signed_in("hr").post(
+        f"/people/{person.pk}/erase/", {"reason": f"asked by {person.full_name}", "confirm": "on"}
+    )
+    assert response.status_code == 200
+    assert Employee.objects.get(pk=person.pk).erased_at is None
+
+
+@pytest.mark.usefixtures("require_postgres")
+def test_a_resync_that_still_lists_the_leaver_does_not_bring_their_data_back(demo):
+    person = Employee.objects.get(user__username="employee")
+    row = {
+        "external_id": person.external_id,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "active": False,
+    }
+    traces = [person.full_name, person.email, person.external_id]
+    person_erase(employee=person, reason="left")
+    _client, token = api_client_create(name="HRIS", scopes=["hris:write"])
+    response = sync(Client(headers={"Authorization": f"Bearer {token}"}), {"mode": "partial", "employees": [row]})
+    assert response.status_code == 200, response.content
+    assert response.json()["employees"]["erased_skipped"] == 1
+    assert text_columns_holding(traces) == []
+
+
+def test_someone_who_left_long_enough_ago_is_erased_automatically(personas, settings, time_machine):
+    settings.PRIVACY_ERASE_AFTER_DAYS = 30
+    employee_deactivate(employee=personas.other_employee)
+    assert not leavers_due().exists()  # just left
+    time_machine.move_to(timezone.now() + timedelta(days=31))
+    assert list(leavers_due()) == [Employee.objects.get(pk=personas.other_employee.pk)]
+    assert leavers_erase() == 1
+    assert leavers_erase() == 0  # once
+    entry = AuditEntry.objects.get(action="person.erased")
+    assert (entry.actor_id, entry.actor_label) == (None, "automatic erasure")
+
+
+def test_deactivation_ends_the_session_at_once_and_revokes_the_calendar_feed(personas, client_for):
+    from policy.models import CalendarFeed
+
+    client = client_for(personas.employee)
+    assert client.get("/people/me/").status_code == 302
+    assert client.get("/").status_code == 200
+    feed = CalendarFeed.objects.create(employee=personas.employee)
+    assert client.get(f"/moments/feed/{feed.token}.ics").status_code == 200
+
+    employee_deactivate(employee=personas.employee)
+
+    home = client.get("/")
+    assert home.status_code == 302
+    assert "/accounts/login/" in home["Location"]
+    assert not CalendarFeed.objects.filter(pk=feed.pk).exists()
+    assert Employee.objects.get(pk=personas.employee.pk).deactivated_at is not None
+
+
+def test_nobody_erases_themself(personas):
+    with pytest.raises(ValueError, match="nobody erases themself"):
+        person_erase(employee=personas.hr, by=personas.hr.user)
