@@ -283,6 +283,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AudienceKindEnum": "people.audience.AudienceKind",
         "EducationLevelEnum": "people.models.EducationLevel",
+        "GoalStatusEnum": "goals.models.GoalStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
