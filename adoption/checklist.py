@@ -21,6 +21,7 @@ from goals.selectors import sponsor_candidates
 from monitoring.periods import Period
 from monitoring.selectors import metric_breakdown
 from people.audience import EVERYONE, AudienceKind, audience_condition
+from people.formatting import day as show_day
 from people.models import Employee
 from people.registry import registry
 from policy.models import LearningMoment, LearningTimePolicy
@@ -322,4 +323,4 @@ def _step6(title: str, cycle: Cycle | None, previous: dict) -> Step:
         return Step(
             6, title, False, [_("The previous cycle was not reviewed.")], [(_("Review the previous cycle"), prev_url)]
         )
-    return Step(6, title, True, [_("The previous cycle was reviewed on %(day)s.") % {"day": review.held_on}])
+    return Step(6, title, True, [_("The previous cycle was reviewed on %(day)s.") % {"day": show_day(review.held_on)}])
