@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from goals.selectors import sponsor_candidates
 from ops.outbox import outbox_enqueue
 from people.audience import Audience, audience_problems
+from people.audit import audit_record
 from people.formatting import day as show_day
 from people.models import Employee
 from people.notices import literal, notify_each_language
@@ -206,6 +207,13 @@ def review_hold(
     Action.objects.bulk_create(
         Action(review=review, programme=cycle.programme, text=a["text"].strip(), owner=a["owner"], due_on=a["due_on"])
         for a in actions
+    )
+    audit_record(
+        action="programme.reviewed",
+        obj=cycle.programme,
+        changes={"cycle": cycle.pk, "actions": len(actions)},
+        reason=review.decisions,
+        by=by.user,
     )
     return review
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.audience import Audience
+from people.audit import audit_record
 from people.models import Employee
 
 from ..models import Goal, GoalStatus, GoalTransition, Sponsor
@@ -167,6 +168,13 @@ def goal_approve(*, goal: Goal, by: Employee, comment: str = "", today: date | N
     goal.refresh_from_db()
     _log(goal, from_status=GoalStatus.SUBMITTED, to_status=GoalStatus.APPROVED, by=by, comment=comment.strip())
     _log(goal, from_status=GoalStatus.APPROVED, to_status=GoalStatus.ACTIVE, by=by)
+    audit_record(
+        action="goal.approved",
+        obj=goal,
+        changes={"status": [GoalStatus.SUBMITTED, GoalStatus.ACTIVE]},
+        reason=comment.strip(),
+        by=by.user,
+    )
     notices.decision_notify(goal, by=by, comment=comment.strip())
     return goal
 
@@ -182,6 +190,13 @@ def goal_reject(*, goal: Goal, by: Employee, comment: str) -> Goal:
         raise _moved()
     goal.refresh_from_db()
     _log(goal, from_status=GoalStatus.SUBMITTED, to_status=GoalStatus.REJECTED, by=by, comment=comment)
+    audit_record(
+        action="goal.rejected",
+        obj=goal,
+        changes={"status": [GoalStatus.SUBMITTED, GoalStatus.REJECTED]},
+        reason=comment,
+        by=by.user,
+    )
     notices.decision_notify(goal, by=by, comment=comment)
     return goal
 
