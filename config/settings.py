@@ -333,6 +333,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Readiness calls a worker's or beat's heartbeat stale after this many seconds (beat sends the
 # outbox sweep every BEAT_FREQUENT_SECONDS, a worker runs it).
 OPS_HEARTBEAT_STALE_SECONDS = env.int("OPS_HEARTBEAT_STALE_SECONDS", default=300)
+# Extra learning budget L&D may give as rewards per quarter (euros), unless set on the pool itself.
+ENGAGEMENT_REWARD_POOL = env.str("ENGAGEMENT_REWARD_POOL", default="2500.00")
 
 LOGGING = {
     "version": 1,

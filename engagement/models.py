@@ -109,6 +109,7 @@ class Reward(TimestampedModel):
     badge = models.CharField(_("badge"), max_length=60, blank=True)
     amount = models.DecimalField(_("extra budget"), max_digits=9, decimal_places=2, null=True, blank=True)
     budget_entry_id = models.PositiveBigIntegerField(null=True, blank=True)  # budgets' ledger entry
+    period = models.CharField(_("quarter"), max_length=6, db_index=True, default="")  # "2026Q4": whose pool paid
 
     class Meta:
         verbose_name = _("reward")
@@ -117,3 +118,18 @@ class Reward(TimestampedModel):
 
     def __str__(self):
         return f"{self.employee}: {self.badge or self.message[:40]}"
+
+
+class RewardPool(models.Model):
+    """What L&D may give as extra budget in one quarter; rewards lock this row, so two at once
+    cannot together give more than it holds."""
+
+    period = models.CharField(_("quarter"), max_length=6, unique=True)
+    amount = models.DecimalField(_("reward pool"), max_digits=11, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("reward pool")
+        verbose_name_plural = _("reward pools")
+
+    def __str__(self):
+        return f"{self.period}: {self.amount}"

@@ -10,4 +10,5 @@ urlpatterns = [
     path("boards/<str:kind>/<int:pk>/", views.board_view, name="board_scope"),
     path("boards/<str:kind>/<int:pk>/export/", views.board_export, name="board_export"),
     path("manage/", views.manage, name="manage"),
+    path("manage/reward/", views.reward, name="reward"),
 ]

@@ -14,7 +14,8 @@ from people.exports import csv_response
 from people.forms import add_service_errors
 
 from . import services
-from .forms import NamedForm, PointRuleForm
+from .forms import NamedForm, PointRuleForm, RewardForm
+from .models import Reward
 from .points import rules_all
 from .selectors import Quarter, activity_of, board, most_active, participant_named, scopes_for
 
@@ -86,7 +87,8 @@ def board_export(request, kind, pk):
 @capability_required("engagement.manage")
 def manage(request):
     quarter = Quarter.parse(request.GET.get("period"))
-    form = PointRuleForm(request.POST or None)
+    form = PointRuleForm(request.POST or None, prefix="rule")
+    reward_form = RewardForm(prefix="reward")
     if request.method == "POST" and form.is_valid():
         try:
             services.point_rule_save(**form.cleaned_data, by=roles_of(request.user).employee)
@@ -95,5 +97,41 @@ def manage(request):
         else:
             messages.success(request, _("The rule applies to activity from now on."))
             return redirect("engagement:manage")
-    context = {"quarter": quarter, "rules": rules_all(), "form": form, "active": list(most_active(quarter=quarter))}
-    return render(request, "engagement/manage.html", context)
+    return render(request, "engagement/manage.html", _manage_context(quarter, form, reward_form))
+
+
+def _manage_context(quarter, form, reward_form):
+    return {
+        "quarter": quarter,
+        "rules": rules_all(),
+        "form": form,
+        "reward_form": reward_form,
+        "active": list(most_active(quarter=quarter)),
+        "rewards": list(Reward.objects.select_related("employee").order_by("-created_at")[:20]),
+        "pool_left": services.reward_pool_left(quarter.key),
+    }
+
+
+@require_POST
+@capability_required("engagement.manage")
+def reward(request):
+    quarter = Quarter.parse(None)
+    reward_form = RewardForm(request.POST, prefix="reward")
+    if reward_form.is_valid():
+        data = reward_form.cleaned_data
+        try:
+            services.reward_give(
+                employee=data["employee"],
+                by=request.user,
+                message=data["message"],
+                badge=data["badge"],
+                amount=data["amount"] or None,
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(reward_form, error)
+        else:
+            messages.success(request, _("%(name)s has been thanked.") % {"name": data["employee"].full_name})
+            return redirect("engagement:manage")
+    context = _manage_context(quarter, PointRuleForm(prefix="rule"), reward_form)
+    return render(request, "engagement/manage.html", context, status=400)

@@ -15,6 +15,9 @@ class PeopleConfig(AppConfig):
 
         checks.register(check_audience_models, checks.Tags.models)
 
-        from .registry import NavItem, registry
+        from .registry import PROFILE_BADGES, NavItem, registry
 
         registry.add_nav(NavItem(_("Audit log"), "people:audit_log", "audit.view", order=70, group="manage"))
+
+        # The profile shows recognition when engagement is installed, and nothing otherwise.
+        registry.need(PROFILE_BADGES, app="people", optional=True)

@@ -241,6 +241,13 @@ class LearningNeedsAsked(Protocol):
     def __call__(self, phrases: list[str]) -> AskedFor | None: ...
 
 
+class ProfileBadges(Protocol):
+    """The recognition a person's profile shows (badges, "ambassador for Finance"), as short texts
+    in the reader's language; empty when there is none."""
+
+    def __call__(self, employee: Any) -> list[str]: ...
+
+
 C = TypeVar("C")
 
 
@@ -272,6 +279,7 @@ SURVEY_MEASURE: Port[SurveyMeasure] = Port("survey_measure", SurveyMeasure, "sur
 ITEM_RATINGS: Port[ItemRatings] = Port("item_ratings", ItemRatings, "surveys")
 COMPLETIONS_SINCE: Port[CompletionsSince] = Port("completions_since", CompletionsSince, "catalog")
 LEARNING_NEEDS_ASKED: Port[LearningNeedsAsked] = Port("learning_needs_asked", LearningNeedsAsked, "surveys")
+PROFILE_BADGES: Port[ProfileBadges] = Port("profile_badges", ProfileBadges, "engagement")
 PORTS = (
     BUDGET_AVAILABLE,
     BUDGET_SUMMARY,
@@ -287,6 +295,7 @@ PORTS = (
     ITEM_RATINGS,
     COMPLETIONS_SINCE,
     LEARNING_NEEDS_ASKED,
+    PROFILE_BADGES,
 )
 
 

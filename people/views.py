@@ -24,7 +24,7 @@ from .exports import csv_response
 from .forms import EMPLOYEE_CHOICE_LIMIT, AudienceField, AuditFilterForm, DirectoryFilterForm, EmployeeForm, ErasureForm
 from .models import AuditAction, EducationLevel, Employee, Locale
 from .privacy import person_erase, personal_data_export
-from .registry import registry
+from .registry import PROFILE_BADGES, registry
 from .reporting import team_sizes
 from .selectors import department_tree_with_headcounts, employee_directory, job_groups_with_headcounts
 from .services import employee_set_locale, employee_update
@@ -184,6 +184,7 @@ def employee_detail(request, pk):
         return redirect_to_login(request.get_full_path())
     employee = access_employee(request.user, pk)
     reports = employee.reports.filter(active=True).select_related("job_group").order_by("last_name", "first_name")
+    badges = registry.find(PROFILE_BADGES)  # engagement's recognition, when it is installed
     return render(
         request,
         "people/employee_detail.html",
@@ -193,6 +194,7 @@ def employee_detail(request, pk):
             "can_edit": has_capability(request.user, "people.manage"),
             "is_me": employee.user_id == request.user.pk,
             "can_manage_data": has_capability(request.user, "privacy.manage") and employee.user_id != request.user.pk,
+            "badges": badges(employee) if badges else [],
         },
     )
 

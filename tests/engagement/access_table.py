@@ -28,5 +28,7 @@ ROWS = [
     Row("engagement:board_scope", same(404, anonymous=302, employee=200, manager=200), kwargs=_managers_team),
     Row("engagement:manage", only_hr()),
     Row("engagement:manage", only_hr(denied=403), "post", data={"kind": "attended", "points": "", "repeat_days": "0"}),
+    # An empty reward form is refused with its errors (400) for L&D staff; nobody else may give one.
+    Row("engagement:reward", same(403, anonymous=302, hr=400), "post", data={"reward-message": ""}),
     Row("api:engagement-board", same(403, anonymous=401, hr=200), kwargs=lambda p: {"pk": p.employee.department_id}),
 ]
