@@ -5,10 +5,17 @@ from django.utils.translation import gettext_lazy as _
 from people.registry import NOTIFY, PROFILE_BADGES, NavItem, registry
 
 
+def _demo():
+    from .demo import demo_step
+
+    demo_step()
+
+
 def register():
     from .ports import profile_badges
 
     registry.need(NOTIFY, app="engagement")
     registry.provide(PROFILE_BADGES, profile_badges)
+    registry.add_demo_step(92, _demo)  # after goals (90): the year of catalog and policy history
     registry.add_nav(NavItem(_("My activity"), "engagement:mine", "engagement.view", order=60))
     registry.add_nav(NavItem(_("Recognition"), "engagement:manage", "engagement.manage", order=78, group="manage"))
