@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
@@ -63,16 +64,16 @@ def _profile(employee: Employee) -> list[dict]:
         _("Job group"): str(employee.job_group or ""),
         _("Manager"): employee.manager.full_name if employee.manager else "",
         _("Education level"): str(levels.get(employee.education_level, employee.education_level)),
-        _("FTE"): str(employee.fte),
-        _("Hired on"): employee.hired_on.isoformat() if employee.hired_on else "",
+        _("FTE"): employee.fte,
+        _("Hired on"): employee.hired_on or "",
         _("Language"): employee.locale,
         _("Active"): employee.active,
-        _("Left on"): employee.deactivated_at.isoformat() if employee.deactivated_at else "",
+        _("Left on"): employee.deactivated_at or "",
     }
     user = employee.user
     if user is not None:
         row[_("Username")] = user.username
-        row[_("Signed in last")] = user.last_login.isoformat() if user.last_login else ""
+        row[_("Signed in last")] = user.last_login or ""
         row[_("Signed in with the identity provider")] = bool(employee.oidc_subject)
     return [row]
 
@@ -85,7 +86,7 @@ def _audit_rows(employee: Employee) -> list[dict]:
     entries = actor_names(AuditEntry.objects.filter(about).select_related("actor", "subject").order_by("-at", "-pk"))
     return [
         {
-            _("When"): e.at.isoformat(timespec="seconds"),
+            _("When"): e.at,
             _("Who"): e.actor_name,
             _("What"): str(labels.get(e.action, e.action)),
             _("Object"): f"{e.object_type}:{e.object_id}".rstrip(":"),
@@ -258,7 +259,9 @@ def leavers_erase(*, now=None) -> int:
 
 def model_rows(queryset, fields: list[str], extra: dict | None = None) -> list[dict]:
     """Rows for a personal-data part: each record's fields under their (translated) names, choices
-    as their labels, dates as ISO text; `extra` maps a title to a function of the record."""
+    as their labels, relations as their names, other values as they are (dates, numbers: JSON
+    writes them as ISO text and numbers, the page as the reader's language writes them); `extra`
+    maps a title to a function of the record."""
     model = queryset.model
     rows = []
     for obj in queryset:
@@ -273,15 +276,13 @@ def model_rows(queryset, fields: list[str], extra: dict | None = None) -> list[d
                 value = str(related) if related is not None else ""
             else:
                 value = getattr(obj, name)
-            row[title] = _plain(value)
+            row[title] = "" if value is None else value
         for title, func in (extra or {}).items():
-            row[str(title)] = _plain(func(obj))
+            value = func(obj)
+            row[str(title)] = "" if value is None else value
         rows.append(row)
     return rows
 
 
-def _plain(value):
-    from .audit import _plain as plain
-
-    value = plain(value)
-    return "" if value is None else value
+class Money(Decimal):
+    """An amount in euros in a personal-data row: JSON writes the number, the page `€ 1.250,00`."""

@@ -223,7 +223,24 @@ def _personal_data_response(request, employee, *, on_behalf: bool):
 
 
 def _cell(value):
-    return ", ".join(str(v) for v in value) if isinstance(value, list) else value
+    """A personal-data value as the reader's language writes it."""
+    from datetime import date, datetime
+    from decimal import Decimal
+
+    from .formatting import day, moment, money, number
+    from .privacy import Money
+
+    if isinstance(value, list):
+        return ", ".join(str(_cell(v)) for v in value)
+    if isinstance(value, Money):
+        return money(value)
+    if isinstance(value, datetime):
+        return moment(value)
+    if isinstance(value, date):
+        return day(value)
+    if isinstance(value, Decimal):
+        return number(value, 2)
+    return value
 
 
 @capability_required("profile.view_own")
