@@ -11,7 +11,10 @@ The pages are the page guard's (tests/crawl.py: a walk from each persona's home 
 two pages per URL name), for the access matrix's personas on demo people plus the top manager
 (`director`, everyone below her), each walked on the 300-person organisation; the same URLs are
 timed on both (the demo's objects have the same ids in both databases, the large one grows the
-demo), plus every export link the walk passes. One process times both sizes with Django's test
+demo), plus every export link the walk passes. Each persona is the same person on both databases
+(pinned by HRIS key: the page guard's rules would pick a grown manager as the outsider manager at
+N), and links with a per-database key (survey answer tokens) are translated through keys both share.
+One process times both sizes with Django's test
 client (no HTTP server, so what is timed is the view, its queries and its template), page by page:
 a URL on the small database, then on the large one (the connection switched, the cache emptied),
 so the shared machine's changing load falls on both alike. Each URL is fetched once to warm up
