@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -172,3 +172,73 @@ def most_active(*, quarter: Quarter, limit: int = 50):
 
 def participant_named(employee_id: int) -> bool:
     return Participant.objects.filter(employee_id=employee_id, named=True).exists()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    department_id: int
+    department: str
+    employee_id: int | None
+    name: str
+    points: int
+    reason: str
+
+
+def _reason(row) -> str:
+    parts = []
+    if row["completed"]:
+        parts.append(_("completed %(n)s") % {"n": row["completed"]})
+    if row["hosted"]:
+        parts.append(_("hosted %(n)s sessions") % {"n": row["hosted"]})
+    if row["attended"]:
+        parts.append(_("attended %(n)s moments") % {"n": row["attended"]})
+    if row["evaluated"]:
+        parts.append(_("answered %(n)s evaluations") % {"n": row["evaluated"]})
+    return ", ".join(parts)
+
+
+def ambassador_suggestions(*, today: date | None = None) -> list[Suggestion]:
+    """For L&D: per part of the organisation (each department right below the top), its most
+    active person over the last two quarters, with the reason in words; every part gets its own,
+    so the suggestions spread across the organisation (two queries)."""
+    quarter = Quarter.of(today or timezone.localdate())
+    start, end = quarter.previous().start, quarter.end
+    parts = list(Department.objects.filter(parent__isnull=False, parent__parent__isnull=True).order_by("name"))
+    if not parts:
+        parts = list(Department.objects.filter(parent__isnull=True).order_by("name"))
+    counted = Q(points__gt=0)
+    rows = (
+        Activity.objects.filter(
+            day__gte=start,
+            day__lte=end,
+            employee__active=True,
+            employee__department__ancestor_links__ancestor__in=parts,
+        )
+        .values(
+            "employee_id",
+            "employee__first_name",
+            "employee__last_name",
+            part=F("employee__department__ancestor_links__ancestor"),
+        )
+        .annotate(
+            total=Sum("points"),
+            completed=Count("pk", filter=Q(kind="completed") & counted),
+            hosted=Count("pk", filter=Q(kind="hosted") & counted),
+            attended=Count("pk", filter=Q(kind="attended")),
+            evaluated=Count("pk", filter=Q(kind="evaluated")),
+        )
+        .filter(total__gt=0)
+        .order_by("part", "-total", "employee_id")
+    )
+    best = {}
+    for row in rows:
+        best.setdefault(row["part"], row)
+    suggestions = []
+    for part in parts:
+        row = best.get(part.pk)
+        if row is None:
+            suggestions.append(Suggestion(part.pk, part.name, None, "", 0, ""))
+            continue
+        name = f"{row['employee__first_name']} {row['employee__last_name']}"
+        suggestions.append(Suggestion(part.pk, part.name, row["employee_id"], name, row["total"], _reason(row)))
+    return suggestions

@@ -17,7 +17,7 @@ from . import services
 from .forms import NamedForm, PointRuleForm, RewardForm
 from .models import Reward
 from .points import rules_all
-from .selectors import Quarter, activity_of, board, most_active, participant_named, scopes_for
+from .selectors import Quarter, activity_of, ambassador_suggestions, board, most_active, participant_named, scopes_for
 
 
 @capability_required("engagement.view")
@@ -109,6 +109,7 @@ def _manage_context(quarter, form, reward_form):
         "active": list(most_active(quarter=quarter)),
         "rewards": list(Reward.objects.select_related("employee").order_by("-created_at")[:20]),
         "pool_left": services.reward_pool_left(quarter.key),
+        "suggestions": ambassador_suggestions(),
     }
 
 
