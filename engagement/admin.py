@@ -18,6 +18,9 @@ class ActivityAdmin(ReadOnly):
     list_display = ["occurred_at", "employee", "kind", "points", "outcome", "label"]
     list_filter = ["kind", "outcome"]
     list_select_related = ["employee"]
+    # the event keys are machine-shaped ("attendance:3:2026-11-27T08:00:00+00:00"): people read the
+    # activity, its day and its label instead
+    exclude = ["source", "subject"]
 
 
 @admin.register(Reward)

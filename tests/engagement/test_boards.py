@@ -157,3 +157,21 @@ def test_ld_tunes_a_rule_on_the_manage_page(personas, client):
     assert response.status_code == 302
     line = activity_record(employee_id=personas.employee.pk, kind=ActivityKind.ATTENDED, source="a:1")
     assert line.points == 4
+
+
+def test_the_admin_shows_a_ledger_line_without_its_machine_keys(personas, client):
+    from tests.guard.checks import page_defects
+
+    line = activity_record(
+        employee_id=personas.employee.pk,
+        kind=ActivityKind.ATTENDED,
+        source="attendance:3:2026-11-27T08:00:00+00:00",
+        subject="moment:3",
+        label="Tuesday learning",
+    )
+    client.force_login(personas.hr.user)
+    response = client.get(reverse("admin:engagement_activity_change", args=[line.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Tuesday learning" in html
+    assert page_defects(html, "en") == []
