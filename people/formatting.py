@@ -13,11 +13,20 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 
 
+def _fixed(value, places: int) -> str:
+    """The value rounded half up to `places` decimals with the active language's separators. Django's
+    number_format cuts the digits beyond `places` off (48.89 became "48.8"); rounding first keeps it
+    from doing so."""
+    exponent = Decimal(1).scaleb(-places)
+    rounded = Decimal(str(value) if isinstance(value, float) else value).quantize(exponent, rounding=ROUND_HALF_UP)
+    return number_format(rounded, places, use_l10n=True, force_grouping=True)
+
+
 def money(amount: Decimal | int | float | None) -> str:
     """An amount in euros with two decimals and thousands grouped, as the active language writes it."""
     if amount is None:
         return ""
-    figure = number_format(Decimal(amount), 2, use_l10n=True, force_grouping=True)
+    figure = _fixed(amount, 2)
     if translation.get_language() == "nl":
         return f"€ {figure}"
     return f"€{figure}"
@@ -36,26 +45,26 @@ def figure(value: Decimal | int | float | None, places: int = 1) -> str:
     """A plain figure (a mean, a score) with `places` decimals: `3,8` in Dutch, `3.8` in English."""
     if value is None:
         return "–"
-    return number_format(Decimal(value), places, use_l10n=True, force_grouping=True)
+    return _fixed(value, places)
 
 
 def percent(value: Decimal | int | float | None, places: int = 0) -> str:
     """A share given as a percentage number (42 for 42 %): `42%` in English, `42 %` in Dutch."""
     if value is None:
         return "–"
-    text = number_format(Decimal(value), places, use_l10n=True, force_grouping=True)
+    text = _fixed(value, places)
     return f"{text} %" if translation.get_language() == "nl" else f"{text}%"
 
 
 def hours(value: Decimal | int | float, decimals: int = 1) -> str:
     """Hours as the active language writes them: `3.6 h`, Dutch `3,6 uur`."""
-    figure = number_format(Decimal(value), decimals, use_l10n=True, force_grouping=True)
+    figure = _fixed(value, decimals)
     return f"{figure} uur" if translation.get_language() == "nl" else f"{figure} h"
 
 
 def number(value: Decimal | int | float, decimals: int = 0) -> str:
     """A plain figure with the active language's separators: `1,250.5`, Dutch `1.250,5`."""
-    return number_format(Decimal(value), decimals, use_l10n=True, force_grouping=True)
+    return _fixed(value, decimals)
 
 
 def day(value: date | datetime | None) -> str:
