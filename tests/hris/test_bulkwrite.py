@@ -21,12 +21,19 @@ def _as_name(text: str) -> str:
 
 
 def _table() -> list[tuple]:
-    """Every column but the ids and times (ids come from a sequence, times from the clock)."""
+    """Every column but the ids and times (ids come from a sequence, times from the clock); of the
+    moment someone left, whether it is set (each writer reads the clock itself)."""
     columns = [f.attname for f in Employee._meta.concrete_fields if f.attname not in ("id", "created_at", "updated_at")]
     rows = Employee.objects.order_by("external_id").values_list(*columns)
     managers = dict(Employee.objects.values_list("pk", "external_id"))
-    index = columns.index("manager_id")
-    return [(*row[:index], managers.get(row[index]), *row[index + 1 :]) for row in rows]
+    index, left = columns.index("manager_id"), columns.index("deactivated_at")
+    return [
+        tuple(
+            managers.get(value) if i == index else (value is not None) if i == left else value
+            for i, value in enumerate(row)
+        )
+        for row in rows
+    ]
 
 
 def _run(writer) -> list[list[tuple]]:

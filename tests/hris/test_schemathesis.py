@@ -21,7 +21,7 @@ PARTS = {
     "employees": r"^/api/v1/employees/",
     "organisation": r"^/api/v1/(departments|job-groups)/",
     "learning": r"^/api/v1/(hris/sync|learning-items/|enrolments/|mandatory-rules/)",
-    "reading": r"^/api/v1/(budgets|me|metrics|moments|notifications|surveys|goals)/",
+    "reading": r"^/api/v1/(budgets|me|metrics|moments|notifications|surveys|goals|engagement|programmes)/",
 }
 
 

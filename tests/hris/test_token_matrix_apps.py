@@ -97,7 +97,30 @@ def _goal(objects) -> dict:
     return {"pk": goal.pk}
 
 
+def _department(objects) -> dict:
+    return {"pk": objects["employee"].department_id}
+
+
+def _programme(objects) -> dict:
+    """A programme on the organisation (made once per test)."""
+    from adoption.models import Programme
+    from adoption.services import programme_create
+
+    programme = Programme.objects.filter(name="Token programme").first()
+    if programme is None:
+        from people.audience import Audience, AudienceKind
+
+        audience = Audience.of(AudienceKind.DEPARTMENT, department=objects["employee"].department)
+        programme = programme_create(owner=objects["employee"], name="Token programme", audience=audience)
+    return {"pk": programme.pk}
+
+
 ROWS = [
+    # Engagement: reporting systems read a department's board (names only of those who opted in).
+    ("get", "api:engagement-board", _department, None, expect(reporting_read=200)),
+    # Adoption: reporting systems read the programmes with their checklist and barrier figures.
+    ("get", "api:programme-list", None, None, expect(reporting_read=200)),
+    ("get", "api:programme-detail", _programme, None, expect(reporting_read=200)),
     # Goals: reporting systems read every goal with its figures and history.
     ("get", "api:goal-list", None, None, expect(reporting_read=200)),
     ("get", "api:goal-detail", _goal, None, expect(reporting_read=200)),

@@ -26,6 +26,7 @@ from people.registry import (
     NEXT_LEARNING_MOMENT,
     NOTIFY,
     PORTS,
+    PROFILE_BADGES,
     SURVEY_MEASURE,
     AskedFor,
     BarrierScanResult,
@@ -221,6 +222,20 @@ def test_learning_needs_asked():
     assert (asked.survey_id, asked.respondents) == (survey.pk, 10)
     assert asked.formats == {"elearning": 10}
     assert asked.phrases == {"Excel": 10, "Forklift": 0}
+
+
+def test_profile_badges():
+    from engagement.services.rewards import reward_give
+    from tests.factories import UserFactory
+
+    person, other, ld = EmployeeFactory(), EmployeeFactory(), EmployeeFactory(user=UserFactory()).user
+    reward_give(employee=person, by=ld, message="Thanks", badge="Mentor")
+    reward_give(employee=person, by=ld, message="Thanks again", badge="Pioneer")
+    reward_give(employee=person, by=ld, message="And again", badge="Mentor")
+    reward_give(employee=person, by=ld, message="Only words")
+    reward_give(employee=other, by=ld, message="Thanks", badge="Host")
+    badges = registry.use(_tested(PROFILE_BADGES))(person)
+    assert badges == ["Mentor", "Pioneer"]  # newest first, each once, nobody else's
 
 
 def test_every_port_is_tested_here():
