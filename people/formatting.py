@@ -19,17 +19,21 @@ def _fixed(value, places: int) -> str:
     from doing so."""
     exponent = Decimal(1).scaleb(-places)
     rounded = Decimal(str(value) if isinstance(value, float) else value).quantize(exponent, rounding=ROUND_HALF_UP)
+    if not rounded:
+        rounded = abs(rounded)  # -0.001 reads 0.00, never -0.00
     return number_format(rounded, places, use_l10n=True, force_grouping=True)
 
 
 def money(amount: Decimal | int | float | None) -> str:
-    """An amount in euros with two decimals and thousands grouped, as the active language writes it."""
+    """An amount in euros with two decimals and thousands grouped, as the active language writes it:
+    a negative amount reads `€ -12,35` in Dutch and `-€12.35` in English (the sign before the euro)."""
     if amount is None:
         return ""
     figure = _fixed(amount, 2)
     if translation.get_language() == "nl":
         return f"€ {figure}"
-    return f"€{figure}"
+    sign, figure = ("-", figure[1:]) if figure.startswith("-") else ("", figure)
+    return f"{sign}€{figure}"
 
 
 def hours_figure(value: Decimal | int | float | None) -> str:

@@ -21,7 +21,10 @@ from people.formatting import figure, hours, money, number, percent
         ("en", lambda: hours(Decimal("7.66")), "7.7 h"),
         ("nl", lambda: figure(Decimal("3.85")), "3,9"),
         ("en", lambda: number(Decimal("1249.5")), "1,250"),
-        ("en", lambda: money(-12.345), "€-12.35"),
+        ("en", lambda: money(-12.345), "-€12.35"),
+        ("nl", lambda: money(Decimal("-1250.5")), "€ -1.250,50"),
+        ("en", lambda: money(Decimal("-0.001")), "€0.00"),
+        ("nl", lambda: figure(Decimal("-0.04")), "0,0"),
     ],
 )
 def test_figures_are_rounded_not_cut_off(language, call, expected):
