@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from people.access import capability_required, roles_of
 from people.audience import employees_in
 from people.forms import add_service_errors
+from people.models import Employee
 
 from . import rendering, selectors, services
 from .forms import MessageForm, PlanForm, PreferencesForm, PreviewForm
@@ -103,8 +104,8 @@ def click(request, token):
         if delivery_id is not None
         else None
     )
-    if delivery is None:
-        raise Http404
+    if delivery is None or not _still_here(delivery.employee):
+        raise Http404  # someone who left: their message's personal link is not rendered for anyone
     services.delivery_record_click(delivery_id=delivery.pk)
     _subject, _body, link = rendering.render_message(delivery.message, delivery.employee)
     # Only the message's own link, and only to our site or http(s): never an open redirect.
@@ -118,6 +119,10 @@ def unsubscribe(request, token):
     if parsed is None:
         return render(request, "comms/unsubscribe.html", {"invalid": True}, status=400)
     employee_id, category = parsed
+    employee = Employee.objects.filter(pk=employee_id).only("active", "erased_at").first()
+    if employee is None or not _still_here(employee):
+        # Someone who left (or was erased): the link is revoked, a plain page, nothing about them.
+        return render(request, "comms/unsubscribe.html", {"gone": True}, status=410)
     done = False
     if request.method == "POST":
         done = services.unsubscribe(employee_id=employee_id, category=category)
@@ -128,6 +133,12 @@ def unsubscribe(request, token):
         "comms/unsubscribe.html",
         {"done": done, "category_label": _category_label(category), "channel": Channel.EMAIL.label},
     )
+
+
+def _still_here(employee) -> bool:
+    """The signed links in an e-mail (unsubscribe, click) work for active people only: when someone
+    leaves, theirs stop working at once (issue 18), without a table of revoked tokens."""
+    return employee.active and employee.erased_at is None
 
 
 def _category_label(category: str) -> str:
