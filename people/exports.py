@@ -8,13 +8,18 @@ apostrophe, and in XLSX every text cell is stored as text.
 Memory: rows are read from an iterable (a queryset's `.iterator(chunk_size=...)`), never a list,
 so an export of 50,000 people holds one chunk at a time. A CSV is a StreamingHttpResponse: its
 first bytes leave before the last row is read. An XLSX cannot be sent before it is complete (a zip
-names its parts at the end), so it is written row by row (openpyxl's write-only mode) into a
+names its parts at the end), so it is written row by row into a
 temporary file and that file is streamed; memory stays flat, the disk holds the file meanwhile.
+The sheet's XML is written here, not through openpyxl: see `xlsx_write`.
 """
 
 import csv
+import re
 import tempfile
+import zipfile
 from collections.abc import Iterable
+from itertools import chain
+from xml.sax.saxutils import escape
 
 from django.http import FileResponse, StreamingHttpResponse
 
@@ -70,28 +75,115 @@ def csv_response(filename: str, header: list, rows: Iterable[list]) -> Streaming
     return _attachment(response, filename)
 
 
+def _column_letters(index: int) -> str:
+    """A 0-based column index as the sheet names it: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters XML 1.0 cannot hold
+_NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+
+
+def _xlsx_cell(ref: str, value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float) or (hasattr(value, "as_tuple") and value.is_finite()):
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    text = escape(_NOT_IN_XML.sub("", neutralise(str(value))))
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Target="xl/workbook.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
+        "</Relationships>"
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Target="worksheets/sheet1.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+        '<Relationship Id="rId2" Target="styles.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"/>'
+        "</Relationships>"
+    ),
+    "xl/styles.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    ),
+}
+
+
+def xlsx_write(out, title: str, header: list, rows: Iterable[list]) -> None:
+    """One sheet into the file `out`, written row by row as the format's XML into the zip: text
+    cells are inline text (never a formula, whatever they start with), numbers are numbers.
+    openpyxl's write-only mode did the same through an object per cell: 24.8 s for 50,000 rows
+    of nine cells against 0.6 s for the CSV of them (no lxml here); this writes them in about
+    twice the CSV's time."""
+    name = escape(_NOT_IN_SHEET_NAME.sub(" ", title)[:31] or "Sheet", {'"': "&quot;"})
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
+        for part, text in _XLSX_PARTS.items():
+            book.writestr(part, text)
+        book.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f'<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        with book.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(
+                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            )
+            columns: list[str] = []
+            lines = []
+            for number, row in enumerate(chain([[str(cell) for cell in header]], rows), 1):
+                while len(columns) < len(row):
+                    columns.append(_column_letters(len(columns)))
+                cells = "".join(_xlsx_cell(f"{columns[i]}{number}", value) for i, value in enumerate(row))
+                lines.append(f'<row r="{number}">{cells}</row>')
+                if len(lines) == CSV_BATCH:
+                    sheet.write("".join(lines).encode())
+                    lines = []
+            sheet.write(("".join(lines) + "</sheetData></worksheet>").encode())
+
+
 def xlsx_response(filename: str, title: str, header: list, rows: Iterable[list]) -> FileResponse:
-    """One sheet, written row by row (openpyxl's write-only mode) into a temporary file that is
-    then streamed and removed when the response closes; text cells typed as text."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-
-    def cells(row):
-        for value in row:
-            if hasattr(value, "as_tuple"):  # Decimal: a number in the sheet
-                value = float(value)
-            cell = WriteOnlyCell(sheet, value=neutralise(str(value)) if isinstance(value, str) else value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # openpyxl would store "=..." as a live formula
-            yield cell
-
-    sheet.append(list(cells([str(cell) for cell in header])))
-    for row in rows:
-        sheet.append(list(cells(row)))
+    """One sheet, written row by row into a temporary file that is then streamed and removed when
+    the response closes (`xlsx_write`)."""
     out = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response when it is sent
-    book.save(out)
+    xlsx_write(out, title, header, rows)
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
