@@ -23,11 +23,10 @@ from monitoring.selectors import metric_breakdown
 from people.audience import EVERYONE, AudienceKind, audience_condition
 from people.formatting import day as show_day
 from people.models import Employee
-from people.registry import registry
+from people.registry import AMBASSADOR_IDS, registry
 from policy.models import LearningMoment, LearningTimePolicy
 
 from .models import Cycle, Programme, Review
-from .ports import AMBASSADOR_IDS
 
 STEPS = 6
 DECIDED = (GoalStatus.APPROVED, GoalStatus.ACTIVE, GoalStatus.ACHIEVED)

@@ -3,9 +3,7 @@ ports it reads (the delivery service; the ambassadors, optional until engagement
 
 from django.utils.translation import gettext_lazy as _
 
-from people.registry import NOTIFY, HomePanel, NavItem, registry
-
-from .ports import AMBASSADOR_IDS
+from people.registry import AMBASSADOR_IDS, NOTIFY, HomePanel, NavItem, registry
 
 
 def _demo():

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from people.registry import NOTIFY, PROFILE_BADGES, NavItem, registry
+from people.registry import AMBASSADOR_IDS, AMBASSADORS_FOR, NOTIFY, PROFILE_BADGES, NavItem, registry
 
 
 def _demo():
@@ -12,10 +12,12 @@ def _demo():
 
 
 def register():
-    from .ports import profile_badges
+    from .ports import ambassador_ids, ambassadors_for, profile_badges
 
     registry.need(NOTIFY, app="engagement")
     registry.provide(PROFILE_BADGES, profile_badges)
+    registry.provide(AMBASSADOR_IDS, ambassador_ids)
+    registry.provide(AMBASSADORS_FOR, ambassadors_for)
     registry.add_demo_step(92, _demo)  # after goals (90): the year of catalog and policy history
     registry.add_nav(NavItem(_("My activity"), "engagement:mine", "engagement.view", order=60))
     registry.add_nav(NavItem(_("Recognition"), "engagement:manage", "engagement.manage", order=78, group="manage"))

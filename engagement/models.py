@@ -133,3 +133,157 @@ class RewardPool(models.Model):
 
     def __str__(self):
         return f"{self.period}: {self.amount}"
+
+
+# --- ambassadors ----------------------------------------------------------------------------------
+
+
+class NominationStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    TAKEN_UP = "taken_up", _("Taken up: invited")
+    DISMISSED = "dismissed", _("Not taken up")
+
+
+class Nomination(TimestampedModel):
+    """A manager or colleague proposes someone as ambassador, with a short reason; L&D reads the
+    nominations beside the data's suggestions. One open nomination per nominator per person."""
+
+    nominee = models.ForeignKey(Employee, verbose_name=_("nominee"), on_delete=models.CASCADE, related_name="+")
+    by = models.ForeignKey(Employee, verbose_name=_("nominated by"), on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("why"), max_length=300)
+    status = models.CharField(
+        _("status"), max_length=20, choices=NominationStatus.choices, default=NominationStatus.OPEN
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nominee", "by"], condition=Q(status="open"), name="engagement_nomination_one_open"
+            ),
+            models.CheckConstraint(condition=~Q(nominee=models.F("by")), name="engagement_nomination_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.nominee} ← {self.by}"
+
+
+class AmbassadorStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    ACCEPTED = "accepted", _("Ambassador")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Invitation withdrawn")
+    ENDED = "ended", _("Ended by L&D")
+    STEPPED_DOWN = "stepped_down", _("Stepped down")
+
+
+# The moves the status machine allows: from -> to.
+AMBASSADOR_MOVES = {
+    AmbassadorStatus.INVITED: {AmbassadorStatus.ACCEPTED, AmbassadorStatus.DECLINED, AmbassadorStatus.WITHDRAWN},
+    AmbassadorStatus.ACCEPTED: {AmbassadorStatus.ENDED, AmbassadorStatus.STEPPED_DOWN},
+}
+LIVE = (AmbassadorStatus.INVITED, AmbassadorStatus.ACCEPTED)
+
+
+class Ambassadorship(models.Model):
+    """L&D's invitation to be an ambassador for a department and what became of it: the person
+    accepts or declines (consent); L&D ends it, or the person steps down. Each move keeps who and
+    when; a person has at most one invitation or appointment at a time."""
+
+    employee = models.ForeignKey(Employee, verbose_name=_("ambassador"), on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(
+        "people.Department", verbose_name=_("department"), on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=AmbassadorStatus.choices, default=AmbassadorStatus.INVITED
+    )
+    invited_by = models.ForeignKey(Employee, verbose_name=_("invited by"), on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField(_("invited at"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        Employee, verbose_name=_("ended by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ambassadorship")
+        verbose_name_plural = _("ambassadorships")
+        ordering = ["-invited_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee"],
+                condition=Q(status__in=["invited", "accepted"]),
+                name="engagement_ambassador_one_live",
+            ),
+        ]
+        indexes = [models.Index(fields=["department", "status"])]
+
+    def __str__(self):
+        return f"{self.employee} ({self.department})"
+
+
+class NeedGroup(TimestampedModel):
+    """Needs the ambassador gathered under one title and (once forwarded) L&D's answer to them."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("With L&D")
+        CATALOG = "catalog", _("Became a catalog item")
+        SURVEY = "survey", _("Became a survey topic")
+        DECLINED = "declined", _("Declined")
+
+    department = models.ForeignKey(
+        "people.Department", verbose_name=_("department"), on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    created_by = models.ForeignKey(Employee, verbose_name=_("grouped by"), on_delete=models.PROTECT, related_name="+")
+    forwarded_at = models.DateTimeField(_("forwarded at"), null=True, blank=True)
+    forwarded_by = models.ForeignKey(
+        Employee, verbose_name=_("forwarded by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(_("what became of it"), max_length=20, choices=Outcome.choices, default=Outcome.OPEN)
+    item = models.ForeignKey(
+        "catalog.LearningItem",
+        verbose_name=_("catalog item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("L&D's note"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        Employee, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("group of needs")
+        verbose_name_plural = _("groups of needs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class Need(TimestampedModel):
+    """A learning need or idea a colleague dropped in their department's inbox."""
+
+    department = models.ForeignKey(
+        "people.Department", verbose_name=_("department"), on_delete=models.CASCADE, related_name="+"
+    )
+    author = models.ForeignKey(Employee, verbose_name=_("dropped by"), on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(_("learning need or idea"), max_length=300)
+    group = models.ForeignKey(
+        NeedGroup, verbose_name=_("group"), null=True, blank=True, on_delete=models.SET_NULL, related_name="needs"
+    )
+
+    class Meta:
+        verbose_name = _("learning need")
+        verbose_name_plural = _("learning needs")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["department", "created_at"])]
+
+    def __str__(self):
+        return self.text[:60]

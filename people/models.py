@@ -355,6 +355,7 @@ class AuditAction(models.TextChoices):
     DATA_EXPORTED = "personal_data.exported", _("Personal data exported")
     PERSON_ERASED = "person.erased", _("Person erased")
     AUDIT_EXPORTED = "audit.exported", _("Audit log exported")
+    AMBASSADOR_CHANGED = "ambassador.changed", _("Ambassador invited, appointed or ended")
 
 
 class AuditEntry(models.Model):

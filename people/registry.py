@@ -248,6 +248,27 @@ class ProfileBadges(Protocol):
     def __call__(self, employee: Any) -> list[str]: ...
 
 
+class AmbassadorIds(Protocol):
+    """The ids of the employees who are ambassadors now (appointed and accepted)."""
+
+    def __call__(self) -> set[int]: ...
+
+
+@dataclass(frozen=True)
+class Ambassador:
+    employee_id: int
+    name: str
+    department_id: int
+    department: str
+
+
+class AmbassadorsFor(Protocol):
+    """The ambassadors a person can ask: those of their own department and the departments above
+    it, nearest first (empty when there is none, or for someone without a department)."""
+
+    def __call__(self, employee: Any) -> list[Ambassador]: ...
+
+
 C = TypeVar("C")
 
 
@@ -280,6 +301,8 @@ ITEM_RATINGS: Port[ItemRatings] = Port("item_ratings", ItemRatings, "surveys")
 COMPLETIONS_SINCE: Port[CompletionsSince] = Port("completions_since", CompletionsSince, "catalog")
 LEARNING_NEEDS_ASKED: Port[LearningNeedsAsked] = Port("learning_needs_asked", LearningNeedsAsked, "surveys")
 PROFILE_BADGES: Port[ProfileBadges] = Port("profile_badges", ProfileBadges, "engagement")
+AMBASSADOR_IDS: Port[AmbassadorIds] = Port("ambassador_ids", AmbassadorIds, "engagement")
+AMBASSADORS_FOR: Port[AmbassadorsFor] = Port("ambassadors_for", AmbassadorsFor, "engagement")
 PORTS = (
     BUDGET_AVAILABLE,
     BUDGET_SUMMARY,
@@ -296,6 +319,8 @@ PORTS = (
     COMPLETIONS_SINCE,
     LEARNING_NEEDS_ASKED,
     PROFILE_BADGES,
+    AMBASSADOR_IDS,
+    AMBASSADORS_FOR,
 )
 
 

@@ -10,11 +10,10 @@ from django.utils import timezone
 
 from adoption.checklist import checklists
 from adoption.models import Programme
-from adoption.ports import AMBASSADOR_IDS
 from adoption.selectors import _related, current_cycle
 from adoption.services import cycle_start, programme_update, review_hold
 from people.audience import EVERYONE, Audience, AudienceKind
-from people.registry import registry
+from people.registry import AMBASSADOR_IDS, registry
 from tests.adoption.helpers import running, service
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +57,7 @@ def test_step_1_needs_an_approved_goal_for_the_audience_informed_by_a_survey_of_
 
 def test_step_2_needs_a_sponsor_and_an_ambassador_in_the_audience(personas, monkeypatch):
     p = running(personas, sponsor=None)
+    monkeypatch.delitem(registry.providers, AMBASSADOR_IDS.name)  # as without the engagement module
     step = steps(p)[2]
     assert not step.done
     assert "No sponsor in management yet." in step.lines
@@ -70,6 +70,22 @@ def test_step_2_needs_a_sponsor_and_an_ambassador_in_the_audience(personas, monk
     assert step.lines == ["No ambassador in the audience yet."], "an ambassador in Finance is not in the pilot"
 
     monkeypatch.setitem(registry.providers, AMBASSADOR_IDS.name, lambda: {personas.employee.pk})
+    step = steps(p)[2]
+    assert step.done
+    assert step.lines == ["A sponsor and 1 ambassador."]
+
+
+def test_step_2_turns_done_when_someone_in_the_audience_accepts_to_be_ambassador(personas):
+    """Through engagement's real services and its real provider of the port."""
+    from engagement.services import ambassador_accept, ambassador_invite
+
+    p = running(personas)
+    step = steps(p)[2]
+    assert not step.done
+    assert step.lines == ["No ambassador in the audience yet."]
+    invitation = ambassador_invite(employee=personas.employee, by=personas.hr)
+    assert not steps(p)[2].done, "an invitation is not yet consent"
+    ambassador_accept(ambassadorship=invitation, employee=personas.employee)
     step = steps(p)[2]
     assert step.done
     assert step.lines == ["A sponsor and 1 ambassador."]

@@ -12,6 +12,8 @@ from budgets.services import budget_allocate
 from catalog.models import JobGroupSkill
 from people.audience import EVERYONE
 from people.registry import (
+    AMBASSADOR_IDS,
+    AMBASSADORS_FOR,
     BARRIER_SCAN_RESULTS,
     BUDGET_AVAILABLE,
     BUDGET_SUMMARY,
@@ -236,6 +238,24 @@ def test_profile_badges():
     reward_give(employee=other, by=ld, message="Thanks", badge="Host")
     badges = registry.use(_tested(PROFILE_BADGES))(person)
     assert badges == ["Mentor", "Pioneer"]  # newest first, each once, nobody else's
+
+
+def test_ambassador_ids_and_ambassadors_for():
+    from engagement.services import ambassador_accept, ambassador_invite
+    from tests.factories import DepartmentFactory
+
+    root = DepartmentFactory(name="Top")
+    sales = DepartmentFactory(name="Sales", parent=root)
+    ld, accepted, invited = EmployeeFactory(department=root), EmployeeFactory(department=sales), EmployeeFactory()
+    top = EmployeeFactory(department=root, first_name="Ada", last_name="Top")
+    colleague = EmployeeFactory(department=sales)
+    ambassador_accept(ambassadorship=ambassador_invite(employee=accepted, by=ld), employee=accepted)
+    ambassador_accept(ambassadorship=ambassador_invite(employee=top, by=ld), employee=top)
+    ambassador_invite(employee=invited, by=ld)  # not yet accepted: not an ambassador
+    assert registry.use(_tested(AMBASSADOR_IDS))() == {accepted.pk, top.pk}
+    found = registry.use(_tested(AMBASSADORS_FOR))(colleague)
+    assert [(a.employee_id, a.department) for a in found] == [(accepted.pk, "Sales"), (top.pk, "Top")]
+    assert registry.use(AMBASSADORS_FOR)(EmployeeFactory(department=None)) == []
 
 
 def test_every_port_is_tested_here():
