@@ -18,5 +18,6 @@ def register():
     registry.need(NOTIFY, app="adoption")
     registry.need(AMBASSADOR_IDS, app="adoption", optional=True)
     registry.add_nav(NavItem(_("Programmes"), "adoption:list", "adoption.home", order=40, group="manage"))
+    registry.add_nav(NavItem(_("What I sponsor"), "adoption:sponsor", "adoption.sponsor", order=46, group="team"))
     registry.add_panel(HomePanel("ld", "adoption/panels/ld.html", panels.ld_panel, order=1))
     registry.add_demo_step(95, _demo)  # after goals (90)

@@ -105,3 +105,27 @@ class ExtendForm(forms.Form):
         if owner is not None:
             candidates = candidates.exclude(pk=owner.pk)
         self.fields["sponsor"].queryset = candidates.order_by("last_name", "first_name", "pk")
+
+
+class SponsorMessageForm(forms.Form):
+    """A sponsor's short message to the audience of a goal or programme they sponsor. `key` is made
+    when the form is shown, so the same form sent twice is sent once."""
+
+    target = forms.ChoiceField(label=_("To the audience of"))
+    subject = forms.CharField(label=_("Subject"), max_length=150)
+    body = forms.CharField(label=_("Message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, goals=(), programmes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = {f"goal:{g.pk}": ("goal", g) for g in goals}
+        self.targets |= {f"programme:{p.pk}": ("programme", p) for p in programmes}
+        self.fields["target"].choices = [
+            (_("Goals"), [(f"goal:{g.pk}", g.title) for g in goals]),
+            (_("Programmes"), [(f"programme:{p.pk}", p.name) for p in programmes]),
+        ]
+
+    def chosen(self) -> dict:
+        """The service's keywords: goal= or programme=."""
+        kind, obj = self.targets[self.cleaned_data["target"]]
+        return {kind: obj}

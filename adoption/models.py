@@ -174,3 +174,42 @@ class Action(models.Model):
     @property
     def is_open(self) -> bool:
         return self.done_at is None
+
+
+class SponsorMessage(models.Model):
+    """A short message a sponsor sent to the audience of a goal or programme they sponsor, through
+    the delivery service. `key` comes with the form, so a second submit of the same form finds this
+    row (the unique constraint) and sends nothing again."""
+
+    key = models.UUIDField(_("key"), unique=True)
+    sender = models.ForeignKey(Employee, verbose_name=_("sponsor"), on_delete=models.PROTECT, related_name="+")
+    goal = models.ForeignKey(
+        "goals.Goal", verbose_name=_("goal"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sponsor_messages",
+    )
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("message"), max_length=2000)
+    recipients = models.PositiveIntegerField(_("people reached"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sponsor's message")
+        verbose_name_plural = _("sponsor's messages")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(goal__isnull=True, programme__isnull=False)
+                | models.Q(goal__isnull=False, programme__isnull=True),
+                name="sponsor_message_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return self.subject

@@ -24,3 +24,11 @@ def _home(roles: Roles) -> bool:
 @rule("adoption.api")
 def _api(roles: Roles) -> bool:
     return roles.is_ld_staff or "reporting:read" in roles.scopes
+
+
+@rule("adoption.sponsor")
+def _sponsor(roles: Roles) -> bool:
+    """The menu's way to the sponsor's page: managers (sponsors by their role) and L&D staff. The
+    page also opens for people L&D staff marked as sponsors (goals' rule), whom the goals panel on
+    their home page leads there."""
+    return roles.is_employee and (roles.is_manager or roles.is_ld_staff)

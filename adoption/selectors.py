@@ -143,3 +143,55 @@ def open_actions(programme: Programme, *, before: int | None = None) -> list[Act
 
 def actions_overdue(*, today: date) -> QuerySet[Action]:
     return Action.objects.filter(done_at__isnull=True, due_on__lt=today)
+
+
+# --- the sponsor's page -----------------------------------------------------------------------------
+
+
+@dataclass
+class SponsoredGoal:
+    goal: object
+    target: str
+    current: str
+    share: int | None  # how far from the baseline to the target, 0-100; None without figures
+
+    @property
+    def share_label(self) -> str:
+        from people.formatting import percent
+
+        return "–" if self.share is None else percent(self.share)
+
+
+@dataclass
+class SponsorOverview:
+    waiting: list  # goals submitted for this sponsor's decision
+    goals: list[SponsoredGoal]
+    programmes: list[ProgrammeRow]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.waiting or self.goals or self.programmes)
+
+
+def _share(goal, value) -> int | None:
+    if value is None or goal.baseline is None or goal.target == goal.baseline:
+        return None
+    share = (value - goal.baseline) / (goal.target - goal.baseline) * 100
+    return int(max(0, min(100, share)))
+
+
+def sponsor_overview(employee: Employee, *, today: date) -> SponsorOverview:
+    """What this person sponsors: the goals waiting for their decision, the approved and active
+    goals with their latest figure (goals' selectors), and their programmes with checklist and
+    barrier lights; a fixed number of queries however much they sponsor."""
+    from goals.selectors import latest_values, sponsor_inbox
+    from goals.services.checks import show
+
+    waiting, running = sponsor_inbox(employee)
+    values = latest_values(running, today=today)
+    goals = [
+        SponsoredGoal(g, show(g.metric, g.target), show(g.metric, values.get(g.pk)), _share(g, values.get(g.pk)))
+        for g in running
+    ]
+    programmes = list(_related(Programme.objects.filter(sponsor=employee)).order_by("name", "pk"))
+    return SponsorOverview(waiting, goals, programme_rows(programmes, today=today))

@@ -1,6 +1,7 @@
 """Adoption's writes: a programme and its links, starting a cycle (its figures at the start frozen),
 holding the review with its actions, closing actions, reminding owners of actions due (once), and
-extending a programme to the next department or job group."""
+extending a programme to the next department or job group, and a sponsor's message to the audience
+of what they sponsor."""
 
 from datetime import date, timedelta
 
@@ -20,7 +21,7 @@ from people.models import Employee
 from people.notices import literal, notify_each_language
 
 from . import effects
-from .models import PROGRAMME_AUDIENCE_KINDS, Action, Cycle, Programme, Review
+from .models import PROGRAMME_AUDIENCE_KINDS, Action, Cycle, Programme, Review, SponsorMessage
 
 LINKS = ("goals", "surveys", "moments")
 
@@ -368,3 +369,88 @@ def programme_extend(
     new.moments.set(moments)
     new.surveys.set(surveys)
     return new
+
+
+# --- the sponsor's message --------------------------------------------------------------------------
+
+SUBJECT_MAX = 150
+BODY_MAX = 2000
+
+
+def sponsor_message_problems(*, sender: Employee, subject: str, body: str, goal=None, programme=None) -> dict:
+    """What is wrong with a sponsor's message, per field; empty when sound (the one validation)."""
+    problems = {}
+    target = goal or programme
+    if (goal is None) == (programme is None):
+        problems["target"] = _("Choose one goal or programme.")
+    elif target.sponsor_id != sender.pk:
+        problems["target"] = _("You can only write to the audience of what you sponsor.")
+    if not (subject or "").strip():
+        problems["subject"] = _("Give the message a subject.")
+    elif len(subject) > SUBJECT_MAX:
+        problems["subject"] = _("Keep the subject under %(n)s characters.") % {"n": SUBJECT_MAX}
+    if not (body or "").strip():
+        problems["body"] = _("Write the message.")
+    elif len(body) > BODY_MAX:
+        problems["body"] = _("Keep the message under %(n)s characters.") % {"n": BODY_MAX}
+    return problems
+
+
+def sponsor_message_send(
+    *, sender: Employee, key, subject: str, body: str, goal=None, programme=None
+) -> tuple[SponsorMessage, bool]:
+    """Send the message to each active person in the goal's or programme's audience, once, each
+    with the lines around it in their own language. `key` comes with the form: the same form sent
+    twice (a double click, a resent request) finds the first message (the unique key) and sends
+    nothing more. Returns the message and whether it was sent now."""
+    from django.db import IntegrityError
+
+    from people.audience import employees_in
+
+    problems = sponsor_message_problems(sender=sender, subject=subject, body=body, goal=goal, programme=programme)
+    if problems:
+        raise ValidationError(problems)
+    target = goal or programme
+    try:
+        with transaction.atomic():
+            message = SponsorMessage.objects.create(
+                key=key, sender=sender, goal=goal, programme=programme, subject=subject.strip(), body=body.strip()
+            )
+            people = list(employees_in(target.audience).values_list("pk", "locale"))
+            values = {
+                "sponsor": literal(sender.full_name),
+                "what": literal(getattr(target, "title", None) or target.name),
+            }
+
+            def compose():
+                intro = _("A message from %(sponsor)s, who sponsors “%(what)s”:") % values
+                return literal(message.subject), intro + "\n\n" + literal(message.body)
+
+            link = settings.SITE_URL.rstrip("/") + (
+                reverse("goals:detail", args=[goal.pk]) if goal else reverse("home")
+            )
+            notify_each_language(
+                key=f"adoption.sponsor_message:{message.pk}",
+                people=people,
+                compose=compose,
+                link=link,
+                category="system",
+            )
+            message.recipients = len(people)
+            message.save(update_fields=["recipients"])
+            audit_record(
+                action="sponsor.message_sent",
+                obj=message,
+                changes={
+                    "goal": goal.pk if goal else None,
+                    "programme": programme.pk if programme else None,
+                    "recipients": len(people),
+                },
+                by=sender.user,
+            )
+    except IntegrityError:
+        existing = SponsorMessage.objects.filter(key=key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return message, True

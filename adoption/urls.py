@@ -6,6 +6,7 @@ app_name = "adoption"
 urlpatterns = [
     path("", views.programme_list, name="list"),
     path("home/", views.home, name="home"),
+    path("sponsor/", views.sponsor_page, name="sponsor"),
     path("new/", views.programme_new, name="create"),
     path("<int:pk>/", views.programme_detail, name="detail"),
     path("<int:pk>/edit/", views.programme_edit, name="edit"),

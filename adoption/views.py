@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from people.access import capability_required, roles_of
@@ -17,10 +18,17 @@ from people.forms import add_service_errors
 
 from . import services
 from .access import access_programme, may_close, may_manage
-from .forms import ActionFormSet, CycleForm, ExtendForm, ProgrammeForm, ReviewForm
+from .forms import ActionFormSet, CycleForm, ExtendForm, ProgrammeForm, ReviewForm, SponsorMessageForm
 from .home import ld_home
 from .models import Action, Cycle
-from .selectors import open_actions, programme_rows, programmes_visible_to, stage_label, stage_of
+from .selectors import (
+    open_actions,
+    programme_rows,
+    programmes_visible_to,
+    sponsor_overview,
+    stage_label,
+    stage_of,
+)
 from .shown import effect_rows
 
 WIDE_SHARE = 25  # % of the organisation above which the form nudges towards a smaller pilot
@@ -267,3 +275,48 @@ def cycle_report(request, pk):
         "today": today,
     }
     return render(request, "adoption/cycle_report.html", context)
+
+
+@capability_required("adoption.view")
+def sponsor_page(request):
+    """A sponsor's page: what they sponsor and how it goes, what waits for their decision, and a
+    short message to the audience of one of them. Managers and people marked as sponsors (goals'
+    rule) and L&D staff; each sees only what they sponsor themselves."""
+    import uuid
+
+    from goals.selectors import is_sponsor
+
+    roles = roles_of(request.user)
+    me = roles.employee
+    if not (roles.is_ld_staff or is_sponsor(me)):
+        raise PermissionDenied
+    overview = sponsor_overview(me, today=timezone.localdate())
+    form = SponsorMessageForm(
+        request.POST or None,
+        goals=[row.goal for row in overview.goals],
+        programmes=[row.programme for row in overview.programmes],
+        initial={"key": uuid.uuid4()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            message, sent = services.sponsor_message_send(
+                sender=me, key=data["key"], subject=data["subject"], body=data["body"], **form.chosen()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if sent:
+                n = message.recipients
+                messages.success(
+                    request,
+                    ngettext(
+                        "Your message has been sent to %(n)s person.", "Your message has been sent to %(n)s people.", n
+                    )
+                    % {"n": n},
+                )
+            else:
+                messages.info(request, _("This message had been sent already; it was not sent again."))
+            return redirect("adoption:sponsor")
+    context = {"overview": overview, "form": form, "may_write": bool(form.targets)}
+    return render(request, "adoption/sponsor.html", context, status=400 if form.errors else 200)

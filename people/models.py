@@ -351,6 +351,7 @@ class AuditAction(models.TextChoices):
     GOAL_APPROVED = "goal.approved", _("Goal approved")
     GOAL_REJECTED = "goal.rejected", _("Goal rejected")
     PROGRAMME_REVIEWED = "programme.reviewed", _("Programme cycle reviewed")
+    SPONSOR_MESSAGE_SENT = "sponsor.message_sent", _("Sponsor's message sent to an audience")
     EMPLOYEE_DEACTIVATED = "employee.deactivated", _("Employee deactivated")
     DATA_EXPORTED = "personal_data.exported", _("Personal data exported")
     PERSON_ERASED = "person.erased", _("Person erased")

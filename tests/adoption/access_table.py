@@ -53,12 +53,27 @@ def _new(p):
     }
 
 
+def _message(p):
+    import uuid
+
+    return {"target": f"programme:{_programme(p).pk}", "subject": "Why", "body": "Because", "key": str(uuid.uuid4())}
+
+
 TEAM_AND_SPONSOR = same(404, anonymous=302, manager=200, outsider_manager=200, hr=200)
 L_AND_D = same(403, anonymous=302, hr=200)
 
 ROWS = [
     Row("adoption:list", same(403, anonymous=302, manager=200, outsider_manager=200, hr=200)),
     Row("adoption:home", only_hr()),
+    # Managers and marked sponsors, and L&D staff; each sees and writes to only what they sponsor:
+    # the programme is the outsider manager's, so the others' choice of it is a form error.
+    Row("adoption:sponsor", same(403, anonymous=302, manager=200, outsider_manager=200, hr=200)),
+    Row(
+        "adoption:sponsor",
+        same(403, anonymous=302, manager=400, outsider_manager=302, hr=400),
+        "post",
+        data=_message,
+    ),
     Row("adoption:create", L_AND_D),
     Row("adoption:create", same(403, anonymous=302, hr=302), "post", data=_new),
     Row("adoption:detail", TEAM_AND_SPONSOR, kwargs=_pk),

@@ -32,6 +32,10 @@ def test_adoption_pages_have_no_axe_violations(browser, live_server, personas):
         actions=[{"text": "Ask the agents", "owner": personas.manager, "due_on": today + timedelta(days=5)}],
     )
     second = cycle_start(programme=p, starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=60))
+    from tests.goals.helpers import active, submitted
+
+    active(personas, title="Service learns more", sponsor=personas.outsider_manager)
+    submitted(personas, title="Service learns in pairs", sponsor=personas.outsider_manager)
     pages = [
         (personas.hr, reverse("home")),
         (personas.hr, reverse("adoption:home")),
@@ -46,6 +50,8 @@ def test_adoption_pages_have_no_axe_violations(browser, live_server, personas):
         (personas.hr, reverse("adoption:report", args=[second.pk])),
         (personas.manager, reverse("adoption:detail", args=[p.pk])),
         (personas.outsider_manager, reverse("adoption:report", args=[second.pk])),
+        (personas.outsider_manager, reverse("adoption:sponsor")),
+        (personas.manager, reverse("adoption:sponsor")),
     ]
     found, errors = {}, []
     for width, height in ((390, 844),):
