@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('adoption', '0001_initial'),
         ('goals', '0002_transition_time'),
-        ('people', '0013_audit_sponsor_message'),
+        ('people', '0013_audit_ambassador'),
     ]
 
     operations = [
