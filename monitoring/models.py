@@ -58,3 +58,26 @@ class Threshold(models.Model):
 
     def __str__(self):
         return f"{self.metric}: {self.green} / {self.amber}"
+
+
+class KeptFigures(models.Model):
+    """The fact sums behind every fact-based metric over one period as on `as_of`, for the
+    organisation and per department (its subtree), job group, education level and format, kept by
+    the nightly task so that the dashboard and a department's page need not work them out on every
+    request: the running year and month as of that night's day, and each closed month and year
+    once (as on its last day). `sums`: {grouping or "": {key or "": {fact: "decimal"}}}. A running
+    period's older state is removed when a newer one is kept."""
+
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"))
+    as_of = models.DateField(_("as on"))
+    sums = models.JSONField(_("sums"))
+    taken_at = models.DateTimeField(_("worked out at"))
+
+    class Meta:
+        verbose_name = _("kept figures")
+        verbose_name_plural = _("kept figures")
+        constraints = [models.UniqueConstraint(fields=["start", "end", "as_of"], name="kept_once_per_state")]
+
+    def __str__(self):
+        return f"{self.start}..{self.end} as on {self.as_of}"

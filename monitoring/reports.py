@@ -176,9 +176,10 @@ def level_rows(audience: Audience, period: Period, today=None, figures=None) -> 
     return [Row(level, str(label), 0, figures[level]) for level, label in EducationLevel.choices if level in figures]
 
 
-def format_rows(audience: Audience, period: Period, today=None) -> list[Row]:
-    """Per learning format, the formats someone requested or began an item of (one statement)."""
-    figures = metric_breakdown("format", audience, period, FORMAT_BREAKDOWN, today=today)
+def format_rows(audience: Audience, period: Period, today=None, kept=None) -> list[Row]:
+    """Per learning format, the formats someone requested or began an item of (one statement, or
+    the `kept` sums)."""
+    figures = metric_breakdown("format", audience, period, FORMAT_BREAKDOWN, today=today, kept=kept)
     return [
         Row(fmt, str(label), 0, figures[fmt])
         for fmt, label in Format.choices
@@ -186,9 +187,10 @@ def format_rows(audience: Audience, period: Period, today=None) -> list[Row]:
     ]
 
 
-def month_rows(audience: Audience, period: Period, today=None) -> list[Row]:
-    """Per calendar month of the period up to today, each month a period of its own (one statement)."""
-    figures = metric_breakdown("month", audience, period, BREAKDOWN, today=today)
+def month_rows(audience: Audience, period: Period, today=None, kept=None) -> list[Row]:
+    """Per calendar month of the period up to today, each month a period of its own (one statement,
+    or the sums kept per month: selectors.kept_months)."""
+    figures = metric_breakdown("month", audience, period, BREAKDOWN, today=today, kept=kept)
     rows = []
     for key in sorted(figures):
         first = date(int(key[:4]), int(key[5:7]), 1)

@@ -6,24 +6,27 @@
                                                      job_group, education_level, format or month
     barrier_indicators(audience, period)          -> [BarrierIndicator] (the four cards)
     metric_series(name, scope_kind, scope_id, since, until) -> [(day, Figure)] from snapshots
+    kept_figures(audience, period) / kept_months(audience, period) -> the sums the nightly task kept
+                                                     (services.figures_keep), or None: the values
+                                                     and breakdowns above take them as `kept=`
 
 Each is a constant number of queries however large the audience (the fact engine sums in SQL).
 A Figure's value is None ("no data") when nobody is counted, never 0 % and never a division error.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from people.audience import Audience
+from people.audience import Audience, AudienceKind
 from people.registry import SURVEY_MEASURE, registry
 
 from . import metrics as registry_of_metrics
 from .facts import FACTS, FORMAT_SOURCES, fact_sums, fact_sums_grouped
 from .metrics import Metric
-from .models import MetricSnapshot, Threshold
+from .models import KeptFigures, MetricSnapshot, Threshold
 from .periods import Period
 
 
@@ -73,14 +76,20 @@ def _survey(metric: Metric, audience: Audience, period: Period) -> Figure:
     return figure_of(metric, Decimal(answer.numerator), Decimal(answer.denominator))
 
 
-def metric_values(audience: Audience, period: Period, names=None, *, today: date | None = None) -> dict[str, Figure]:
+def metric_values(
+    audience: Audience, period: Period, names=None, *, today: date | None = None, kept: "Kept | None" = None
+) -> dict[str, Figure]:
     """Every metric (or those named) for an audience over a period: one SQL statement for all the
-    fact-based ones, one call of the surveys' port for each survey-based one."""
+    fact-based ones (none with `kept`: the audience's kept sums), one call of the surveys' port for
+    each survey-based one."""
     chosen = _metrics(names)
     if period.in_future(today):
         return {m.name: Figure(None, Decimal(0), Decimal(0), "future") for m in chosen}
     facts = _facts(chosen)
-    sums = fact_sums(audience, period, facts, as_of=period.as_of(today))[None] if facts else {}
+    if kept is not None:
+        sums = kept.total()
+    else:
+        sums = fact_sums(audience, period, facts, as_of=period.as_of(today))[None] if facts else {}
     result = {}
     for metric in chosen:
         if metric.from_survey:
@@ -106,7 +115,7 @@ def breaks_down(metric: Metric, by: str) -> bool:
 
 
 def metric_breakdown(
-    by: str, audience: Audience, period: Period, names=None, *, today: date | None = None
+    by: str, audience: Audience, period: Period, names=None, *, today: date | None = None, kept: "Kept | None" = None
 ) -> dict[object, dict[str, Figure]]:
     """The fact-based metrics per department (each over its whole subtree), job group, education
     level, format (the enrolment metrics only, see `breaks_down`) or month (key "YYYY-MM", each
@@ -116,7 +125,10 @@ def metric_breakdown(
     chosen = [m for m in _metrics(names) if breaks_down(m, by)]
     if period.in_future(today) or not chosen:
         return {}
-    sums = fact_sums(audience, period, _facts(chosen), by=by, as_of=period.as_of(today))
+    if kept is not None:
+        sums = kept.rows(by)
+    else:
+        sums = fact_sums(audience, period, _facts(chosen), by=by, as_of=period.as_of(today))
     return {
         key: {m.name: figure_of(m, row[m.numerator], row[m.denominator]) for m in chosen}
         for key, row in sums.items()
@@ -125,17 +137,28 @@ def metric_breakdown(
 
 
 def metric_overview(
-    audience: Audience, period: Period, names=None, breakdown_names=(), bys=(), *, today: date | None = None
+    audience: Audience,
+    period: Period,
+    names=None,
+    breakdown_names=(),
+    bys=(),
+    *,
+    today: date | None = None,
+    kept: "Kept | None" = None,
 ) -> tuple[dict[str, Figure], dict[str, dict[object, dict[str, Figure]]]]:
     """metric_values and the breakdowns `bys` (department, job_group, education_level) of
     `breakdown_names` together, as the dashboard shows them: one statement for all of it (each
-    person's facts worked out once), plus the surveys' look-ups. Returns (values, {by: rows})."""
+    person's facts worked out once; none with `kept`), plus the surveys' look-ups. Returns
+    (values, {by: rows})."""
     chosen = _metrics(names)
     split = [m for m in _metrics(list(breakdown_names)) if breaks_down(m, "department")]
     if period.in_future(today):
         return {m.name: Figure(None, Decimal(0), Decimal(0), "future") for m in chosen}, {by: {} for by in bys}
     facts = _facts(chosen + split)
-    sums = fact_sums_grouped(audience, period, facts, bys, as_of=period.as_of(today))
+    if kept is not None:
+        sums = {None: {None: kept.total()}, **{by: kept.rows(by) for by in bys}}
+    else:
+        sums = fact_sums_grouped(audience, period, facts, bys, as_of=period.as_of(today))
     total = sums[None][None]
     values = {
         m.name: _survey(m, audience, period)
@@ -268,3 +291,85 @@ def metric_series(name: str, scope_kind: str, scope_id: int, since: date, until:
         metric=name, scope_kind=scope_kind, scope_id=scope_id, day__gte=since, day__lte=until
     ).order_by("day")
     return [(r.day, Figure(r.value, r.numerator, r.denominator, "" if r.value is not None else "empty")) for r in rows]
+
+
+# --- kept figures -------------------------------------------------------------------------------
+
+
+def kept_facts() -> list[str]:
+    """The facts the nightly task keeps: those of every fact-based metric."""
+    return _facts(registry_of_metrics.all_metrics())
+
+
+def kept_format_facts() -> list[str]:
+    """The facts it keeps per format: those of the metrics a format splits."""
+    return _facts([m for m in registry_of_metrics.all_metrics() if breaks_down(m, "format")])
+
+
+def _read_sums(stored: dict) -> dict:
+    def key(by: str, text: str):
+        if text == "":
+            return None
+        return int(text) if by in ("department", "job_group") else text
+
+    return {
+        by or None: {key(by, k): {f: Decimal(v) for f, v in row.items()} for k, row in rows.items()}
+        for by, rows in stored.items()
+    }
+
+
+@dataclass(frozen=True)
+class Kept:
+    """The sums the nightly task kept for a period (monitoring.services.figures_keep), as they were
+    at `taken_at`, read for the organisation or one department's subtree."""
+
+    audience: Audience
+    taken_at: datetime
+    sums: dict  # {grouping or None: {key or None: {fact: Decimal}}}
+
+    def total(self) -> dict[str, Decimal]:
+        if self.audience.kind == AudienceKind.EVERYONE:
+            return self.sums[None][None]
+        zero = dict.fromkeys(kept_facts(), Decimal(0))
+        return self.sums["department"].get(self.audience.department_id, zero)
+
+    def rows(self, by: str) -> dict:
+        """Per department (each over its subtree), job group, education level or format. For a
+        department these are the organisation's departments, whose subtrees its sub-departments'
+        rows are (reports.department_rows keeps those); its own other groupings are not kept."""
+        if by not in self.sums or (self.audience.kind != AudienceKind.EVERYONE and by != "department"):
+            raise ValueError(f"only the organisation's figures are kept by {by}")
+        return self.sums[by]
+
+
+def kept_figures(audience: Audience, period: Period, *, today: date | None = None) -> Kept | None:
+    """The sums kept for the period as on the day its figures are read on (its end, or today while
+    it runs: so a running period's sums are from last night's or a later run of today, never
+    older), for the organisation or a department; None when there are none (one query)."""
+    if audience.kind not in (AudienceKind.EVERYONE, AudienceKind.DEPARTMENT) or period.in_future(today):
+        return None
+    row = (
+        KeptFigures.objects.filter(start=period.start, end=period.end, as_of=period.as_of(today))
+        .only("taken_at", "sums")
+        .first()
+    )
+    return None if row is None else Kept(audience, row.taken_at, _read_sums(row.sums))
+
+
+def kept_months(audience: Audience, period: Period, *, today: date | None = None) -> Kept | None:
+    """The organisation's kept sums for each month of the period up to today (closed months as on
+    their last day, the running one as on today) as one Kept whose rows("month") are keyed
+    "YYYY-MM", as `metric_breakdown("month", ...)` gives them; None unless every month is kept
+    (one query). `taken_at`: the oldest of them."""
+    if audience.kind != AudienceKind.EVERYONE or period.in_future(today):
+        return None
+    as_of = period.as_of(today)
+    wanted = {(m.start, m.end, min(m.end, as_of)): m for m in period.months_in() if m.start <= as_of}
+    rows = KeptFigures.objects.filter(start__in=[m.start for m in wanted.values()], end__lte=period.end).only(
+        "start", "end", "as_of", "taken_at", "sums"
+    )
+    found = {(r.start, r.end, r.as_of): r for r in rows if (r.start, r.end, r.as_of) in wanted}
+    if len(found) != len(wanted):
+        return None
+    months = {m.start.strftime("%Y-%m"): _read_sums(found[k].sums)[None][None] for k, m in wanted.items()}
+    return Kept(audience, min(r.taken_at for r in found.values()), {"month": months})

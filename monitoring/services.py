@@ -1,4 +1,4 @@
-"""Monitoring's writes: the thresholds L&D staff set, and the snapshots."""
+"""Monitoring's writes: the thresholds L&D staff set, the snapshots and the kept figures."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from people.audience import EVERYONE
 
 from . import metrics as metric_registry
-from .models import MetricSnapshot, ScopeKind, Threshold
+from .facts import fact_sums, fact_sums_grouped
+from .models import KeptFigures, MetricSnapshot, ScopeKind, Threshold
 from .periods import Period
-from .selectors import metric_breakdown, metric_values
+from .selectors import kept_facts, kept_format_facts, metric_breakdown, metric_values
 
 
 def threshold_problems(metric_name: str, green: Decimal | None, amber: Decimal | None) -> dict[str, str]:
@@ -134,3 +135,50 @@ def snapshots_rebuild(*, since: date, until: date | None = None) -> int:
         snapshots_take(day=day)
         day += timedelta(days=1)
     return (until - since).days + 1
+
+
+# --- kept figures -------------------------------------------------------------------------------
+
+KEPT_BYS = ("department", "job_group", "education_level")
+
+
+def _text_sums(sums: dict) -> dict:
+    return {"" if key is None else str(key): {f: str(v) for f, v in row.items()} for key, row in sums.items()}
+
+
+def figures_keep(*, period: Period, as_of: date) -> KeptFigures:
+    """Work out and keep every fact-based metric's sums over `period` as on `as_of`, for the
+    organisation and per department, job group, education level and format: two statements (the
+    dashboard's grouped one and the format one). A running period's older state goes."""
+    facts = kept_facts()
+    grouped = fact_sums_grouped(EVERYONE, period, facts, KEPT_BYS, as_of=as_of)
+    sums = {"": _text_sums(grouped[None])} | {by: _text_sums(grouped[by]) for by in KEPT_BYS}
+    sums["format"] = _text_sums(fact_sums(EVERYONE, period, kept_format_facts(), by="format", as_of=as_of))
+    with transaction.atomic():
+        kept, _new = KeptFigures.objects.update_or_create(
+            start=period.start, end=period.end, as_of=as_of, defaults={"sums": sums, "taken_at": timezone.now()}
+        )
+        KeptFigures.objects.filter(start=period.start, end=period.end, as_of__lt=as_of).delete()
+    return kept
+
+
+def figures_due(*, today: date) -> list[tuple[Period, date]]:
+    """The periods to keep and the day each is read on, that are not kept yet (one query): this
+    year and this month as on today, and each closed month of this year and the last, and the last
+    year, as on their last day."""
+    wanted = [(Period.this_year(today), today), (Period.month(today.year, today.month), today)]
+    wanted.append((Period.year(today.year - 1), date(today.year - 1, 12, 31)))
+    for year in (today.year - 1, today.year):
+        wanted.extend((m, m.end) for m in Period.year(year).months_in() if m.end < today)
+    have = set(KeptFigures.objects.filter(start__gte=date(today.year - 1, 1, 1)).values_list("start", "end", "as_of"))
+    return [(period, as_of) for period, as_of in wanted if (period.start, period.end, as_of) not in have]
+
+
+def figures_keep_due(*, today: date | None = None) -> int:
+    """Keep the figures `figures_due` names, the running ones first; nothing (after one query)
+    when today's are kept. Beat calls it every tick through the snapshots' task, so the first tick
+    after midnight works them out. Returns how many periods were kept."""
+    due = figures_due(today=today or timezone.localdate())
+    for period, as_of in due:
+        figures_keep(period=period, as_of=as_of)
+    return len(due)

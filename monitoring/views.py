@@ -19,7 +19,7 @@ from . import reports
 from .exports import table_response
 from .forms import FilterForm, PeriodForm, ThresholdsForm
 from .reports import BREAKDOWN, FORMAT_BREAKDOWN, light_label
-from .selectors import metric_overview, metric_values, thresholds
+from .selectors import kept_figures, kept_months, metric_breakdown, metric_overview, metric_values, thresholds
 from .services import thresholds_set
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -100,6 +100,20 @@ def _dashboard_table(name: str, audience, period):
     return lambda: _breakdown_table(reports.month_rows(audience, period), _("Month"))
 
 
+def _kept(request, audience, period):
+    """The figures the nightly task kept for this audience and period (the organisation's or a
+    department's, see selectors.kept_figures), unless `?fresh=1` asks them worked out now."""
+    return None if request.GET.get("fresh") == "1" else kept_figures(audience, period)
+
+
+def _freshness(request, kept) -> dict:
+    """What the page says of its figures' age: when they were worked out, and a link to do it now."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["fresh"] = "1"
+    return {"kept_at": kept.taken_at if kept else None, "fresh_query": query.urlencode()}
+
+
 @capability_required("monitoring.view")
 def dashboard(request):
     form = FilterForm(request.GET or None)
@@ -107,15 +121,23 @@ def dashboard(request):
     wanted = _wanted_export(request, DASHBOARD_TABLES)
     if wanted is not None:  # a download computes its own table only, not the whole page
         return _export(request, "monitoring", {wanted: _dashboard_table(wanted, audience, period)})
-    # every metric and the three breakdowns in one statement: each person's facts worked out once
-    values, groups = metric_overview(audience, period, None, BREAKDOWN, ("department", "job_group", "education_level"))
+    # the organisation's figures as the nightly task kept them, when it kept every part of the page
+    # (all of one run, so one "as of" is true of all); else worked out now: every metric and the
+    # three breakdowns in one statement (each person's facts once), formats and months in one each
+    kept = _kept(request, audience, period)
+    months_kept = kept_months(audience, period) if kept else None
+    if months_kept is None:
+        kept = None
+    bys = ("department", "job_group", "education_level")
+    values, groups = metric_overview(audience, period, None, BREAKDOWN, bys, kept=kept)
     overview = reports.overview(audience, period, values=values)
     departments = reports.department_rows(audience, period, figures=groups["department"])
     job_groups = reports.job_group_rows(audience, period, figures=groups["job_group"])
     levels = reports.level_rows(audience, period, figures=groups["education_level"])
-    formats = reports.format_rows(audience, period)
-    months = reports.month_rows(audience, period)
+    formats = reports.format_rows(audience, period, kept=kept)
+    months = reports.month_rows(audience, period, kept=months_kept)
     context = {
+        **_freshness(request, kept and min(kept, months_kept, key=lambda k: k.taken_at)),
         "form": form,
         "period": period,
         "overview": overview,
@@ -155,10 +177,14 @@ def department(request, pk):
     )
     if exported:
         return exported
-    overview = reports.overview(audience, period)
-    children = reports.department_rows(audience, period, under=dept.pk)
+    kept = _kept(request, audience, period)  # its figures as the nightly task kept them, or now's
+    values = metric_values(audience, period, kept=kept)
+    overview = reports.overview(audience, period, values=values)
+    figures = metric_breakdown("department", audience, period, reports.BREAKDOWN, kept=kept)
+    children = reports.department_rows(audience, period, under=dept.pk, figures=figures)
     page, people = _people_page(request, audience, period)
     context = {
+        **_freshness(request, kept),
         "department": dept,
         "form": form,
         "period": period,

@@ -1,6 +1,6 @@
 """Nightly snapshots: one row per metric × scope × day with the figures the live selectors give;
 a rerun writes nothing; missed nights are caught up; the backfill rebuilds history; and a real
-worker with two real beats takes each night once."""
+worker with two real beats takes each night once, and keeps the dashboard's figures of the day once."""
 
 from datetime import date, timedelta
 
@@ -10,10 +10,10 @@ from django.db.models import Count
 from django.utils import timezone
 
 from monitoring import metrics
-from monitoring.models import MetricSnapshot, ScopeKind
+from monitoring.models import KeptFigures, MetricSnapshot, ScopeKind
 from monitoring.periods import Period
 from monitoring.selectors import metric_breakdown, metric_series, metric_values
-from monitoring.services import snapshot_days_missing, snapshots_catch_up, snapshots_take
+from monitoring.services import figures_due, snapshot_days_missing, snapshots_catch_up, snapshots_take
 from people.audience import EVERYONE
 from tests.workers import BeatProcess, wait_for
 
@@ -107,9 +107,17 @@ def test_a_worker_and_two_beats_take_each_missed_night_once(
             timeout=120,
             message="yesterday's snapshots",
         )
+        wait_for(
+            lambda: KeptFigures.objects.filter(as_of=timezone.localdate()).count() == 2,
+            timeout=120,
+            message="this year's and this month's kept figures",
+        )
         wait_for(lambda: all(b.sent("monitoring-snapshots") >= 4 for b in beats), timeout=60, message="more ticks")
     finally:
         for beat in beats:
             beat.stop()
     days = dict(MetricSnapshot.objects.values_list("day").annotate(n=Count("pk")))
     assert days == {yesterday - timedelta(days=n): per_night for n in range(4)}
+    assert figures_due(today=timezone.localdate()) == []  # the dashboard's periods kept, each once
+    # this year, this month, last year, last year's months and this year's closed months, once each
+    assert KeptFigures.objects.count() == 3 + 12 + timezone.localdate().month - 1

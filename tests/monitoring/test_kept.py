@@ -1,0 +1,177 @@
+"""Kept figures (issue 21): the nightly task keeps the sums behind the dashboard and the department
+pages per period, and the pages read them with the time they were worked out on them. The kept
+figures equal the live ones exactly on the small organisation of conftest.py (EXPECTED in
+test_metrics), by department, job group, education level, format and month; a running period's are
+used only when worked out today; `?fresh=1` works them out now; the pages' query counts stay
+constant as the organisation grows."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from monitoring.models import KeptFigures
+from monitoring.periods import Period
+from monitoring.reports import BREAKDOWN, FORMAT_BREAKDOWN
+from monitoring.selectors import kept_figures, kept_months, metric_breakdown, metric_values
+from monitoring.services import figures_due, figures_keep, figures_keep_due
+from people.audience import EVERYONE, Audience, AudienceKind
+from tests.catalog.factories import EnrolmentFactory
+from tests.factories import EmployeeFactory
+from tests.monitoring.test_metrics import EXPECTED
+
+pytestmark = pytest.mark.django_db
+Y2025 = Period.year(2025)
+D = Decimal
+
+
+def _pairs(figures: dict) -> dict:
+    return {name: (f.value, f.numerator, f.denominator, f.reason) for name, f in figures.items()}
+
+
+def _rows(rows: dict) -> dict:
+    return {key: _pairs(figures) for key, figures in rows.items()}
+
+
+def test_a_closed_year_is_kept_with_its_exact_figures_and_equals_the_live_ones(small):
+    today = date(2026, 1, 10)
+    # this year and month as on today, last year, and last year's twelve closed months
+    assert figures_keep_due(today=today) == 15
+    assert figures_due(today=today) == []
+    kept = kept_figures(EVERYONE, Y2025, today=today)
+    values = metric_values(EVERYONE, Y2025, today=today, kept=kept)
+    for name, (numerator, denominator, _value) in EXPECTED.items():
+        assert (values[name].numerator, values[name].denominator) == (D(numerator), D(denominator)), name
+    assert _pairs(values) == _pairs(metric_values(EVERYONE, Y2025, today=today))
+    for by, names in (
+        ("department", BREAKDOWN),
+        ("job_group", BREAKDOWN),
+        ("education_level", BREAKDOWN),
+        ("format", FORMAT_BREAKDOWN),
+    ):
+        live = metric_breakdown(by, EVERYONE, Y2025, names, today=today)
+        assert _rows(metric_breakdown(by, EVERYONE, Y2025, names, today=today, kept=kept)) == _rows(live), by
+    months = kept_months(EVERYONE, Y2025, today=today)
+    live = metric_breakdown("month", EVERYONE, Y2025, BREAKDOWN, today=today)
+    assert len(live) == 12
+    assert _rows(metric_breakdown("month", EVERYONE, Y2025, BREAKDOWN, today=today, kept=months)) == _rows(live)
+
+
+def test_a_department_reads_its_subtree_and_sub_departments_from_the_organisations_kept_sums(small):
+    today = date(2026, 1, 10)
+    figures_keep(period=Y2025, as_of=date(2025, 12, 31))
+    for department in (small.org, small.sales, small.north, small.it):
+        audience = Audience.of(AudienceKind.DEPARTMENT, department=department)
+        kept = kept_figures(audience, Y2025, today=today)
+        assert _pairs(metric_values(audience, Y2025, today=today, kept=kept)) == _pairs(
+            metric_values(audience, Y2025, today=today)
+        )
+    sales = Audience.of(AudienceKind.DEPARTMENT, department=small.sales)
+    kept = kept_figures(sales, Y2025, today=today)
+    north = metric_breakdown("department", sales, Y2025, BREAKDOWN, today=today, kept=kept)[small.north.pk]
+    assert _pairs(north) == _pairs(metric_breakdown("department", sales, Y2025, BREAKDOWN, today=today)[small.north.pk])
+    with pytest.raises(ValueError, match="only the organisation"):
+        kept.rows("job_group")
+
+
+def test_a_running_period_is_read_only_as_worked_out_today(small):
+    today = date(2025, 5, 15)
+    # this year and May as on today, 2024 and its twelve months, January to April 2025
+    assert figures_keep_due(today=today) == 19
+    assert kept_figures(EVERYONE, Y2025, today=today) is not None
+    months = kept_months(EVERYONE, Y2025, today=today)
+    live = metric_breakdown("month", EVERYONE, Y2025, BREAKDOWN, today=today)
+    assert sorted(live) == ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05"]
+    assert _rows(metric_breakdown("month", EVERYONE, Y2025, BREAKDOWN, today=today, kept=months)) == _rows(live)
+    tomorrow = today + timedelta(days=1)
+    assert kept_figures(EVERYONE, Y2025, today=tomorrow) is None  # yesterday's state is not today's
+    assert kept_months(EVERYONE, Y2025, today=tomorrow) is None
+    # the next night replaces the running year's and month's state, and keeps nothing twice
+    assert figures_keep_due(today=tomorrow) == 2
+    assert KeptFigures.objects.filter(start=date(2025, 1, 1), end=date(2025, 12, 31)).count() == 1
+    assert kept_figures(EVERYONE, Y2025, today=tomorrow) is not None
+
+
+def test_a_team_or_a_department_and_job_group_are_not_kept(small):
+    figures_keep(period=Y2025, as_of=date(2025, 12, 31))
+    team = Audience.of(AudienceKind.TEAM, manager=small.a1)
+    both = Audience.of(AudienceKind.DEPARTMENT_JOB_GROUP, department=small.sales, job_group=small.agents)
+    assert kept_figures(team, Y2025, today=date(2026, 1, 10)) is None
+    assert kept_figures(both, Y2025, today=date(2026, 1, 10)) is None
+
+
+def _context_figures(response) -> dict:
+    c = response.context
+    tables = {key: [(r.key, _pairs(r.figures)) for r in c[key]] for key in ("departments", "job_groups", "levels")}
+    tables |= {key: [(r.key, _pairs(r.figures)) for r in c[key]] for key in ("formats", "months") if key in c}
+    return {"values": _pairs(c["overview"].values), **tables}
+
+
+def test_the_dashboard_says_when_its_kept_figures_were_worked_out_and_equals_them_worked_out_now(
+    client_for, hr, personas
+):
+    client = client_for(hr)
+    live = client.get("/monitoring/")
+    assert live.context["kept_at"] is None
+    assert "These figures were worked out on" not in live.content.decode()
+    figures_keep_due()
+    kept = client.get("/monitoring/")
+    html = kept.content.decode()
+    assert kept.context["kept_at"] is not None
+    assert "These figures were worked out on" in html
+    assert "Work them out now" in html
+    assert 'href="?fresh=1"' in html
+    fresh = client.get("/monitoring/?fresh=1")
+    assert fresh.context["kept_at"] is None
+    assert _context_figures(kept) == _context_figures(fresh) == _context_figures(live)
+    # a filtered dashboard is worked out now (its groupings within a department are not kept)
+    filtered = client.get(f"/monitoring/?department={personas.employee.department_id}")
+    assert filtered.context["kept_at"] is None
+
+
+def test_the_department_page_reads_the_kept_figures_too(client_for, hr, personas):
+    client = client_for(hr)
+    url = f"/monitoring/departments/{personas.employee.department_id}/"
+    live = client.get(url)
+    figures_keep_due()
+    kept = client.get(url)
+    assert kept.context["kept_at"] is not None
+    assert "These figures were worked out on" in kept.content.decode()
+    assert _pairs(kept.context["overview"].values) == _pairs(live.context["overview"].values)
+    assert client.get(url + "?fresh=1").context["kept_at"] is None
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_the_pages_with_kept_figures_keep_their_query_count_as_the_organisation_grows(client_for, hr, personas):
+    client = client_for(hr)
+    urls = ["/monitoring/", f"/monitoring/departments/{personas.employee.department_id}/"]
+
+    def grow(n):
+        for _ in range(n):
+            person = EmployeeFactory(department=personas.employee.department, manager=personas.manager)
+            EnrolmentFactory(employee=person, status="completed")
+        KeptFigures.objects.all().delete()
+        figures_keep_due()
+
+    grow(2)
+    for url in urls:
+        _count(client, url)
+    small = [_count(client, url) for url in urls]
+    grow(60)
+    assert [_count(client, url) for url in urls] == small
+    live = _count(client, "/monitoring/?fresh=1")
+    assert small[0] < live  # no fact statement at all: the kept row, the months, names and history
+
+
+def test_the_kept_time_is_today_and_not_older(small):
+    figures_keep_due()
+    kept = kept_figures(EVERYONE, Period.this_year())
+    assert timezone.localtime(kept.taken_at).date() == timezone.localdate()
