@@ -7,7 +7,11 @@ rows and erases its own free text. What erasure keeps, and why:
   replaced or removed), so the ledger's amounts, enrolment counts and survey response counts stay
   right for the books and the monitoring;
 - anonymous survey answers (they were never linked to the person); named ones are removed;
-- the audit trail, which never held a name or an e-mail (people.audit).
+- the audit trail: its entries name people by id only, but a reason or a change is sometimes text
+  someone typed ("extra budget for Jan Jansen"); erasure replaces the traces there too, through
+  the one update the append-only trigger allows (people migration 0014, `erasure_scrub` below):
+  inside the erasure's transaction, only to values that carry the marker. Goal transitions and
+  engagement's activity ledger are append-only the same way and scrubbed the same way.
 The account is deleted (sessions end with it). Last, every text column of every table is swept
 for the name, e-mail address and HRIS key (a notice to a manager, a CSV upload, an API call's path)
 and each is replaced. The HRIS key is remembered as a keyed hash only, so a later sync that still
@@ -17,13 +21,14 @@ lists the leaver does not bring their data back.
 import hashlib
 import hmac
 import re
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -139,30 +144,56 @@ def _text_fields(model):
 
 
 def sweep(traces: list[str]) -> int:
-    """Replace each trace, in any case, in every text column of every table (the audit trail and
-    the erased keys excepted: they hold none). One query per column to find rows, one per row
-    changed. Returns the number of values replaced."""
+    """Replace each trace, in any case, in every text column of every table (the erased keys
+    excepted: they hold hashes only). One query per column to find rows, one per row changed.
+    Returns the number of values replaced. Runs inside the erasure's transaction."""
     if not traces:
         return 0
     pattern = re.compile("|".join(re.escape(t) for t in traces), re.IGNORECASE)
-    skip = {AuditEntry, ErasedKey}
     changed = 0
-    for model in apps.get_models(include_auto_created=True):
-        if model in skip or not model._meta.managed or model._meta.proxy:
-            continue
-        for field in _text_fields(model):
-            column = field.attname
-            if isinstance(field, models.JSONField):
-                queryset = model._base_manager.annotate(_text=Cast(column, TextField()))
-                lookup = "_text"
-            else:
-                queryset, lookup = model._base_manager.all(), column
-            condition = Q()
-            for trace in traces:
-                condition |= Q(**{f"{lookup}__icontains": trace})
-            for pk, value in queryset.filter(condition).values_list("pk", column):
-                model._base_manager.filter(pk=pk).update(**{column: _replaced(value, pattern)})
-                changed += 1
+    with erasure_scrub():
+        for model in apps.get_models(include_auto_created=True):
+            if model is ErasedKey or not model._meta.managed or model._meta.proxy:
+                continue
+            changed += _sweep_model(model, traces, pattern)
+    return changed
+
+
+@contextmanager
+def erasure_scrub():
+    """Let the append-only triggers (the audit trail, goal transitions, the activity ledger) pass
+    the erasure's scrubbing (people migration 0014): a setting local to this transaction, cleared
+    again as soon as the sweep is done. Even then a trigger refuses a change of any column whose
+    new value does not carry the marker: ids, dates and amounts never change."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("append-only rows are scrubbed only inside the erasure's transaction")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('leerborg.erasure', 'scrub', true)")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('leerborg.erasure', '', true)")
+
+
+def _sweep_model(model, traces, pattern) -> int:
+    changed = 0
+    for field in _text_fields(model):
+        column = field.attname
+        if isinstance(field, models.JSONField):
+            queryset = model._base_manager.annotate(_text=Cast(column, TextField()))
+            lookup = "_text"
+        else:
+            queryset, lookup = model._base_manager.all(), column
+        condition = Q()
+        for trace in traces:
+            condition |= Q(**{f"{lookup}__icontains": trace})
+        for pk, value in queryset.filter(condition).values_list("pk", column):
+            model._base_manager.filter(pk=pk).update(**{column: _replaced(value, pattern)})
+            changed += 1
     return changed
 
 

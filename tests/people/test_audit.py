@@ -20,6 +20,7 @@ from people.access import LD_STAFF_GROUP
 from people.audience import EVERYONE
 from people.audit import acting_as, audit_record
 from people.models import AuditEntry
+from people.privacy import erasure_scrub
 from people.services import employee_deactivate, user_rights_set
 from policy.services import policy_create, policy_delete, policy_update
 from surveys.services import survey_create, survey_update
@@ -201,6 +202,66 @@ def test_the_refusal_is_the_trigger_not_luck(db):
         cursor.execute("SELECT reason FROM people_auditentry WHERE id = %s", [entry.pk])
         assert cursor.fetchone()[0] == "edited"
         transaction.set_rollback(True)
+
+
+@pytest.mark.usefixtures("require_postgres")
+def test_erasure_scrubs_a_reason_through_the_one_update_the_trigger_allows(db):
+    """Migration 0014 and people.privacy.erasure_scrub: inside a transaction that set
+    leerborg.erasure = 'scrub', an update whose changed values all carry the marker passes; nothing
+    else does, not even then (an id, a date, the action, a delete)."""
+    entry = audit_record(
+        action="budget.adjusted", object_type="budgets.budget", object_id=7, reason="extra for Jan Jansen", subject=3
+    )
+
+    def scrub_mode():
+        connection.cursor().execute("SELECT set_config('leerborg.erasure', 'scrub', true)")
+
+    refused = (
+        lambda: AuditEntry.objects.filter(pk=entry.pk).update(reason="extra for [erased]"),  # not in scrub mode
+        lambda: (scrub_mode(), AuditEntry.objects.filter(pk=entry.pk).update(reason="extra for someone")),
+        lambda: (scrub_mode(), AuditEntry.objects.filter(pk=entry.pk).update(reason="[erased]", subject_id=4)),
+        lambda: (
+            scrub_mode(),
+            AuditEntry.objects.filter(pk=entry.pk).update(reason="[erased]", action="person.erased"),
+        ),
+        lambda: (scrub_mode(), AuditEntry.objects.filter(pk=entry.pk).update(reason="[erased]", at=timezone.now())),
+        lambda: (scrub_mode(), AuditEntry.objects.filter(pk=entry.pk).delete()),
+    )
+    for attempt in refused:
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            attempt()
+    entry.refresh_from_db()
+    assert entry.reason == "extra for Jan Jansen"
+
+    with transaction.atomic(), erasure_scrub():
+        AuditEntry.objects.filter(pk=entry.pk).update(reason="extra for [erased]", changes={"note": "[erased]"})
+    entry.refresh_from_db()
+    assert (entry.reason, entry.changes, entry.subject_id) == ("extra for [erased]", {"note": "[erased]"}, 3)
+    # the erasure clears the setting again at once: afterwards the trail is append-only again
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).update(reason="[erased] again")
+
+
+@pytest.mark.usefixtures("require_postgres")
+def test_erasure_scrubs_the_trail_and_leaves_the_setting_cleared(personas):
+    from people.privacy import person_erase
+
+    person = personas.other_employee
+    entry = audit_record(
+        action="budget.adjusted",
+        object_type="budgets.budget",
+        object_id=1,
+        subject=person,
+        reason=f"for {person.full_name}",
+    )
+    with transaction.atomic():
+        person_erase(employee=person, by=personas.hr.user, reason="request")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('leerborg.erasure', true)")
+            assert cursor.fetchone()[0] == ""  # cleared right after the sweep, still inside the transaction
+    entry.refresh_from_db()
+    assert entry.reason == "for [erased]"
+    assert entry.subject_id == person.pk
 
 
 # --- the page --------------------------------------------------------------------------------

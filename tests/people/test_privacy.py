@@ -4,15 +4,20 @@ back, automatic erasure after leaving, and deactivation that ends sessions and f
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from budgets.models import LedgerEntry
+from budgets.services.ledger import budget_adjust
 from hris.services import api_client_create
+from people.audit import audit_record
 from people.models import AuditEntry, Employee
 from people.privacy import leavers_due, leavers_erase, person_erase
 from people.services import employee_deactivate
@@ -92,9 +97,11 @@ def test_ld_staff_download_on_someones_behalf_and_nobody_else_does(demo):
 @pytest.mark.usefixtures("require_postgres")
 def test_erasing_a_demo_person_leaves_their_name_email_and_key_in_no_column_of_any_table(demo):
     person = Employee.objects.select_related("user").get(user__username="employee")
-    # a colleague typed their name into the ledger and an API call carried their key: swept too
     traces = [person.full_name, person.email, person.external_id]
     assert all(traces)
+    for app in ("catalog", "budgets", "comms", "policy", "surveys", "goals", "adoption", "engagement"):
+        assert rows_in(app), f"the demo has no rows in {app}: the search would prove nothing there"
+    typed_by_colleagues(person)
     assert text_columns_holding(traces)  # the search finds them before (a negative control)
     enrolments = person.enrolments.count()
     ledger_total = sum(b.allocated for b in person.budgets.all())
@@ -116,6 +123,51 @@ def test_erasing_a_demo_person_leaves_their_name_email_and_key_in_no_column_of_a
     entry = AuditEntry.objects.get(action="person.erased")
     assert (entry.actor_id, entry.subject_id) == (hr.pk, person.pk)
     assert entry.reason == "Request of 1 December by e-mail"
+    # the audit entries that named them keep who, when, what and the object; the text is scrubbed
+    adjusted = AuditEntry.objects.filter(action="budget.adjusted", subject_id=person.pk).latest("pk")
+    assert adjusted.reason == "Extra for [erased], agreed with the manager"
+    assert adjusted.changes["amount"] == "25.00"
+    assert LedgerEntry.objects.filter(
+        reason="Extra for [erased], agreed with the manager", allocated=Decimal("25.00")
+    ).exists()
+
+
+def rows_in(app_label: str) -> int:
+    return sum(m._default_manager.count() for m in django_apps.get_app_config(app_label).get_models())
+
+
+def typed_by_colleagues(person):
+    """Free text others typed about the person, in every app that keeps some: a budget adjustment
+    (and its audit entry), a goal comment, a programme review, a thank-you, a survey answer, an
+    audit entry's reason and change."""
+    from adoption.models import Review
+    from engagement.models import Reward
+    from goals.models import GoalTransition
+    from surveys.models import Answer
+
+    hr = get_user_model().objects.get(username="hr")
+    budget = person.budgets.order_by("-period_start").first()
+    budget_adjust(
+        budget=budget, amount=Decimal("25"), reason=f"Extra for {person.full_name}, agreed with the manager", by=hr
+    )
+    named = f"as {person.full_name} ({person.email}, {person.external_id}) said"
+    for model, field in ((GoalTransition, "comment"), (Review, "decisions"), (Reward, "message"), (Answer, "text")):
+        row = model.objects.order_by("pk").first()
+        assert row is not None, f"the demo has no {model.__name__}"
+        if model is GoalTransition:  # append-only (a trigger): a new transition, as a colleague adds one
+            row.pk = None
+            row.comment = named
+            row.save()
+        else:
+            model.objects.filter(pk=row.pk).update(**{field: named})
+    audit_record(
+        action="programme.reviewed",
+        object_type="adoption.programme",
+        object_id=1,
+        changes={"note": named},
+        reason=named,
+        by=hr,
+    )
 
 
 def test_the_reason_may_not_name_the_person(demo):
