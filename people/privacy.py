@@ -9,7 +9,7 @@ rows and erases its own free text. What erasure keeps, and why:
 - anonymous survey answers (they were never linked to the person); named ones are removed;
 - the audit trail: its entries name people by id only, but a reason or a change is sometimes text
   someone typed ("extra budget for Jan Jansen"); erasure replaces the traces there too, through
-  the one update the append-only trigger allows (people migration 0014, `erasure_scrub` below):
+  the one update the append-only trigger allows (people migration 0015, `erasure_scrub` below):
   inside the erasure's transaction, only to values that carry the marker. Goal transitions and
   engagement's activity ledger are append-only the same way and scrubbed the same way.
 The account is deleted (sessions end with it). Last, every text column of every table is swept
@@ -162,7 +162,7 @@ def sweep(traces: list[str]) -> int:
 @contextmanager
 def erasure_scrub():
     """Let the append-only triggers (the audit trail, goal transitions, the activity ledger) pass
-    the erasure's scrubbing (people migration 0014): a setting local to this transaction, cleared
+    the erasure's scrubbing (people migration 0015): a setting local to this transaction, cleared
     again as soon as the sweep is done. Even then a trigger refuses a change of any column whose
     new value does not carry the marker: ids, dates and amounts never change."""
     if connection.vendor != "postgresql":

@@ -1,5 +1,5 @@
 """The activity ledger is still never edited, but erasure may replace a person's name in a label
-someone typed (people migration 0014 explains `leerborg_erasure_scrub`)."""
+someone typed (people migration 0015 explains `leerborg_erasure_scrub`)."""
 
 from django.db import migrations
 
@@ -36,7 +36,7 @@ def _backward(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("engagement", "0003_ambassadors"),
-        ("people", "0014_erasure_scrub"),
+        ("people", "0015_erasure_scrub"),
     ]
 
     operations = [migrations.RunPython(_forward, _backward)]

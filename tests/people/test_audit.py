@@ -206,7 +206,7 @@ def test_the_refusal_is_the_trigger_not_luck(db):
 
 @pytest.mark.usefixtures("require_postgres")
 def test_erasure_scrubs_a_reason_through_the_one_update_the_trigger_allows(db):
-    """Migration 0014 and people.privacy.erasure_scrub: inside a transaction that set
+    """Migration 0015 and people.privacy.erasure_scrub: inside a transaction that set
     leerborg.erasure = 'scrub', an update whose changed values all carry the marker passes; nothing
     else does, not even then (an id, a date, the action, a delete)."""
     entry = audit_record(

@@ -56,7 +56,7 @@ def _backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0013_audit_ambassador"),
+        ("people", "0014_audit_sponsor_message"),
     ]
 
     operations = [migrations.RunPython(_forward, _backward)]
