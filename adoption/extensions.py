@@ -13,7 +13,12 @@ def _demo():
 
 
 def register():
+    from people.origin import created_from
+
     from . import panels
+    from .services import created_from_programme
+
+    created_from.connect(created_from_programme, dispatch_uid="adoption.created_from_programme")
 
     registry.need(NOTIFY, app="adoption")
     registry.need(AMBASSADOR_IDS, app="adoption", optional=True)

@@ -454,3 +454,47 @@ def sponsor_message_send(
             raise
         return existing, False
     return message, True
+
+
+# --- made from the programme ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def programme_link(*, programme: Programme, obj) -> bool:
+    """Link a goal, survey, learning moment or communication plan to the programme (made from its
+    page, with its audience filled in). A plan becomes the programme's plan when it has none yet.
+    Returns whether anything changed."""
+    from comms.models import CommunicationPlan
+    from goals.models import Goal
+    from policy.models import LearningMoment
+    from surveys.models import Survey
+
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    many = {Goal: programme.goals, Survey: programme.surveys, LearningMoment: programme.moments}
+    for model, related in many.items():
+        if isinstance(obj, model):
+            if related.filter(pk=obj.pk).exists():
+                return False
+            related.add(obj)
+            return True
+    if isinstance(obj, CommunicationPlan):
+        if programme.comms_plan_id is not None:
+            return False
+        programme.comms_plan = obj
+        programme.save(update_fields=["comms_plan"])
+        return True
+    raise ValueError(f"a programme does not link {type(obj).__name__}")
+
+
+def created_from_programme(sender, *, obj, origin: str, user, **kwargs) -> None:
+    """people.origin's signal: an object made from a programme's page ("programme:<pk>") is linked
+    to it, when the person who made it runs that programme."""
+    from .access import may_manage
+    from .selectors import programmes_visible_to
+
+    kind, _sep, pk = origin.partition(":")
+    if kind != "programme" or not pk.isdigit():
+        return
+    programme = programmes_visible_to(user).filter(pk=int(pk)).first()
+    if programme is not None and may_manage(user, programme):
+        programme_link(programme=programme, obj=obj)

@@ -148,7 +148,33 @@ def programme_detail(request, pk):
         "may_manage": may_manage(request.user, programme),
         "me": roles_of(request.user).employee,
     }
+    if context["may_manage"]:
+        context["create_links"] = _create_links(programme)
     return render(request, "adoption/programme_detail.html", context)
+
+
+def _create_links(programme) -> list[tuple[str, str]]:
+    """The create forms of goals, surveys, communication plans and learning moments, opened with the
+    pilot audience filled in; what is saved there is linked to the programme (people.origin)."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    a = programme.audience
+    query = {"from": f"programme:{programme.pk}", "audience_kind": a.kind}
+    if a.department_id:
+        query["audience_department"] = a.department_id
+    if a.job_group_id:
+        query["audience_job_group"] = a.job_group_id
+    plan = {"from": query["from"], "title": _("Communication for %(name)s") % {"name": programme.name}}
+    links = [
+        (_("A goal"), reverse("goals:create") + "?" + urlencode(query)),
+        (_("A survey"), reverse("surveys:create") + "?" + urlencode(query)),
+        (_("A learning moment"), reverse("policy:moment_create") + "?" + urlencode(query)),
+    ]
+    if programme.comms_plan_id is None:
+        links.append((_("A communication plan"), reverse("comms:plan_create") + "?" + urlencode(plan)))
+    return links
 
 
 def _lessons(programme):

@@ -20,6 +20,7 @@ from people.access import capability_required, roles_of
 from people.audience import employees_in
 from people.forms import add_service_errors
 from people.models import Employee
+from people.origin import initial_from, tell_created
 
 from . import rendering, selectors, services
 from .forms import MessageForm, PlanForm, PreferencesForm, PreviewForm
@@ -165,9 +166,13 @@ def plans(request):
 @capability_required("comms.manage")
 def plan_edit(request, pk=None):
     plan = get_object_or_404(CommunicationPlan, pk=pk) if pk else None
-    form = PlanForm(request.POST or None, instance=plan)
+    initial = None if plan else initial_from(request.GET, title_field="name")
+    form = PlanForm(request.POST or None, instance=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
+        new = plan is None
         plan = services.plan_save(plan=plan, **form.cleaned_data)
+        if new:
+            tell_created(request, plan)
         messages.success(request, _("The plan is saved."))
         return redirect("comms:plan_detail", plan.pk)
     return render(request, "comms/plan_edit.html", {"form": form, "plan": plan})

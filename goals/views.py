@@ -16,6 +16,7 @@ from people.access import capability_required, roles_of
 from people.audience import EVERYONE, audience_size
 from people.formatting import day, percent
 from people.forms import add_service_errors
+from people.origin import initial_from, tell_created
 
 from . import services
 from .access import access_goal, goal_actions
@@ -138,7 +139,7 @@ def _initial(goal: Goal) -> dict:
 
 def _goal_form(request, goal: Goal | None):
     owner = roles_of(request.user).employee
-    form = GoalForm(request.POST or None, owner=owner, initial=_initial(goal) if goal else None)
+    form = GoalForm(request.POST or None, owner=owner, initial=_initial(goal) if goal else initial_from(request.GET))
     preview = None
     if request.method == "POST" and "check" in request.POST:
         preview = _preview(form, owner)
@@ -148,6 +149,7 @@ def _goal_form(request, goal: Goal | None):
         try:
             if goal is None:
                 goal = services.goal_create(owner=owner, **data)
+                tell_created(request, goal)
             else:
                 goal = services.goal_update(goal=goal, by=owner, **data)
         except ValidationError as exc:

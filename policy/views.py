@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from people.access import capability_required, has_capability, roles_of
 from people.audience import AUDIENCE_RELATED
 from people.forms import add_service_errors
+from people.origin import initial_from, tell_created
 from people.paging import team_page
 
 from . import services
@@ -189,12 +190,13 @@ def manage(request):
 
 
 def _moment_form(request, moment=None):
-    form = MomentForm(request.POST or None, instance=moment)
+    form = MomentForm(request.POST or None, instance=moment, initial=None if moment else initial_from(request.GET))
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in MOMENT_FIELDS}
         try:
             if moment is None:
                 moment = services.moment_create(by=roles_of(request.user).employee, **data)
+                tell_created(request, moment)
             else:
                 moment = services.moment_update(moment=moment, **data)
         except ValidationError as e:

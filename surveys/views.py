@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from people.access import capability_required, roles_of
 from people.forms import add_service_errors
+from people.origin import initial_from, tell_created
 
 from . import services
 from .access import access_survey, group_filter
@@ -161,13 +162,16 @@ def manage(request):
 
 
 def _survey_form(request, survey=None):
-    form = SurveyForm(request.POST or None, instance=survey)
+    form = SurveyForm(request.POST or None, instance=survey, initial=None if survey else initial_from(request.GET))
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in SurveyForm.Meta.fields}
         audience = form.cleaned_data["audience"]
         by = roles_of(request.user).employee
         try:
+            new = survey is None
             survey = _save_survey(survey, data, audience, by)
+            if new:
+                tell_created(request, survey)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
