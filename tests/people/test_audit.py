@@ -314,3 +314,54 @@ def test_nobody_else_reads_the_audit_log(personas, client_for, persona):
     c = client_for(getattr(personas, persona))
     assert c.get("/people/audit/").status_code == 403
     assert c.get("/people/audit/?export=csv").status_code == 403
+
+
+def test_a_csv_import_is_recorded_with_its_counts_and_no_names(personas):
+    from hris.csvimport import guess_mapping, read_rows
+    from hris.models import CsvImport
+    from hris.services import csv_import_apply
+
+    content = "external_id,first_name,last_name,email\nE9,Anna,Bakker,anna.bakker@example.nl\n"
+    record = CsvImport.objects.create(filename="people.csv", content=content, uploaded_by=personas.hr.user)
+    header, _rows = read_rows(content)
+    csv_import_apply(record=record, mapping=guess_mapping(header, {}), create_new=True)
+    entry = only("hris.csv_import")
+    assert (entry.actor_id, entry.object_type, entry.object_id) == (
+        personas.hr.user.pk,
+        "hris.csvimport",
+        str(record.pk),
+    )
+    assert entry.changes["mode"] == "partial"
+    assert entry.changes["employees"]["created"] == 1
+    assert "Bakker" not in json.dumps(entry.changes)
+    assert "E9" not in json.dumps(entry.changes)
+
+
+def test_a_reward_with_extra_budget_is_recorded_as_a_budget_adjustment(personas):
+    from engagement.models import RewardPool
+    from engagement.selectors import Quarter
+    from engagement.services import reward_give
+
+    BudgetPolicy.objects.create(
+        name="All", amount=Decimal("1000.00"), hours=Decimal("40"), period_start=date(2026, 1, 1)
+    )
+    budget_allocate()
+    RewardPool.objects.update_or_create(period=Quarter.parse(None).key, defaults={"amount": Decimal("500")})
+    reward_give(
+        employee=personas.employee,
+        by=personas.hr.user,
+        message="Thank you",
+        amount=Decimal("150.00"),
+        reason="Most active in Customer Service",
+    )
+    entry = only("budget.adjusted")
+    assert (entry.actor_id, entry.subject_id) == (personas.hr.user.pk, personas.employee.pk)
+    assert entry.changes["amount"] == "150.00"
+    assert entry.reason == "Most active in Customer Service"
+
+
+def test_a_reward_without_budget_changes_no_money_and_records_none(personas):
+    from engagement.services import reward_give
+
+    reward_give(employee=personas.employee, by=personas.hr.user, message="Thank you", badge="Learning pioneer")
+    assert not AuditEntry.objects.filter(action="budget.adjusted").exists()
