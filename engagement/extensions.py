@@ -21,3 +21,4 @@ def register():
     registry.add_demo_step(92, _demo)  # after goals (90): the year of catalog and policy history
     registry.add_nav(NavItem(_("My activity"), "engagement:mine", "engagement.view", order=60))
     registry.add_nav(NavItem(_("Recognition"), "engagement:manage", "engagement.manage", order=78, group="manage"))
+    registry.add_nav(NavItem(_("Ambassadors"), "engagement:ambassadors", "engagement.manage", order=79, group="manage"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_ambassadors
 
 app_name = "engagement"
 urlpatterns = [
@@ -11,4 +11,17 @@ urlpatterns = [
     path("boards/<str:kind>/<int:pk>/export/", views.board_export, name="board_export"),
     path("manage/", views.manage, name="manage"),
     path("manage/reward/", views.reward, name="reward"),
+    path("ambassadors/", views_ambassadors.ambassadors, name="ambassadors"),
+    path("ambassadors/invite/", views_ambassadors.invite, name="ambassador_invite"),
+    path("ambassadors/<int:pk>/end/", views_ambassadors.end, name="ambassador_end"),
+    path("ambassadors/<int:pk>/answer/", views_ambassadors.answer, name="ambassador_answer"),
+    path("ambassadors/nominations/<int:pk>/dismiss/", views_ambassadors.nomination_dismiss, name="nomination_dismiss"),
+    path("department/", views_ambassadors.my_department, name="my_department"),
+    path("department/<int:pk>/", views_ambassadors.department, name="department"),
+    path("department/<int:pk>/need/", views_ambassadors.need_drop, name="need_drop"),
+    path("department/<int:pk>/nominate/", views_ambassadors.nominate, name="nominate"),
+    path("department/<int:pk>/group/", views_ambassadors.group_create, name="need_group"),
+    path("needs/", views_ambassadors.needs, name="needs"),
+    path("needs/<int:pk>/forward/", views_ambassadors.group_forward, name="need_forward"),
+    path("needs/<int:pk>/decide/", views_ambassadors.group_decide, name="need_decide"),
 ]

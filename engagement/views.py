@@ -18,6 +18,7 @@ from .forms import NamedForm, PointRuleForm, RewardForm
 from .models import Reward
 from .points import rules_all
 from .selectors import Quarter, activity_of, ambassador_suggestions, board, most_active, participant_named, scopes_for
+from .selectors_ambassadors import my_ambassadorships
 
 
 @capability_required("engagement.view")
@@ -31,6 +32,7 @@ def mine(request):
         "total": sum(line.points for line in lines),
         "form": NamedForm(initial={"named": participant_named(me.pk)}),
         "rules": rules_all(),
+        "ambassadorships": my_ambassadorships(me),
     }
     return render(request, "engagement/mine.html", context)
 

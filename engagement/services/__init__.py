@@ -11,4 +11,5 @@ from .ambassadors import (  # noqa: F401
     nomination_dismiss,
 )
 from .ledger import activity_record, activity_reverse, participant_named_set, point_rule_save  # noqa: F401
+from .needs import group_decide, group_forward, need_drop, need_group  # noqa: F401
 from .rewards import reward_give, reward_pool_left  # noqa: F401

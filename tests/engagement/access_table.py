@@ -13,7 +13,52 @@ def _managers_team(p):
     return {"kind": "team", "pk": p.manager.pk}
 
 
+def _dept(p):
+    return {"pk": p.employee.department_id}
+
+
+def _invitation(p):
+    from engagement.models import Ambassadorship
+    from engagement.services import ambassador_invite
+
+    row = Ambassadorship.objects.filter(employee=p.employee).first()
+    return {"pk": (row or ambassador_invite(employee=p.employee, by=p.hr)).pk}
+
+
+def _ambassador(p):
+    """The employee, ambassador for Customer Service (accepted)."""
+    from engagement.models import Ambassadorship
+    from engagement.services import ambassador_accept
+
+    row = Ambassadorship.objects.get(pk=_invitation(p)["pk"])
+    if row.status == "invited":
+        ambassador_accept(ambassadorship=row, employee=p.employee)
+    return _dept(p)
+
+
+def _nomination(p):
+    from engagement.models import Nomination
+    from engagement.services import nomination_create
+
+    row = Nomination.objects.filter(by=p.manager).first()
+    return {"pk": (row or nomination_create(nominee=p.employee, by=p.manager, reason="Helps")).pk}
+
+
+def _group(p):
+    from engagement.models import NeedGroup
+    from engagement.services import need_drop, need_group
+
+    _ambassador(p)
+    row = NeedGroup.objects.first()
+    if row is None:
+        need = need_drop(author=p.manager, text="Excel tips")
+        row = need_group(department=p.employee.department, title="Excel", need_ids=[need.pk], by=p.employee)
+    return {"pk": row.pk}
+
+
 EVERYONE = same(200, anonymous=302)
+# A department's page: its members (Customer Service) and L&D staff; Finance gets "not found".
+MEMBERS = same(404, anonymous=302, employee=200, manager=200, hr=200)
 # Customer Service's board: its people and L&D staff; Finance gets "not found".
 SERVICE = same(404, anonymous=302, employee=200, manager=200, hr=200)
 
@@ -30,5 +75,39 @@ ROWS = [
     Row("engagement:manage", only_hr(denied=403), "post", data={"kind": "attended", "points": "", "repeat_days": "0"}),
     # An empty reward form is refused with its errors (400) for L&D staff; nobody else may give one.
     Row("engagement:reward", same(403, anonymous=302, hr=400), "post", data={"reward-message": ""}),
+    Row("engagement:ambassadors", only_hr()),
+    Row("engagement:ambassador_invite", same(403, anonymous=302, hr=400), "post", data={"employee": ""}),
+    Row("engagement:ambassador_end", only_hr(denied=403) | {"hr": 302}, "post", kwargs=_invitation),
+    # Only the invited person answers; for everyone else the invitation does not exist.
+    Row(
+        "engagement:ambassador_answer",
+        same(404, anonymous=302, employee=302),
+        "post",
+        kwargs=_invitation,
+        data={"answer": "decline"},
+    ),
+    Row("engagement:nomination_dismiss", only_hr(denied=403) | {"hr": 302}, "post", kwargs=_nomination),
+    Row("engagement:my_department", same(302)),
+    Row("engagement:department", MEMBERS, kwargs=_dept),
+    # Drop a need: the department's own people (L&D staff at the top are not in Customer Service).
+    Row(
+        "engagement:need_drop",
+        same(404, anonymous=302, employee=302, manager=302),
+        "post",
+        kwargs=_dept,
+        data={"text": "Excel tips"},
+    ),
+    Row(
+        "engagement:nominate",
+        same(404, anonymous=302, employee=302, manager=302, hr=302),
+        "post",
+        kwargs=_dept,
+        data=lambda p: {"nominee": p.team_lead.pk, "reason": "Always helps"},
+    ),
+    # Grouping: the department's ambassador only (an empty choice is refused with its errors).
+    Row("engagement:need_group", same(404, anonymous=302, employee=400), "post", kwargs=_ambassador, data={}),
+    Row("engagement:needs", only_hr()),
+    Row("engagement:need_forward", same(404, anonymous=302, employee=302), "post", kwargs=_group),
+    Row("engagement:need_decide", same(403, anonymous=302, hr=400), "post", kwargs=_group, data={}),
     Row("api:engagement-board", same(403, anonymous=401, hr=200), kwargs=lambda p: {"pk": p.employee.department_id}),
 ]
