@@ -3,8 +3,9 @@
 Services write it with `audit_record` inside their own transaction, so an entry exists exactly when
 the change does. Who acted is the explicit `by` where the service has one, else the person or API
 client of the current request (AuditContextMiddleware keeps it), else the background process
-("system"). Entries keep ids and values only, never names or e-mail addresses: a person's name is
-read from the live record when the entry is shown, so erasure leaves the trail whole and nameless.
+("system"). Entries name people by id, never by name or e-mail address: a person's name is read
+from the live record when the entry is shown. A reason is typed text and may name someone; erasure
+replaces that name (people.privacy.erasure_scrub, the one update the trigger allows).
 """
 
 from contextlib import contextmanager

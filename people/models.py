@@ -362,9 +362,9 @@ class AuditAction(models.TextChoices):
 class AuditEntry(models.Model):
     """One thing that changed money, rights or people: who, when, what, the object, the change and
     the reason. Append-only: nothing in the code updates or deletes a row, and on PostgreSQL the
-    database refuses to (a trigger, migration 0010). Rows hold ids and values, never a person's
-    name or e-mail, so erasing someone leaves the trail whole and nameless; names are read from the
-    live records when the entry is shown. `people.audit.audit_record` writes every one."""
+    database refuses to (a trigger, migration 0010), but for erasure's scrubbing of typed text
+    (migration 0015). Rows name people by id, never by name or e-mail; names are read from the live
+    records when the entry is shown. `people.audit.audit_record` writes every one."""
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # No database constraint and no cascade: erasing an account never touches (or is blocked by) the trail.
