@@ -12,6 +12,7 @@ from people.registry import (
     LEARNING_NEEDS_ASKED,
     LEARNING_PREFERENCES_SET,
     NOTIFY,
+    PUBLISHED_STORIES,
     HomePanel,
     NavItem,
     registry,
@@ -87,6 +88,8 @@ def register():
     registry.add_demo_step(30, _demo)
     registry.add_scale_step(30, _scale)
     registry.provide(ENROLMENTS_SINCE, enrolments_since)
+    # Colleagues' stories on an item's page and beside "for you", when engagement is installed.
+    registry.need(PUBLISHED_STORIES, app="catalog", optional=True)
     registry.provide(COMPLETIONS_SINCE, completions_since)
     registry.provide(EMPLOYEES_FOR_ITEM, employees_for_item)
     registry.provide(LEARNING_PREFERENCES_SET, learning_profile_from_survey)

@@ -25,7 +25,7 @@ from people.formatting import money
 from people.forms import add_service_errors
 from people.models import JobGroup
 from people.paging import team_page
-from people.registry import BUDGET_AVAILABLE, registry
+from people.registry import BUDGET_AVAILABLE, PUBLISHED_STORIES, registry
 
 from . import services
 from .exceptions import ApprovalRefused
@@ -113,26 +113,38 @@ def home(request):
     if employee is None:
         return redirect("catalog:browse")
     _record_visit(request, employee)
+    html, item_ids = _for_you_html(request, employee)
     return render(
         request,
         "catalog/for_you.html",
-        {"for_you_html": _for_you_html(request, employee), "budget_left": _budget_left(employee)},
+        {"for_you_html": html, "budget_left": _budget_left(employee), "stories": _stories(item_ids, limit=4)},
     )
 
 
-def _for_you_html(request, employee, limit=12) -> str:
+def _stories(item_ids, limit=3) -> list:
+    """Colleagues' published stories about these items (engagement's optional port; one query)."""
+    published = registry.find(PUBLISHED_STORIES)
+    return published(item_ids=list(item_ids), limit=limit) if published and item_ids else []
+
+
+def _for_you_html(request, employee, limit=12) -> tuple[str, list[int]]:
     """The ranked cards, rendered once per ranking and language and then served from the cache:
-    the ranking's key changes whenever the ranking may (see selectors.for_you_key)."""
+    the ranking's key changes whenever the ranking may (see selectors.for_you_key). With them, the
+    ranked items' ids (from the cached ranking: no query), for the stories beside the cards."""
     key = for_you_key(employee, limit)
     html_key = f"{key}:html:{get_language()}"
     html = cache.get(html_key)
-    if html is None:
+    ranked = cache.get(key) if html is not None else None
+    if html is None or ranked is None:
         recommendations = for_you(employee=employee, limit=limit, key=key)
         html = render_to_string(
             "catalog/partials/for_you_list.html", {"recommendations": recommendations}, request=request
         )
         cache.set(html_key, str(html), RANKING_TTL)
-    return mark_safe(html)  # noqa: S308 - our own template's output, escaped when it was rendered
+        item_ids = [r.item.pk for r in recommendations]
+    else:
+        item_ids = [row[0] for row in ranked]
+    return mark_safe(html), item_ids  # noqa: S308 - our own template's output, escaped when it was rendered
 
 
 @capability_required("catalog.browse")
@@ -180,6 +192,7 @@ def item_detail(request, pk):
             "form": form,
             "mine": mine,
             "budget_left": _budget_left(employee),
+            "stories": _stories([item.pk], limit=5),
         },
     )
 

@@ -287,3 +287,6 @@ class Need(TimestampedModel):
 
     def __str__(self):
         return self.text[:60]
+
+
+from .story_models import Effect, Story, StoryState  # noqa: E402, F401 - stories live in their own module

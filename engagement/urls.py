@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_ambassadors
+from . import views, views_ambassadors, views_stories
 
 app_name = "engagement"
 urlpatterns = [
@@ -24,4 +24,9 @@ urlpatterns = [
     path("needs/", views_ambassadors.needs, name="needs"),
     path("needs/<int:pk>/forward/", views_ambassadors.group_forward, name="need_forward"),
     path("needs/<int:pk>/decide/", views_ambassadors.group_decide, name="need_decide"),
+    path("stories/", views_stories.stories_mine, name="stories_mine"),
+    path("stories/<int:pk>/withdraw/", views_stories.story_withdraw, name="story_withdraw"),
+    path("stories/moderate/", views_stories.stories_moderate, name="stories_moderate"),
+    path("stories/<int:pk>/publish/", views_stories.story_publish, name="story_publish"),
+    path("stories/<int:pk>/reject/", views_stories.story_reject, name="story_reject"),
 ]

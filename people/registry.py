@@ -269,6 +269,31 @@ class AmbassadorsFor(Protocol):
     def __call__(self, employee: Any) -> list[Ambassador]: ...
 
 
+@dataclass(frozen=True)
+class PublishedStory:
+    """A colleague's published story: what a training changed in their work. `writer` is their
+    name when they agreed to be named, otherwise None (the reader shows "a colleague"); `effect`
+    is "better", "faster" or "smarter", `effect_label` says it in the active language."""
+
+    story_id: int
+    item_id: int
+    item_title: str
+    effect: str
+    effect_label: str
+    text: str
+    writer: str | None
+    published_at: datetime
+
+
+class PublishedStories(Protocol):
+    """Published stories, newest first, at most `limit`: about these catalog items (`item_ids`), or
+    written by people of this job group (`job_group_id`); one query. Empty when neither is given."""
+
+    def __call__(
+        self, item_ids: list[int] | None = None, job_group_id: int | None = None, limit: int = 3
+    ) -> list[PublishedStory]: ...
+
+
 C = TypeVar("C")
 
 
@@ -303,6 +328,7 @@ LEARNING_NEEDS_ASKED: Port[LearningNeedsAsked] = Port("learning_needs_asked", Le
 PROFILE_BADGES: Port[ProfileBadges] = Port("profile_badges", ProfileBadges, "engagement")
 AMBASSADOR_IDS: Port[AmbassadorIds] = Port("ambassador_ids", AmbassadorIds, "engagement")
 AMBASSADORS_FOR: Port[AmbassadorsFor] = Port("ambassadors_for", AmbassadorsFor, "engagement")
+PUBLISHED_STORIES: Port[PublishedStories] = Port("published_stories", PublishedStories, "engagement")
 PORTS = (
     BUDGET_AVAILABLE,
     BUDGET_SUMMARY,
@@ -321,6 +347,7 @@ PORTS = (
     PROFILE_BADGES,
     AMBASSADOR_IDS,
     AMBASSADORS_FOR,
+    PUBLISHED_STORIES,
 )
 
 

@@ -13,3 +13,4 @@ from .ambassadors import (  # noqa: F401
 from .ledger import activity_record, activity_reverse, participant_named_set, point_rule_save  # noqa: F401
 from .needs import group_decide, group_forward, need_drop, need_group  # noqa: F401
 from .rewards import reward_give, reward_pool_left  # noqa: F401
+from .stories import story_publish, story_reject, story_submit, story_withdraw  # noqa: F401

@@ -56,6 +56,18 @@ def _group(p):
     return {"pk": row.pk}
 
 
+def _story(p):
+    """A story of the employee's, waiting for moderation (made when the row is called)."""
+    from catalog.models import Enrolment
+    from engagement.models import Story
+    from tests.catalog.factories import ItemFactory
+
+    item = ItemFactory()
+    Enrolment.objects.create(employee=p.employee, item=item, motivation="x", status="completed")
+    story = Story.objects.create(writer=p.employee, item=item, effect="faster", text="I answer in half the time.")
+    return {"pk": story.pk}
+
+
 EVERYONE = same(200, anonymous=302)
 # A department's page: its members (Customer Service) and L&D staff; Finance gets "not found".
 MEMBERS = same(404, anonymous=302, employee=200, manager=200, hr=200)
@@ -109,5 +121,12 @@ ROWS = [
     Row("engagement:needs", only_hr()),
     Row("engagement:need_forward", same(404, anonymous=302, employee=302), "post", kwargs=_group),
     Row("engagement:need_decide", same(403, anonymous=302, hr=400), "post", kwargs=_group, data={}),
+    # Stories: everyone writes their own; only the writer withdraws (others: not found); L&D moderates.
+    Row("engagement:stories_mine", EVERYONE),
+    Row("engagement:stories_mine", same(400, anonymous=302), "post", data={"text": ""}),
+    Row("engagement:story_withdraw", same(404, anonymous=302, employee=302), "post", kwargs=_story),
+    Row("engagement:stories_moderate", only_hr()),
+    Row("engagement:story_publish", same(403, anonymous=302, hr=302), "post", kwargs=_story),
+    Row("engagement:story_reject", same(403, anonymous=302, hr=400), "post", kwargs=_story, data={"reason": ""}),
     Row("api:engagement-board", same(403, anonymous=401, hr=200), kwargs=lambda p: {"pk": p.employee.department_id}),
 ]

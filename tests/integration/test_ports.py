@@ -29,12 +29,14 @@ from people.registry import (
     NOTIFY,
     PORTS,
     PROFILE_BADGES,
+    PUBLISHED_STORIES,
     SURVEY_MEASURE,
     AskedFor,
     BarrierScanResult,
     BudgetSummary,
     Completion,
     ItemRating,
+    PublishedStory,
     SurveyFigure,
     registry,
 )
@@ -256,6 +258,35 @@ def test_ambassador_ids_and_ambassadors_for():
     found = registry.use(_tested(AMBASSADORS_FOR))(colleague)
     assert [(a.employee_id, a.department) for a in found] == [(accepted.pk, "Sales"), (top.pk, "Top")]
     assert registry.use(AMBASSADORS_FOR)(EmployeeFactory(department=None)) == []
+
+
+def test_published_stories():
+    from engagement.services.stories import story_publish, story_submit
+    from people.models import JobGroup
+
+    agents, leads = JobGroup.objects.create(name="Agents"), JobGroup.objects.create(name="Leads")
+    item, other_item, moderator = ItemFactory(title="Excel"), ItemFactory(), EmployeeFactory()
+    stories = {}
+    for name, group, about, named in (
+        ("ann", agents, item, True),
+        ("bo", leads, item, False),
+        ("cy", agents, other_item, False),
+    ):
+        writer = EmployeeFactory(first_name=name, last_name="Test", job_group=group)
+        EnrolmentFactory(employee=writer, item=about, status="completed")
+        stories[name] = story_submit(
+            writer=writer, item_id=about.pk, effect="faster", text=f"{name} is faster", quote_with_name=named
+        )
+        story_publish(story_id=stories[name].pk, by=moderator)
+    published = registry.use(_tested(PUBLISHED_STORIES))
+    by_item = published(item_ids=[item.pk], limit=5)
+    assert all(isinstance(s, PublishedStory) for s in by_item)
+    assert [(s.story_id, s.writer, s.item_title, s.effect) for s in by_item] == [
+        (stories["bo"].pk, None, "Excel", "faster"),  # newest first; named only with consent
+        (stories["ann"].pk, "ann Test", "Excel", "faster"),
+    ]
+    assert [s.story_id for s in published(job_group_id=agents.pk, limit=1)] == [stories["cy"].pk]
+    assert published() == []
 
 
 def test_every_port_is_tested_here():
