@@ -13,6 +13,7 @@ class CommsConfig(AppConfig):
             ENROLMENTS_SINCE,
             NEXT_LEARNING_MOMENT,
             NOTIFY,
+            PUBLISHED_STORIES,
             HomePanel,
             NavItem,
             registry,
@@ -23,6 +24,8 @@ class CommsConfig(AppConfig):
 
         for port in (BUDGET_SUMMARY, NEXT_LEARNING_MOMENT, ENROLMENTS_SINCE, EMPLOYEES_FOR_ITEM):
             registry.need(port, app="comms")
+        # `{{ story:12 }}` quotes a published story when engagement is installed; nothing otherwise.
+        registry.need(PUBLISHED_STORIES, app="comms", optional=True)
         registry.add_nav(
             NavItem(
                 label=_("Communication"), url_name="comms:plans", capability="comms.manage", order=70, group="manage"

@@ -57,6 +57,7 @@ class MessageEmails:
         # Values that are the same for everyone (the catalogue link) are computed once.
         self.shared = rendering.placeholder_values(None, self.used & {"catalog_link"})
         self.personal = self.used - {"catalog_link"}
+        self.quotes = rendering.story_quotes(self.used)  # read once; "a colleague" per reader's language
         self._chrome: dict[str, tuple[str, str, str]] = {}
         self.open_link = _link("comms:open", rendering.OPEN_SALT)
         self.click_link = _link("comms:click", rendering.CLICK_SALT)
@@ -86,7 +87,7 @@ class MessageEmails:
         """Everything personal in one recipient's e-mail."""
         employee = delivery.employee
         open_text, unsubscribe_text, stop_text = self.chrome(employee.locale)
-        values = {**self.shared, **rendering.placeholder_values(employee, self.personal)}
+        values = {**self.shared, **rendering.placeholder_values(employee, self.personal, quotes=self.quotes)}
         message = self.message
         subject = rendering.render(message.subject, values)
         body = rendering.render(message.body, values)

@@ -5,6 +5,7 @@ from django.utils.html import format_html, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from people.forms import AudienceModelFormMixin
+from people.registry import PUBLISHED_STORIES, registry
 
 from .models import PLACEHOLDERS, Category, Channel, CommunicationPlan, Message, OptOut
 
@@ -92,6 +93,12 @@ class MessageForm(AudienceModelFormMixin, forms.ModelForm):
         allowed = ", ".join(format_html("<kbd>{}</kbd>", "{{ %s }}" % p) for p in PLACEHOLDERS)  # noqa: UP031
         help_text = _("Placeholders you may use: {allowed}")
         self.fields["body"].help_text = format_html(help_text, allowed=mark_safe(allowed))  # noqa: S308
+        if registry.find(PUBLISHED_STORIES):
+            quote = _("To quote a colleague's published story, add its block from the stories page: {block}")
+            block = format_html("<kbd>{}</kbd>", "{{ story:12 }}")
+            self.fields["body"].help_text = format_html(
+                "{} {}", self.fields["body"].help_text, format_html(str(quote), block=block)
+            )
         self.fields["subject"].help_text = self.fields["body"].help_text
         self.fields["category"].choices = [c for c in Category.choices if c[0] != Category.SYSTEM]
         self.fields["send_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]

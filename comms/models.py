@@ -14,8 +14,17 @@ PLACEHOLDERS = ("first_name", "budget_available", "next_learning_moment", "catal
 PLACEHOLDER_RE = re.compile(r"{{\s*([^{}]*?)\s*}}")
 
 
+# A published story quoted in a message: `{{ story:12 }}` (engagement's stories, read through
+# people's PUBLISHED_STORIES port when the message is read, so a story taken back quotes nothing).
+STORY_PLACEHOLDER_RE = re.compile(r"^story:(\d+)$")
+
+
+def is_placeholder(name: str) -> bool:
+    return name in PLACEHOLDERS or bool(STORY_PLACEHOLDER_RE.match(name))
+
+
 def unknown_placeholders(text: str) -> list[str]:
-    return sorted({name for name in PLACEHOLDER_RE.findall(text or "") if name not in PLACEHOLDERS})
+    return sorted({name for name in PLACEHOLDER_RE.findall(text or "") if not is_placeholder(name)})
 
 
 class Channel(models.TextChoices):

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from people.formatting import money
 from people.links import safe_link
-from people.registry import BUDGET_SUMMARY, NEXT_LEARNING_MOMENT, registry
+from people.registry import BUDGET_SUMMARY, NEXT_LEARNING_MOMENT, PUBLISHED_STORIES, registry
 
-from .models import PLACEHOLDER_RE, PLACEHOLDERS
+from .models import PLACEHOLDER_RE, STORY_PLACEHOLDER_RE, is_placeholder
 
 OPEN_SALT = "comms.open"
 CLICK_SALT = "comms.click"
@@ -48,11 +48,35 @@ def _next_learning_moment(employee) -> str:
     return moment or _("the next learning moment (see the calendar)")
 
 
-def placeholder_values(employee, names) -> dict[str, str]:
-    """Only the values the text uses are computed: providers may query per person."""
+def story_quotes(names) -> dict[str, object]:
+    """The published stories the text quotes (`{{ story:12 }}`), by placeholder, in one query; a
+    story not (or no longer) published is left out and quotes nothing."""
+    ids = {int(m.group(1)): name for name in names if (m := STORY_PLACEHOLDER_RE.match(name))}
+    published = registry.find(PUBLISHED_STORIES)
+    if not ids or published is None:
+        return {}
+    return {ids[s.story_id]: s for s in published(story_ids=sorted(ids), limit=len(ids))}
+
+
+def _quote(story, employee) -> str:
+    """“What changed” — the writer, named only when they agreed, in the reader's language."""
+    if story is None:
+        return ""
+    with translation.override(getattr(employee, "locale", None) or translation.get_language()):
+        writer = story.writer or _("a colleague")
+    return f"“{story.text}” — {writer}"
+
+
+def placeholder_values(employee, names, quotes=None) -> dict[str, str]:
+    """Only the values the text uses are computed: providers may query per person. `quotes` are
+    the stories quoted, when the caller read them once for many recipients."""
     values = {}
+    if quotes is None:
+        quotes = story_quotes(names)
     for name in names:
-        if name == "first_name":
+        if STORY_PLACEHOLDER_RE.match(name):
+            values[name] = _quote(quotes.get(name), employee)
+        elif name == "first_name":
             values[name] = employee.first_name if employee else _("colleague")
         elif name == "catalog_link":
             values[name] = _catalog_link()
@@ -64,7 +88,7 @@ def placeholder_values(employee, names) -> dict[str, str]:
 
 
 def used_placeholders(*texts: str) -> set[str]:
-    return {n for t in texts for n in PLACEHOLDER_RE.findall(t or "") if n in PLACEHOLDERS}
+    return {n for t in texts for n in PLACEHOLDER_RE.findall(t or "") if is_placeholder(n)}
 
 
 def render(text: str, values: dict[str, str]) -> str:

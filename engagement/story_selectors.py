@@ -30,12 +30,17 @@ def stories_to_moderate():
 
 
 def published_stories(
-    item_ids: list[int] | None = None, job_group_id: int | None = None, limit: int = 3
+    item_ids: list[int] | None = None,
+    job_group_id: int | None = None,
+    limit: int = 3,
+    story_ids: list[int] | None = None,
 ) -> list[PublishedStory]:
     """The PUBLISHED_STORIES port: one query, or none when there is nothing to ask for."""
-    if not item_ids and job_group_id is None:
+    if not item_ids and job_group_id is None and not story_ids:
         return []
     rows = Story.objects.filter(state=StoryState.PUBLISHED)
+    if story_ids:
+        rows = rows.filter(pk__in=list(story_ids))
     if item_ids:
         rows = rows.filter(item_id__in=list(item_ids))
     if job_group_id is not None:

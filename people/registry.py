@@ -286,11 +286,16 @@ class PublishedStory:
 
 
 class PublishedStories(Protocol):
-    """Published stories, newest first, at most `limit`: about these catalog items (`item_ids`), or
-    written by people of this job group (`job_group_id`); one query. Empty when neither is given."""
+    """Published stories, newest first, at most `limit`: about these catalog items (`item_ids`),
+    written by people of this job group (`job_group_id`), or these very stories (`story_ids`, as a
+    message quotes them); one query. Empty when none is given."""
 
     def __call__(
-        self, item_ids: list[int] | None = None, job_group_id: int | None = None, limit: int = 3
+        self,
+        item_ids: list[int] | None = None,
+        job_group_id: int | None = None,
+        limit: int = 3,
+        story_ids: list[int] | None = None,
     ) -> list[PublishedStory]: ...
 
 

@@ -286,6 +286,7 @@ def test_published_stories():
         (stories["ann"].pk, "ann Test", "Excel", "faster"),
     ]
     assert [s.story_id for s in published(job_group_id=agents.pk, limit=1)] == [stories["cy"].pk]
+    assert [s.story_id for s in published(story_ids=[stories["ann"].pk], limit=1)] == [stories["ann"].pk]
     assert published() == []
 
 
