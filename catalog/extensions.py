@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from people.registry import (
+    AMBASSADORS_FOR,
     BUDGET_AVAILABLE,
     BUDGETS_AVAILABLE,
     COMPLETIONS_SINCE,
@@ -98,3 +99,4 @@ def register():
     registry.need(NOTIFY, app="catalog")
     registry.need(ITEM_RATINGS, app="catalog")
     registry.need(LEARNING_NEEDS_ASKED, app="catalog")
+    registry.need(AMBASSADORS_FOR, app="catalog", optional=True)  # named on the front page when engagement is there

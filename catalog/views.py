@@ -25,7 +25,7 @@ from people.formatting import money
 from people.forms import add_service_errors
 from people.models import JobGroup
 from people.paging import team_page
-from people.registry import BUDGET_AVAILABLE, PUBLISHED_STORIES, registry
+from people.registry import AMBASSADORS_FOR, BUDGET_AVAILABLE, PUBLISHED_STORIES, registry
 
 from . import services
 from .exceptions import ApprovalRefused
@@ -114,11 +114,14 @@ def home(request):
         return redirect("catalog:browse")
     _record_visit(request, employee)
     html, item_ids = _for_you_html(request, employee)
-    return render(
-        request,
-        "catalog/for_you.html",
-        {"for_you_html": html, "budget_left": _budget_left(employee), "stories": _stories(item_ids, limit=4)},
-    )
+    ambassadors_for = registry.find(AMBASSADORS_FOR)  # engagement's, when installed: whom to ask
+    context = {
+        "for_you_html": html,
+        "budget_left": _budget_left(employee),
+        "stories": _stories(item_ids, limit=4),
+        "ambassadors": ambassadors_for(employee) if ambassadors_for else [],
+    }
+    return render(request, "catalog/for_you.html", context)
 
 
 def _stories(item_ids, limit=3) -> list:
