@@ -121,7 +121,7 @@ class CycleFigure(models.Model):
         constraints = [models.UniqueConstraint(fields=["cycle", "metric", "group"], name="cycle_figure_once")]
 
     def __str__(self):
-        return f"{self.cycle}: {self.metric} {self.group} = {self.value}"
+        return f"{self.cycle}: {self.metric} ({self.group})"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from people.admin_base import ReadOnlyAdmin, ServiceAdmin
 
-OURS = {"people", "hris", "catalog", "comms", "budgets", "policy", "surveys", "monitoring", "ops"}
+OURS = {"people", "hris", "catalog", "comms", "budgets", "policy", "surveys", "monitoring", "ops", "goals", "adoption"}
 
 
 def _ours():
@@ -90,3 +90,49 @@ def test_a_mandatory_rule_added_in_the_admin_goes_through_the_service_with_its_a
     (call,) = calls
     assert call["audience"] == Audience.of(AudienceKind.DEPARTMENT, department=org["service"])
     assert MandatoryRule.objects.get().audience == call["audience"]
+
+
+@pytest.mark.django_db
+def test_a_programme_changed_in_the_admin_goes_through_adoption_s_service(client, personas, monkeypatch):
+    from adoption import services
+    from adoption.models import Programme
+    from tests.adoption.helpers import programme as make_programme
+
+    programme = make_programme(personas)
+    calls, real = [], services.programme_update
+    monkeypatch.setattr(services, "programme_update", lambda **kw: calls.append(kw) or real(**kw))
+    client.force_login(personas.hr.user)
+    url = reverse("admin:adoption_programme_change", args=[programme.pk])
+    data = {
+        "name": "Service learns more",
+        "audience_kind": "department",
+        "audience_department": personas.employee.department_id,
+        "sponsor": personas.outsider_manager.pk,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    (call,) = calls
+    assert call["name"] == "Service learns more"
+    assert Programme.objects.get().name == "Service learns more"
+
+    # The service's rule holds in the admin too: the pilot cannot be its own comparison group.
+    response = client.post(url, {**data, "name": "Renamed", "comparison_department": personas.employee.department_id})
+    assert response.status_code == 302
+    assert Programme.objects.get().name == "Service learns more"
+    assert Programme.objects.get().comparison_department is None
+
+
+@pytest.mark.django_db
+def test_a_programme_added_in_the_admin_is_owned_by_whoever_added_it(client, personas):
+    from adoption.models import Programme
+
+    client.force_login(personas.hr.user)
+    data = {
+        "name": "Finance learns",
+        "audience_kind": "department",
+        "audience_department": personas.other_employee.department_id,
+        "sponsor": personas.manager.pk,
+    }
+    response = client.post(reverse("admin:adoption_programme_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Programme.objects.get().owner == personas.hr
