@@ -6,8 +6,10 @@ the second runs now, so its barrier figures show the pilot moving against the re
 organisation. Warehouse Venlo, the next department, has just started the programme extended from
 it (its plan copied; the goals demo's goals and the policy demo's learning hour are not linked, so
 their stories stay theirs: steps 1 and 4 find the pilot's approved goal and moment by audience).
+The pilot's sponsor has written to Customer Service from their sponsor's page (/adoption/sponsor/).
 Idempotent: nothing is done when the pilot's programme exists."""
 
+import uuid
 from datetime import timedelta
 
 from django.db import transaction
@@ -19,7 +21,14 @@ from people.audience import Audience, AudienceKind
 from people.models import Department, Employee
 
 from .models import Action, Programme
-from .services import action_done, cycle_start, programme_create, programme_extend, review_hold
+from .services import (
+    action_done,
+    cycle_start,
+    programme_create,
+    programme_extend,
+    review_hold,
+    sponsor_message_send,
+)
 
 PILOT = "D22"  # Customer Service
 NEXT = "D11"  # Warehouse Venlo
@@ -86,6 +95,16 @@ def demo_step() -> None:
     # owner was reminded when it fell due (the beat task's claim), not again now.
     Action.objects.filter(review=review, done_at__isnull=True, due_on__lt=today).update(reminded_at=timezone.now())
     cycle_start(programme=programme, starts_on=ends[-4], ends_on=today + timedelta(days=60), today=today)
+    sponsor_message_send(
+        sender=sponsor,
+        key=uuid.uuid5(uuid.NAMESPACE_URL, "leerborg-demo:adoption.sponsor_message"),
+        subject="Thank you for the learning hours",
+        body=(
+            "Since the learning hour started, more of you have taken a training than in any quarter before. "
+            "Keep telling each other what helped; the second cycle builds on it."
+        ),
+        programme=programme,
+    )
     extended = programme_extend(
         programme=programme,
         by=owner,

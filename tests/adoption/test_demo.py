@@ -46,3 +46,14 @@ def test_the_demo_tells_the_programmes_story_and_seeding_twice_adds_nothing(clie
         "Lessen uit Customer Service learns"
         in client.get(reverse("adoption:detail", args=[nxt.programme.pk])).content.decode()
     )
+
+    # The pilot's sponsor wrote to Customer Service once; their page shows what they sponsor.
+    from adoption.models import SponsorMessage
+
+    (message,) = SponsorMessage.objects.all()
+    assert message.programme == pilot.programme
+    assert message.recipients > 0
+    from adoption.selectors import sponsor_overview
+
+    overview = sponsor_overview(pilot.programme.sponsor, today=timezone.localdate())
+    assert demo.NAME in [row.programme.name for row in overview.programmes]
