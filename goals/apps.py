@@ -11,3 +11,7 @@ class GoalsConfig(AppConfig):
         from .extensions import register
 
         register()
+
+        from .privacy import register as register_personal_data
+
+        register_personal_data()

@@ -84,9 +84,13 @@ GROUP_FIELDS = {
 
 
 def users_queryset():
+    """The Users SCIM sees: not the ones the provider deleted, and not erased people (issue 18): a
+    provider that still holds someone erased would otherwise write their name back with a PUT or
+    PATCH; it gets a 404 and, if it wants them back, provisions them anew."""
     return (
         Employee.objects.select_related("department", "manager", "scim_identity")
         .exclude(scim_identity__deleted=True)
+        .filter(erased_at=None)
         .order_by("pk")
     )
 

@@ -69,16 +69,40 @@ def test_an_employee_downloads_everything_about_them_as_a_page_and_as_json(demo,
         page = client.get("/people/me/data/")
     assert page.status_code == 200
     body = page.content.decode()
-    for title in ("Profile", "Enrolments and learning profile", "Budget and ledger", "Audit entries about you"):
+    for title in (
+        "Profile",
+        "Enrolments and learning profile",
+        "Budget and ledger",
+        "Activity, thank-yous, stories and ideas",
+        "Audit entries about you",
+    ):
         assert title in body
     assert me.email in body
     data = json.loads(b"".join([client.get("/people/me/data/?format=json").content]))
     keys = [part["key"] for part in data["parts"]]
     assert keys[0] == "profile"
-    assert {"catalog", "budgets", "comms", "policy", "surveys", "hris", "audit"} <= set(keys)
+    assert {
+        "catalog",
+        "budgets",
+        "comms",
+        "policy",
+        "surveys",
+        "hris",
+        "goals",
+        "adoption",
+        "engagement",
+        "audit",
+    } <= set(keys)
     assert data["parts"][0]["rows"][0]["E-mail address"] == me.email
     enrolments = next(p for p in data["parts"] if p["key"] == "catalog")["rows"]
     assert len(enrolments) >= me.enrolments.count() > 0
+    engagement = next(p for p in data["parts"] if p["key"] == "engagement")["rows"]
+    assert engagement, "the demo employee has activity"
+    hr = Employee.objects.get(user__username="hr")
+    hr_parts = {
+        p["key"]: p["rows"] for p in json.loads(signed_in("hr").get("/people/me/data/?format=json").content)["parts"]
+    }
+    assert hr_parts["adoption"] or hr_parts["goals"], f"{hr} owns programmes or goals in the demo"
     exports = AuditEntry.objects.filter(action="personal_data.exported", subject_id=me.pk)
     assert exports.count() == 3
     assert exports.filter(changes__format="json", changes__on_behalf=False).count() == 1
@@ -196,6 +220,37 @@ def test_a_resync_that_still_lists_the_leaver_does_not_bring_their_data_back(dem
     assert response.status_code == 200, response.content
     assert response.json()["employees"]["erased_skipped"] == 1
     assert text_columns_holding(traces) == []
+
+
+def test_scim_no_longer_sees_someone_erased_and_cannot_write_their_name_back(personas):
+    person = personas.other_employee
+    _client, token = api_client_create(name="Entra", scopes=["hris:write"])
+    scim = Client(headers={"Authorization": f"Bearer {token}"})
+    user = {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": person.email,
+        "name": {"givenName": person.first_name, "familyName": person.last_name},
+        "emails": [{"value": person.email, "primary": True}],
+        "active": False,
+    }
+    patch = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "path": "name.familyName", "value": person.last_name}],
+    }
+    assert scim.get(f"/scim/v2/Users/{person.pk}").status_code == 200  # the negative control
+    person_erase(employee=person, reason="left")
+
+    assert scim.get(f"/scim/v2/Users/{person.pk}").status_code == 404
+    put = scim.put(f"/scim/v2/Users/{person.pk}", json.dumps(user), content_type="application/scim+json")
+    assert put.status_code == 404
+    assert (
+        scim.patch(f"/scim/v2/Users/{person.pk}", json.dumps(patch), content_type="application/scim+json").status_code
+        == 404
+    )
+    listed = scim.get("/scim/v2/Users", {"filter": f'userName eq "{person.email}"'}).json()
+    assert listed["totalResults"] == 0
+    erased = Employee.objects.get(pk=person.pk)
+    assert (erased.first_name, erased.erased_at is not None) == ("Erased", True)
 
 
 def test_someone_who_left_long_enough_ago_is_erased_automatically(personas, settings, time_machine):
