@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -165,7 +165,7 @@ def typed_by_colleagues(person):
     (and its audit entry), a goal comment, a programme review, a thank-you, a survey answer, an
     audit entry's reason and change."""
     from adoption.models import Review
-    from engagement.models import Reward
+    from engagement.models import Activity, Reward
     from goals.models import GoalTransition
     from surveys.models import Answer
 
@@ -184,6 +184,13 @@ def typed_by_colleagues(person):
             row.save()
         else:
             model.objects.filter(pk=row.pk).update(**{field: named})
+    # the activity ledger is append-only too: a line about an item whose title carries the name
+    line = Activity.objects.filter(reverses=None).order_by("pk").first()
+    assert line is not None, "the demo has no activity"
+    line.pk, line.source, line.label = None, f"test:{line.pk}", named[:200]
+    line.save()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        Activity.objects.filter(pk=line.pk).update(label="[erased]")  # outside the erasure: refused
     audit_record(
         action="programme.reviewed",
         object_type="adoption.programme",
