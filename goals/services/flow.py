@@ -223,10 +223,29 @@ def sponsor_mark(*, employee: Employee, by: Employee | None) -> Sponsor:
     """L&D staff mark someone as a sponsor (managers are sponsors already)."""
     if not employee.active:
         raise ValidationError({"employee": _("%(name)s no longer works here.") % {"name": employee.full_name}})
-    mark, _created = Sponsor.objects.get_or_create(employee=employee, defaults={"marked_by": by})
+    with transaction.atomic():
+        mark, created = Sponsor.objects.get_or_create(employee=employee, defaults={"marked_by": by})
+        if created:  # a right given (approving goals): in the audit trail, as every role grant
+            audit_record(
+                action="rights.changed",
+                obj=mark,
+                subject=employee,
+                changes={"sponsor": [False, True]},
+                by=by.user if by is not None else None,
+            )
     return mark
 
 
 def sponsor_unmark(*, employee: Employee) -> None:
     """Goals they sponsor keep their sponsor; only new goals cannot choose them."""
-    Sponsor.objects.filter(employee=employee).delete()
+    with transaction.atomic():
+        marks = list(Sponsor.objects.filter(employee=employee).values_list("pk", flat=True))
+        Sponsor.objects.filter(pk__in=marks).delete()
+        for pk in marks:
+            audit_record(
+                action="rights.changed",
+                object_type="goals.sponsor",
+                object_id=pk,
+                subject=employee,
+                changes={"sponsor": [True, False]},
+            )

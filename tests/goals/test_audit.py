@@ -24,3 +24,18 @@ def test_rejecting_a_goal_is_recorded(personas):
     entry = AuditEntry.objects.get(action="goal.rejected")
     assert entry.changes["status"][1] == "rejected"
     assert entry.reason == "Not measurable"
+
+
+def test_marking_and_unmarking_a_sponsor_is_a_role_grant_in_the_trail(personas):
+    from goals.services import sponsor_mark, sponsor_unmark
+
+    sponsor_mark(employee=personas.other_employee, by=personas.hr)
+    sponsor_mark(employee=personas.other_employee, by=personas.hr)  # already one: nothing new
+    sponsor_unmark(employee=personas.other_employee)
+    entries = AuditEntry.objects.filter(action="rights.changed").order_by("pk")
+    assert [(e.subject_id, e.changes["sponsor"]) for e in entries] == [
+        (personas.other_employee.pk, [False, True]),
+        (personas.other_employee.pk, [True, False]),
+    ]
+    assert entries[0].actor_id == personas.hr.user_id
+    assert entries[0].object_type == "goals.sponsor"
