@@ -130,10 +130,14 @@ def personal_data_export(*, employee: Employee, by, fmt: str) -> list[dict]:
 
 def _traces(employee: Employee) -> list[str]:
     """What must be found nowhere afterwards: the name, the e-mail address, the HRIS key (and the
-    account's own username and e-mail when they differ)."""
+    account's own e-mail, and its username when it is an identifier such as `sso-12` or
+    `j.devries`). A username that is a plain word (`manager`, `hanna`) is not swept: replacing
+    every `manager` in every table would break what is not the person's (content types, texts)."""
     values = {employee.full_name, employee.email, employee.external_id or ""}
     if employee.user is not None:
-        values |= {employee.user.email, employee.user.username}
+        values.add(employee.user.email)
+        if not employee.user.username.isalpha():
+            values.add(employee.user.username)
     return sorted((v for v in values if v and len(v) >= 3), key=len, reverse=True)
 
 
@@ -149,7 +153,8 @@ def sweep(traces: list[str]) -> int:
     Returns the number of values replaced. Runs inside the erasure's transaction."""
     if not traces:
         return 0
-    pattern = re.compile("|".join(re.escape(t) for t in traces), re.IGNORECASE)
+    # Whole values only: the key E12 is not replaced inside E123, nor sso-1 inside sso-10.
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in traces) + r")(?!\w)", re.IGNORECASE)
     changed = 0
     with erasure_scrub():
         for model in apps.get_models(include_auto_created=True):
@@ -192,8 +197,10 @@ def _sweep_model(model, traces, pattern) -> int:
         for trace in traces:
             condition |= Q(**{f"{lookup}__icontains": trace})
         for pk, value in queryset.filter(condition).values_list("pk", column):
-            model._base_manager.filter(pk=pk).update(**{column: _replaced(value, pattern)})
-            changed += 1
+            replaced = _replaced(value, pattern)
+            if replaced != value:  # the search finds E12 in E123 too; only whole values are replaced
+                model._base_manager.filter(pk=pk).update(**{column: replaced})
+                changed += 1
     return changed
 
 

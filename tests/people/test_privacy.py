@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
@@ -21,6 +22,7 @@ from people.audit import audit_record
 from people.models import AuditEntry, Employee
 from people.privacy import leavers_due, leavers_erase, person_erase
 from people.services import employee_deactivate
+from tests.factories import EmployeeFactory
 from tests.hris.conftest import sync
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +149,9 @@ def test_erasing_a_demo_person_leaves_their_name_email_and_key_in_no_column_of_a
     entry = AuditEntry.objects.get(action="person.erased")
     assert (entry.actor_id, entry.subject_id) == (hr.pk, person.pk)
     assert entry.reason == "Request of 1 December by e-mail"
+    # what is not the person stays: the demo username `employee` is a plain word, not swept
+    assert ContentType.objects.filter(app_label="people", model="employee").exists()
+    assert AuditEntry.objects.filter(object_type="people.employee", action="person.erased").exists()
     # the audit entries that named them keep who, when, what and the object; the text is scrubbed
     adjusted = AuditEntry.objects.filter(action="budget.adjusted", subject_id=person.pk).latest("pk")
     assert adjusted.reason == "Extra for [erased], agreed with the manager"
@@ -199,6 +204,18 @@ def typed_by_colleagues(person):
         reason=named,
         by=hr,
     )
+
+
+def test_the_sweep_replaces_whole_values_only(personas):
+    from people.privacy import sweep
+
+    a = EmployeeFactory(external_id="E12", first_name="Ab", last_name="Cd")
+    b = EmployeeFactory(external_id="E123", first_name="Ab", last_name="Cde")
+    with transaction.atomic():
+        sweep(["E12", "Ab Cd"])
+    assert Employee.objects.get(pk=a.pk).external_id == "[erased]"
+    kept = Employee.objects.get(pk=b.pk)
+    assert (kept.external_id, kept.first_name, kept.last_name) == ("E123", "Ab", "Cde")
 
 
 def test_the_reason_may_not_name_the_person(demo):
