@@ -20,6 +20,12 @@ def _demo():
     demo_step()
 
 
+def _ambassadors_demo():
+    from .demo_ambassadors import demo_step
+
+    demo_step()
+
+
 def register():
     from .panels import ambassadors_panel
     from .ports import ambassador_ids, ambassadors_for, profile_badges
@@ -33,6 +39,7 @@ def register():
     registry.provide(PUBLISHED_STORIES, published_stories)
     registry.add_panel(HomePanel("employee", "engagement/stories/panel.html", colleagues_stories_panel, order=40))
     registry.add_panel(HomePanel("employee", "engagement/panels/ambassadors.html", ambassadors_panel, order=15))
+    registry.add_demo_step(93, _ambassadors_demo)  # after the year of activity: the data's suggestions
     registry.add_demo_step(92, _demo)  # after goals (90): the year of catalog and policy history
     registry.add_nav(NavItem(_("My activity"), "engagement:mine", "engagement.view", order=60))
     registry.add_nav(NavItem(_("Recognition"), "engagement:manage", "engagement.manage", order=78, group="manage"))

@@ -27,3 +27,26 @@ def test_the_demo_has_a_year_of_activity_and_a_mixed_board(client):
     call_command("seed_demo")
     assert Activity.objects.count() == lines
     assert Reward.objects.count() == 1
+
+
+def test_the_demo_has_ambassadors_nominations_and_a_needs_inbox(client):
+    from engagement.models import Ambassadorship, Need, NeedGroup, Nomination
+
+    call_command("seed_demo")
+    accepted = Ambassadorship.objects.filter(status="accepted")
+    assert accepted.values("department").distinct().count() >= 2
+    assert Ambassadorship.objects.filter(status="invited").count() == 1
+    assert Nomination.objects.filter(status="open").count() >= 2
+    assert NeedGroup.objects.filter(outcome="catalog", item__isnull=False).count() == 1
+    assert NeedGroup.objects.filter(outcome="open").exclude(forwarded_at=None).count() == 1
+    assert Need.objects.filter(group=None).exists()
+    assert Activity.objects.filter(kind="need").count() == 2
+    demo = Participant.objects.get(employee__user__username="employee").employee
+    client.force_login(demo.user)
+    local = accepted.get(department=demo.department_id).employee
+    assert f"{local.full_name}</strong>" in client.get(reverse("home")).content.decode()  # whom to ask
+    page = client.get(reverse("engagement:department", args=[demo.department_id])).content.decode()
+    item = NeedGroup.objects.get(outcome="catalog").item
+    assert reverse("catalog:item_detail", args=[item.pk]) in page  # what became of the demo employee's need
+    call_command("seed_demo")
+    assert Ambassadorship.objects.count() == accepted.count() + 1
