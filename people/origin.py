@@ -12,8 +12,12 @@ ORIGIN = "from"
 created_from = Signal()
 
 
+MAX_ID = 2**31 - 1  # beyond it PostgreSQL's integer would refuse the query, not answer "none"
+
+
 def _id(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    value = str(value or "")
+    return int(value) if value.isdigit() and len(value) < 11 and int(value) <= MAX_ID else None
 
 
 def initial_from(query, *, title_field: str = "title") -> dict:

@@ -126,3 +126,32 @@ def test_a_programme_with_a_plan_offers_no_second_one(personas):
     programme.comms_plan = plan_save(name="Ours", description="")
     programme.save()
     assert "plan" not in _links(programme)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "audience_kind=department&audience_department=99999999999999999999",
+        "audience_kind=department&audience_department=12345678",
+        "audience_kind=nonsense&audience_job_group=-1",
+        "audience_kind=job_group&audience_job_group=%00",
+        "title=" + "x" * 5000,
+        "from=programme:99999999999999999999",
+    ],
+)
+def test_a_create_form_opened_with_a_hostile_query_string_still_opens(personas, client_for, query):
+    from django.urls import reverse
+
+    client = client_for(personas.hr)
+    for name in ("goals:create", "surveys:create", "policy:moment_create", "comms:plan_create"):
+        assert client.get(reverse(name) + "?" + query).status_code == 200, name
+
+
+def test_a_forged_origin_that_is_no_programme_links_nothing_and_saves_the_goal(personas, client_for):
+    from django.urls import reverse
+
+    for origin in ("programme:99999999999999999999", "programme:x", "survey:1", ""):
+        url = reverse("goals:create") + f"?from={origin}"
+        response = client_for(personas.hr).post(url, _data("goal", personas))
+        assert response.status_code == 302, origin
+    assert Goal.objects.count() == 4

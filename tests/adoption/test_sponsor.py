@@ -157,3 +157,23 @@ def test_goal_progress_shows_the_share_of_the_way_to_the_target(personas, client
     snapshots("participation", personas.employee.department, {today: baseline + (Decimal(50) - baseline) / 2})
     html = client_for(personas.manager).get(URL).content.decode()
     assert "50%" in html
+
+
+def test_managers_find_the_page_in_the_menu_and_marked_sponsors_on_their_home(personas, client_for):
+    assert URL in client_for(personas.manager).get("/").content.decode()
+    assert URL not in client_for(personas.employee).get("/").content.decode()
+    sponsor_mark(employee=personas.employee, by=personas.hr)
+    active(personas, title="Going goal", sponsor=personas.employee, owner=personas.hr)
+    assert URL in client_for(personas.employee).get("/").content.decode()  # the goals panel's link
+
+
+def test_the_page_reads_dutch(personas, client_for):
+    running(personas, sponsor=personas.manager)
+    personas.manager.locale = "nl"
+    personas.manager.save(update_fields=["locale"])
+    client = client_for(personas.manager)
+    client.post(reverse("set_language"), {"language": "nl"})
+    html = client.get(URL, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Wat ik sponsor" in html
+    assert "Programma’s die u sponsort" in html
+    assert "Een bericht aan de doelgroep" in html
