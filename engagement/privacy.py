@@ -1,14 +1,15 @@
 """Engagement's part of a person's data: their activity and points, thank-yous and badges, their
-stories, nominations, ambassadorships and the learning needs they dropped. Nothing is erased here: the
-activity ledger is append-only (counts stay without a name) and a name typed into a message is
-replaced by the erasure's sweep (people.privacy)."""
+stories, nominations, ambassadorships and the learning needs they dropped. Erasure takes their own
+words (stories, withdrawn from the pages; ideas); the activity ledger is append-only and stays
+(counts, without a name), and a name typed into a message is replaced by the erasure's sweep
+(people.privacy)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from people.privacy import Money, model_rows
+from people.privacy import ERASED, Money, model_rows
 from people.registry import PersonalData, registry
 
-from .models import Activity, Ambassadorship, Need, Nomination, Reward, Story
+from .models import Activity, Ambassadorship, Need, Nomination, Reward, Story, StoryState
 
 
 def collect(employee) -> list[dict]:
@@ -33,7 +34,13 @@ def collect(employee) -> list[dict]:
     return rows
 
 
+def erase(employee) -> None:
+    """Their own words go: a story is withdrawn and emptied, an idea emptied (groups count it)."""
+    Story.objects.filter(writer=employee).update(text=ERASED, reason="", state=StoryState.WITHDRAWN)
+    Need.objects.filter(author=employee).update(text=ERASED)
+
+
 def register() -> None:
     registry.add_personal_data(
-        PersonalData("engagement", _("Activity, thank-yous, stories and ideas"), collect, None, order=80)
+        PersonalData("engagement", _("Activity, thank-yous, stories and ideas"), collect, erase, order=80)
     )

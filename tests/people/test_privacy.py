@@ -128,6 +128,7 @@ def test_erasing_a_demo_person_leaves_their_name_email_and_key_in_no_column_of_a
     for app in ("catalog", "budgets", "comms", "policy", "surveys", "goals", "adoption", "engagement"):
         assert rows_in(app), f"the demo has no rows in {app}: the search would prove nothing there"
     typed_by_colleagues(person)
+    own_words(person)
     assert text_columns_holding(traces)  # the search finds them before (a negative control)
     enrolments = person.enrolments.count()
     ledger_total = sum(b.allocated for b in person.budgets.all())
@@ -149,6 +150,11 @@ def test_erasing_a_demo_person_leaves_their_name_email_and_key_in_no_column_of_a
     entry = AuditEntry.objects.get(action="person.erased")
     assert (entry.actor_id, entry.subject_id) == (hr.pk, person.pk)
     assert entry.reason == "Request of 1 December by e-mail"
+    # their own words go: stories withdrawn and emptied, ideas emptied
+    from engagement.models import Need, Story
+
+    assert set(Story.objects.filter(writer=person).values_list("text", "state")) <= {("[erased]", "withdrawn")}
+    assert set(Need.objects.filter(author=person).values_list("text", flat=True)) <= {"[erased]"}
     # what is not the person stays: the demo username `employee` is a plain word, not swept
     assert ContentType.objects.filter(app_label="people", model="employee").exists()
     assert AuditEntry.objects.filter(object_type="people.employee", action="person.erased").exists()
@@ -163,6 +169,22 @@ def test_erasing_a_demo_person_leaves_their_name_email_and_key_in_no_column_of_a
 
 def rows_in(app_label: str) -> int:
     return sum(m._default_manager.count() for m in django_apps.get_app_config(app_label).get_models())
+
+
+def own_words(person):
+    """A story and an idea of their own (the demo may give them none)."""
+    from catalog.models import LearningItem
+    from engagement.models import Need, Story
+
+    Story.objects.create(
+        writer=person,
+        item=LearningItem.objects.order_by("pk").first(),
+        effect=Story._meta.get_field("effect").choices[0][0],
+        text="I learnt to plan my week",
+        state="published",
+        published_at=timezone.now(),
+    )
+    Need.objects.create(author=person, department_id=person.department_id, text="More Excel please")
 
 
 def typed_by_colleagues(person):
