@@ -26,6 +26,12 @@ def _ambassadors_demo():
     demo_step()
 
 
+def _stories_demo():
+    from .story_demo import story_demo_step
+
+    story_demo_step()
+
+
 def register():
     from .panels import ambassadors_panel
     from .ports import ambassador_ids, ambassadors_for, profile_badges
@@ -41,6 +47,7 @@ def register():
     registry.add_panel(HomePanel("employee", "engagement/panels/ambassadors.html", ambassadors_panel, order=15))
     registry.add_demo_step(93, _ambassadors_demo)  # after the year of activity: the data's suggestions
     registry.add_demo_step(92, _demo)  # after goals (90): the year of catalog and policy history
+    registry.add_demo_step(94, _stories_demo)  # stories about the trainings people completed
     registry.add_nav(NavItem(_("My activity"), "engagement:mine", "engagement.view", order=60))
     registry.add_nav(NavItem(_("Recognition"), "engagement:manage", "engagement.manage", order=78, group="manage"))
     registry.add_nav(NavItem(_("Ambassadors"), "engagement:ambassadors", "engagement.manage", order=79, group="manage"))
