@@ -273,3 +273,11 @@ def test_for_you_shows_stories_about_the_recommended_items_in_constant_queries(
     large, response = _count(c, reverse("catalog:home"))
     assert large == small
     assert response.content.decode().count("blockquote-footer") == 4
+
+
+def test_my_activity_says_a_story_was_taken_back(client_for, employee, hr):
+    story = _published(employee, hr)
+    story_withdraw(story_id=story.pk, writer=employee)
+    page = client_for(employee).get(reverse("engagement:mine")).content.decode()
+    assert "Reversed: the story was taken back" in page
+    assert "the enrolment was cancelled" not in page
