@@ -33,7 +33,7 @@ from budgets.models import Budget, EntryKind, LedgerEntry
 from catalog.models import CatalogVisit, Enrolment, Format, JobGroupSkill, LearningItem, MandatoryRule, Status
 from comms.models import Delivery
 from people.audience import Audience, employees_in
-from people.models import DepartmentClosure, EducationLevel
+from people.models import DepartmentClosure, EducationLevel, ReportingLine
 from policy.models import Attendance, LearningTimePolicy, PolicyPeriod
 from policy.selectors import policy_choice
 
@@ -462,6 +462,8 @@ def _per_person(fact: str) -> str:
 
 GROUP_KEYS = {
     "department": ("c.ancestor_id", "NULL", " JOIN {closure} c ON c.descendant_id = f.department_id"),
+    # a manager's whole team (direct and indirect reports, not themself) through the reporting lines
+    "team": ("r.manager_id", "NULL", " JOIN {lines} r ON r.member_id = f.person_id AND r.depth > 0"),
     "job_group": ("f.job_group_id", "NULL", ""),
     "education_level": ("NULL", "f.education_level", ""),
 }
@@ -470,8 +472,9 @@ GROUP_KEYS = {
 def fact_sums_grouped(
     audience: Audience, period: Period, facts: Iterable[str], bys: Iterable[str], *, as_of=None
 ) -> dict[str | None, dict[object, dict[str, Decimal]]]:
-    """The organisation's sums and the sums per department (subtree), job group and/or education
-    level at once: {None: {None: {fact: sum}}, by: {key: {fact: sum}}}. ONE statement: each
+    """The organisation's sums and the sums per department (subtree), job group, education level
+    and/or team (each manager's direct and indirect reports) at once:
+    {None: {None: {fact: sum}}, by: {key: {fact: sum}}}. ONE statement: each
     person's facts are worked out once (a materialised CTE) and summed once per grouping, instead
     of one statement per grouping that reads every source again."""
     facts = list(dict.fromkeys(facts)) or ["people"]
@@ -489,18 +492,19 @@ def fact_sums_grouped(
         parts.append(f" LEFT JOIN ({source_sql}) {alias} ON {alias}.employee_id = p.id")
         params += source_params
     per_person = ", ".join(f"{_per_person(f)} AS {f}" for f in facts)
-    inner = f"SELECT p.department_id, p.job_group_id, p.education_level, {per_person}{''.join(parts)}"
+    inner = (
+        f"SELECT p.id AS person_id, p.department_id, p.job_group_id, p.education_level, {per_person}{''.join(parts)}"
+    )
     sums = ", ".join(f"SUM(f.{f}) AS {f}" for f in facts)
     # the names are the fact engine's own and the groupings GROUP_KEYS's: no input reaches the text
     nulls = "NULL AS grouping, CAST(NULL AS BIGINT) AS id_key, CAST(NULL AS TEXT) AS text_key"
     selects = [f"SELECT {nulls}, {sums} FROM f"]  # noqa: S608
-    closure = DepartmentClosure._meta.db_table
+    closure, lines = DepartmentClosure._meta.db_table, ReportingLine._meta.db_table
     for by in bys:
         id_key, text_key, join = GROUP_KEYS[by]
         group = id_key if id_key != "NULL" else text_key
-        selects.append(
-            f"SELECT '{by}', {id_key}, {text_key}, {sums} FROM f{join.format(closure=closure)} GROUP BY {group}"  # noqa: S608
-        )
+        join = join.format(closure=closure, lines=lines)
+        selects.append(f"SELECT '{by}', {id_key}, {text_key}, {sums} FROM f{join} GROUP BY {group}")  # noqa: S608
     statement = f"WITH f AS MATERIALIZED ({inner}) " + " UNION ALL ".join(selects)
     with connection.cursor() as cursor:
         cursor.execute(statement, params)

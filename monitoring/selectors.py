@@ -310,7 +310,7 @@ def _read_sums(stored: dict) -> dict:
     def key(by: str, text: str):
         if text == "":
             return None
-        return int(text) if by in ("department", "job_group") else text
+        return int(text) if by in ("department", "job_group", "team") else text
 
     return {
         by or None: {key(by, k): {f: Decimal(v) for f, v in row.items()} for k, row in rows.items()}
@@ -321,7 +321,7 @@ def _read_sums(stored: dict) -> dict:
 @dataclass(frozen=True)
 class Kept:
     """The sums the nightly task kept for a period (monitoring.services.figures_keep), as they were
-    at `taken_at`, read for the organisation or one department's subtree."""
+    at `taken_at`, read for the organisation, one department's subtree or a large team."""
 
     audience: Audience
     taken_at: datetime
@@ -330,6 +330,8 @@ class Kept:
     def total(self) -> dict[str, Decimal]:
         if self.audience.kind == AudienceKind.EVERYONE:
             return self.sums[None][None]
+        if self.audience.kind == AudienceKind.TEAM:
+            return self.sums["team"][self.audience.manager_id]  # kept_figures made sure it is there
         zero = dict.fromkeys(kept_facts(), Decimal(0))
         return self.sums["department"].get(self.audience.department_id, zero)
 
@@ -337,7 +339,11 @@ class Kept:
         """Per department (each over its subtree), job group, education level or format. For a
         department these are the organisation's departments, whose subtrees its sub-departments'
         rows are (reports.department_rows keeps those); its own other groupings are not kept."""
-        if by not in self.sums or (self.audience.kind != AudienceKind.EVERYONE and by != "department"):
+        if (
+            by not in self.sums
+            or self.audience.kind == AudienceKind.TEAM
+            or (self.audience.kind != AudienceKind.EVERYONE and by != "department")
+        ):
             raise ValueError(f"only the organisation's figures are kept by {by}")
         return self.sums[by]
 
@@ -345,15 +351,22 @@ class Kept:
 def kept_figures(audience: Audience, period: Period, *, today: date | None = None) -> Kept | None:
     """The sums kept for the period as on the day its figures are read on (its end, or today while
     it runs: so a running period's sums are from last night's or a later run of today, never
-    older), for the organisation or a department; None when there are none (one query)."""
-    if audience.kind not in (AudienceKind.EVERYONE, AudienceKind.DEPARTMENT) or period.in_future(today):
+    older), for the organisation, a department or a team kept (services.TEAM_KEPT_FROM people or
+    more then); None when there are none (one query)."""
+    kinds = (AudienceKind.EVERYONE, AudienceKind.DEPARTMENT, AudienceKind.TEAM)
+    if audience.kind not in kinds or period.in_future(today):
         return None
     row = (
         KeptFigures.objects.filter(start=period.start, end=period.end, as_of=period.as_of(today))
         .only("taken_at", "sums")
         .first()
     )
-    return None if row is None else Kept(audience, row.taken_at, _read_sums(row.sums))
+    if row is None:
+        return None
+    sums = _read_sums(row.sums)
+    if audience.kind == AudienceKind.TEAM and audience.manager_id not in sums.get("team", {}):
+        return None
+    return Kept(audience, row.taken_at, sums)
 
 
 def kept_months(audience: Audience, period: Period, *, today: date | None = None) -> Kept | None:

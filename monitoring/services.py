@@ -140,6 +140,9 @@ def snapshots_rebuild(*, since: date, until: date | None = None) -> int:
 # --- kept figures -------------------------------------------------------------------------------
 
 KEPT_BYS = ("department", "job_group", "education_level")
+# A team's figures are kept from this many people up: a smaller team's statement is quick live, and
+# every manager's would make the kept row grow with the organisation.
+TEAM_KEPT_FROM = 500
 
 
 def _text_sums(sums: dict) -> dict:
@@ -148,11 +151,13 @@ def _text_sums(sums: dict) -> dict:
 
 def figures_keep(*, period: Period, as_of: date) -> KeptFigures:
     """Work out and keep every fact-based metric's sums over `period` as on `as_of`, for the
-    organisation and per department, job group, education level and format: two statements (the
+    organisation and per department, job group, education level, format and team (of
+    TEAM_KEPT_FROM people or more): two statements (the
     dashboard's grouped one and the format one). A running period's older state goes."""
     facts = kept_facts()
-    grouped = fact_sums_grouped(EVERYONE, period, facts, KEPT_BYS, as_of=as_of)
-    sums = {"": _text_sums(grouped[None])} | {by: _text_sums(grouped[by]) for by in KEPT_BYS}
+    grouped = fact_sums_grouped(EVERYONE, period, facts, (*KEPT_BYS, "team"), as_of=as_of)
+    grouped["team"] = {k: row for k, row in grouped["team"].items() if row["people"] >= TEAM_KEPT_FROM}
+    sums = {"": _text_sums(grouped[None])} | {by: _text_sums(grouped[by]) for by in (*KEPT_BYS, "team")}
     sums["format"] = _text_sums(fact_sums(EVERYONE, period, kept_format_facts(), by="format", as_of=as_of))
     with transaction.atomic():
         kept, _new = KeptFigures.objects.update_or_create(

@@ -215,9 +215,11 @@ def team(request):
     )
     if exported:
         return exported
-    overview = reports.overview(audience, period)
+    kept = _kept(request, audience, period)  # a large team's figures as the nightly task kept them
+    overview = reports.overview(audience, period, values=metric_values(audience, period, kept=kept))
     page, people = _people_page(request, audience, period)
     context = {
+        **_freshness(request, kept),
         "form": form,
         "period": period,
         "overview": overview,

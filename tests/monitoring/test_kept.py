@@ -175,3 +175,51 @@ def test_the_kept_time_is_today_and_not_older(small):
     figures_keep_due()
     kept = kept_figures(EVERYONE, Period.this_year())
     assert timezone.localtime(kept.taken_at).date() == timezone.localdate()
+
+
+def test_a_large_teams_figures_are_kept_and_equal_the_live_ones(client_for, manager, personas, monkeypatch):
+    """A team is kept from services.TEAM_KEPT_FROM people up (lowered here to the managers' teams):
+    the team page then reads them and says when they were worked out; a smaller team stays live."""
+    client = client_for(manager)
+    live = client.get("/monitoring/team/")
+    monkeypatch.setattr("monitoring.services.TEAM_KEPT_FROM", 1)
+    figures_keep_due()
+    kept = client.get("/monitoring/team/")
+    assert kept.context["kept_at"] is not None
+    assert "These figures were worked out on" in kept.content.decode()
+    assert _pairs(kept.context["overview"].values) == _pairs(live.context["overview"].values)
+    assert [r.employee.pk for r in kept.context["people"]] == [r.employee.pk for r in live.context["people"]]
+    assert client.get("/monitoring/team/?fresh=1").context["kept_at"] is None
+    period = Period.this_year()
+    for who in (personas.manager, personas.team_lead, personas.outsider_manager):
+        team = Audience.of(AudienceKind.TEAM, manager=who)
+        kept_sums = kept_figures(team, period)
+        assert kept_sums is not None
+        assert _pairs(metric_values(team, period, kept=kept_sums)) == _pairs(metric_values(team, period))
+    monkeypatch.setattr("monitoring.services.TEAM_KEPT_FROM", 100)
+    KeptFigures.objects.all().delete()
+    figures_keep_due()
+    assert kept_figures(Audience.of(AudienceKind.TEAM, manager=personas.manager), period) is None
+    assert client.get("/monitoring/team/").context["kept_at"] is None
+
+
+def test_the_team_sums_are_each_managers_direct_and_indirect_reports(small, monkeypatch):
+    """On the hand-built organisation: a1 manages a2, a2 manages a3 (an indirect report of a1)."""
+    from people.services import reporting_lines_refresh
+
+    type(small.a1).objects.filter(pk=small.a2.pk).update(manager=small.a1)
+    type(small.a1).objects.filter(pk=small.a3.pk).update(manager=small.a2)
+    reporting_lines_refresh()
+    monkeypatch.setattr("monitoring.services.TEAM_KEPT_FROM", 1)
+    figures_keep(period=Y2025, as_of=date(2025, 12, 31))
+    today = date(2026, 1, 10)
+    a1_team = Audience.of(AudienceKind.TEAM, manager=small.a1)
+    values = metric_values(a1_team, Y2025, today=today, kept=kept_figures(a1_team, Y2025, today=today))
+    assert (values["participation"].numerator, values["participation"].denominator) == (1, 2)  # a2 began; a3 not
+    assert _pairs(values) == _pairs(metric_values(a1_team, Y2025, today=today))
+    a2_team = Audience.of(AudienceKind.TEAM, manager=small.a2)
+    kept = kept_figures(a2_team, Y2025, today=today)
+    assert _pairs(metric_values(a2_team, Y2025, today=today, kept=kept)) == _pairs(
+        metric_values(a2_team, Y2025, today=today)
+    )
+    assert kept_figures(Audience.of(AudienceKind.TEAM, manager=small.d1), Y2025, today=today) is None  # no team
