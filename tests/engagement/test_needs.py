@@ -149,3 +149,40 @@ def test_ld_pages_queries_do_not_grow(personas, ambassador, client, name):
     _grow(personas, 8)
     assert _count(client, reverse(name)) == before
     assert before <= 25
+
+
+def _moment(title, **audience):
+    from datetime import time
+
+    from django.utils import timezone
+
+    from people.audience import Audience
+    from policy.services import moment_create
+
+    return moment_create(
+        title=title,
+        rrule="FREQ=WEEKLY;BYDAY=TU",
+        starts_on=timezone.localdate(),
+        start_time=time(9, 0),
+        timezone="Europe/Amsterdam",
+        duration_minutes=30,
+        audience=Audience.of(audience.pop("kind", "everyone"), **audience),
+    )
+
+
+def test_the_page_lists_the_moments_that_reach_the_department_only(personas, org, ambassador, client):
+    _moment("Everyone's half hour")
+    _moment("Service huddle", kind="department", department=org["service"])
+    _moment("Finance close", kind="department", department=org["finance"])
+    _moment("Leads' lunch", kind="job_group", job_group=org["leads"])  # the manager is a lead
+    client.force_login(personas.employee.user)
+    titles = sorted(m.title for m in client.get(_page(personas)).context["moments"])
+    assert titles == ["Everyone's half hour", "Leads' lunch", "Service huddle"]
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(_page(personas))
+    before = len(ctx.captured_queries)
+    for n in range(5):
+        _moment(f"More {n}", kind="department", department=org["finance"])
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(_page(personas))
+    assert len(ctx.captured_queries) == before
