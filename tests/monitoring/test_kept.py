@@ -223,3 +223,17 @@ def test_the_team_sums_are_each_managers_direct_and_indirect_reports(small, monk
         metric_values(a2_team, Y2025, today=today)
     )
     assert kept_figures(Audience.of(AudienceKind.TEAM, manager=small.d1), Y2025, today=today) is None  # no team
+
+
+def test_the_as_of_sentence_reads_in_dutch_with_a_dutch_date(client_for, hr, personas):
+    import re
+
+    figures_keep_due()
+    client = client_for(hr)
+    client.cookies["django_language"] = "nl"
+    html = client.get("/monitoring/").content.decode()
+    sentence = re.search(r'id="figures-as-of">(.*?)</p>', html, re.S).group(1)
+    assert "Deze cijfers zijn berekend op" in sentence
+    assert "Nu berekenen" in sentence
+    assert re.search(r"\d{2}-\d{2}-\d{4} \d{2}:\d{2}", sentence)  # 01-12-2026 00:40, not ISO
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", sentence)
