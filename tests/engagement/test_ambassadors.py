@@ -161,3 +161,42 @@ def test_negative_control_without_the_lock_both_moves_pass(slow_lock, personas, 
 
     monkeypatch.setattr(ambassadors, "_lock", unlocked)
     assert _decline_and_withdraw_at_once(personas, invitation) == ["done", "done"]  # declined and withdrawn: two ends
+
+
+@pytest.mark.django_db
+def test_from_nomination_to_consent_through_the_pages(personas, client):
+    from django.urls import reverse
+
+    dept = personas.employee.department_id
+    client.force_login(personas.manager.user)
+    mine = client.post(reverse("engagement:nominate", args=[dept]), {"nominee": personas.manager.pk, "reason": "Me"})
+    assert mine.status_code == 400
+    assert "You cannot nominate yourself." in mine.content.decode()
+    response = client.post(
+        reverse("engagement:nominate", args=[dept]), {"nominee": personas.employee.pk, "reason": "Explains tools"}
+    )
+    assert response.status_code == 302
+
+    client.force_login(personas.hr.user)
+    page = client.get(reverse("engagement:ambassadors"))
+    assert [n.reason for n in page.context["nominations"]] == ["Explains tools"]
+    assert client.post(reverse("engagement:ambassador_invite"), {"employee": personas.employee.pk}).status_code == 302
+    again = client.post(reverse("engagement:ambassador_invite"), {"employee": personas.employee.pk})
+    assert again.status_code == 400  # one invitation at a time, shown on the form
+    row = Ambassadorship.objects.get()
+
+    client.force_login(personas.manager.user)  # not theirs to answer
+    assert client.post(reverse("engagement:ambassador_answer", args=[row.pk]), {"answer": "accept"}).status_code == 404
+    client.force_login(personas.employee.user)
+    html = client.get(reverse("engagement:mine")).content.decode()
+    assert "You are invited to be ambassador for Customer Service" in html
+    client.post(reverse("engagement:ambassador_answer", args=[row.pk]), {"answer": "accept"})
+    row.refresh_from_db()
+    assert row.status == AmbassadorStatus.ACCEPTED
+    assert "You are ambassador for Customer Service" in client.get(reverse("engagement:mine")).content.decode()
+
+    client.force_login(personas.hr.user)
+    client.post(reverse("engagement:ambassador_end", args=[row.pk]))
+    row.refresh_from_db()
+    assert (row.status, row.ended_by) == (AmbassadorStatus.ENDED, personas.hr)
+    assert ambassador_ids() == set()
