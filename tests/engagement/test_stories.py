@@ -281,3 +281,21 @@ def test_my_activity_says_a_story_was_taken_back(client_for, employee, hr):
     page = client_for(employee).get(reverse("engagement:mine")).content.decode()
     assert "Reversed: the story was taken back" in page
     assert "the enrolment was cancelled" not in page
+
+
+def test_catalog_and_comms_read_well_without_a_stories_provider(client_for, employee, hr, monkeypatch):
+    """The port is optional: without engagement, the item page shows no stories and a quote block
+    quotes nothing rather than failing."""
+    from comms import rendering
+    from people.registry import PUBLISHED_STORIES, registry
+
+    item = ItemFactory()
+    story = _published(employee, hr, item=_completed(employee, item))
+    monkeypatch.delitem(registry.providers, PUBLISHED_STORIES.name)
+    page = client_for(employee).get(reverse("catalog:item_detail", args=[item.pk]))
+    assert page.status_code == 200
+    assert page.context["stories"] == []
+    body = rendering.render(
+        f"{{{{ story:{story.pk} }}}}", rendering.placeholder_values(employee, {f"story:{story.pk}"})
+    )
+    assert body == ""
