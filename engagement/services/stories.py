@@ -84,6 +84,21 @@ def story_publish(*, story_id: int, by) -> Story:
         label=story.item.title,
         at=now,
     )
+    writer, title = story.writer, story.item.title
+
+    def compose():
+        body = _("Your story about “%(title)s” is published: colleagues read it on the training's page.") % {
+            "title": literal(title)
+        }
+        return _("Your story is published"), body
+
+    notify_each_language(
+        key=f"engagement.story_published:{story.pk}",
+        people=[(writer.pk, writer.locale)],
+        compose=compose,
+        link=reverse("catalog:item_detail", args=[story.item_id]),
+        category="system",
+    )
     return story
 
 

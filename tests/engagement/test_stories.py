@@ -105,6 +105,8 @@ def test_publishing_counts_once_on_the_ledger(employee, hr):
         story_publish(story_id=story.pk, by=hr)
     line = Activity.objects.get(employee=employee, kind=ActivityKind.STORY)
     assert (line.points, line.outcome, line.source) == (5, Outcome.COUNTED, f"story:{story.pk}")
+    told = Delivery.objects.filter(employee=employee, message__key__startswith="engagement.story_published")
+    assert {d.message.subject for d in told} == {"Your story is published"}
 
 
 def test_the_daily_cap_applies_to_stories(employee, hr):
