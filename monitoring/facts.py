@@ -20,6 +20,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -96,13 +97,34 @@ def _flag(condition) -> Case:
 # --- the population: the audience's people with what is known of each ------------------------
 
 
+def _sum_value(value) -> Decimal:
+    """A fact's sum as a Decimal: PostgreSQL answers numeric or an integer; SQLite answers a REAL for
+    fractional sums (see `_Fraction`), whose binary error (3.8000000000000003) is rounded off at nine
+    places, far below any figure shown."""
+    if value is None:
+        return Decimal(0)
+    if isinstance(value, float):
+        return Decimal(str(round(value, 9)))
+    return Decimal(str(value))
+
+
+class _Fraction(Func):
+    """A decimal column as it is on PostgreSQL (numeric); on SQLite a REAL, because SQLite stores an
+    FTE of 1.00 as the integer 1 and then divides it as an integer (1 * 6 / 12 gives 0)."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)", **extra)
+
+
 def _fte_part(period: Period):
     """FTE times the share of the period's months the person was employed (by hire date; the month
     someone joins counts whole)."""
     hired = ExtractYear("hired_on") * 12 + ExtractMonth("hired_on") - 1
     first = Greatest(Coalesce(hired, Value(period.first_month)), Value(period.first_month))
     employed = Value(period.last_month + 1) - first
-    return ExpressionWrapper(F("fte") * employed / Value(Decimal(period.months)), output_field=_DEC)
+    return ExpressionWrapper(_Fraction(F("fte")) * employed / Value(Decimal(period.months)), output_field=_DEC)
 
 
 def _per_year():
@@ -417,9 +439,7 @@ def fact_sums(
         rows = cursor.fetchall()
     result = {}
     for row in rows:
-        result[row[0]] = {
-            f: Decimal(str(v)) if v is not None else Decimal(0) for f, v in zip(facts, row[1:], strict=True)
-        }
+        result[row[0]] = {f: _sum_value(v) for f, v in zip(facts, row[1:], strict=True)}
     if by is None and not result:
         result[None] = dict.fromkeys(facts, Decimal(0))
     return result
@@ -514,7 +534,5 @@ def fact_sums_grouped(
         key = None if grouping is None else (id_key if id_key is not None else text_key)
         if grouping is not None and key is None:
             continue  # people without a job group
-        result[grouping][key] = {
-            f: Decimal(str(v)) if v is not None else Decimal(0) for f, v in zip(facts, values, strict=True)
-        }
+        result[grouping][key] = {f: _sum_value(v) for f, v in zip(facts, values, strict=True)}
     return result

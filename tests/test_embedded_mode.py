@@ -32,3 +32,22 @@ def test_the_demo_runs_on_sqlite_and_no_page_fails(tmp_path):
     assert report["failed_tasks"] == {}
     assert report["broken"] == []
     assert report["pages"] > 100  # the walk reached the demo's pages, not only a sign-in page
+
+
+def test_monitorings_exact_figures_hold_on_sqlite(tmp_path):
+    """The fact engine's figures are the same on SQLite: it stores an FTE of 1.00 as the integer 1
+    and divided it as one (someone hired mid-year counted 0 FTE, so hours per FTE were wrong in
+    `make run`). The exact-figure tests of monitoring run here on SQLite in their own process."""
+    keep = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PYTEST_XDIST_WORKER"}}
+    env = keep | {"DJANGO_SETTINGS_MODULE": "config.settings_test", "LEERBORG_VAR_DIR": str(tmp_path)}
+    tests = ["tests/monitoring/test_metrics.py", "tests/monitoring/test_kept.py"]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider", "-q", *tests],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert " passed" in result.stdout and "failed" not in result.stdout
