@@ -50,4 +50,5 @@ def test_monitorings_exact_figures_hold_on_sqlite(tmp_path):
         timeout=600,
     )
     assert result.returncode == 0, result.stdout[-4000:]
-    assert " passed" in result.stdout and "failed" not in result.stdout
+    assert " passed" in result.stdout
+    assert "failed" not in result.stdout
