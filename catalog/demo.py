@@ -263,7 +263,7 @@ def _seed_enrolments(now):
     started = request("DEMO-016")  # free: approved automatically
     enrolment_start(enrolment=started, by=None)
     done = request("DEMO-026")
-    enrolment_complete(enrolment=done, by=None, rating=5, helped_in_work=True)
+    enrolment_complete(enrolment=done, by=None, helped_in_work=True)
     rejected = request("DEMO-009", motivation="I would like to present our numbers better.")
     if manager_user:
         enrolment_reject(enrolment=rejected, by=manager_user, comment="Not this quarter; let us look again in spring.")
@@ -280,7 +280,7 @@ def _seed_enrolments(now):
         ends_on=(now + timedelta(days=60)).date(),
         motivation="Meet other customer service teams and bring back ideas.",
     )
-    # Colleagues in the same department completed and rated items, for "for you".
+    # Colleagues in the same department completed items, for "for you" (surveys' demo evaluates them).
     rng = random.Random(11)
     colleagues = list(
         Employee.objects.filter(department_id=employee.department_id, active=True).exclude(pk=employee.pk)[:25]
@@ -297,7 +297,6 @@ def _seed_enrolments(now):
             enrolment_complete(
                 enrolment=e,
                 by=None,
-                rating=rng.choice([3, 4, 4, 5, 5]),
                 helped_in_work=rng.random() < 0.8,
                 at=now - timedelta(days=rng.randint(5, 300)),
             )
@@ -311,7 +310,7 @@ def _seed_enrolments(now):
 def history_enrolments(rows, *, motivation: str = "Demo history.") -> int:
     """Demo history for monitoring's demo step: completed enrolments begun on given instants, written
     in bulk as catalog/scale.py writes the grown organisation's (free items only, so no budget is
-    touched). `rows` are (employee_id, item_id, began_at, rating); returns how many were written."""
+    touched). `rows` are (employee_id, item_id, began_at); returns how many were written."""
     day = timedelta(days=1)
     batch = [
         Enrolment(
@@ -323,9 +322,8 @@ def history_enrolments(rows, *, motivation: str = "Demo history.") -> int:
             decided_at=began - day,
             started_at=began,
             completed_at=began + 2 * day,
-            rating=rating,
         )
-        for employee_id, item_id, began, rating in rows
+        for employee_id, item_id, began in rows
     ]
     created = Enrolment.objects.bulk_create(batch, batch_size=2000)
     # requested_at is set on creation: move it to the day before the start, as a request would be

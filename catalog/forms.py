@@ -86,12 +86,8 @@ class DecisionForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    rating = forms.TypedChoiceField(
-        label=_("How would you rate it?"),
-        choices=[(str(n), str(n)) for n in range(1, 6)],
-        coerce=int,
-        widget=forms.RadioSelect,
-    )
+    """Whether it helped; the rating is the evaluation's (surveys), sent on completion."""
+
     helped_in_work = forms.TypedChoiceField(
         label=_("Did it help in your work?"),
         choices=[("yes", _("Yes")), ("no", _("No"))],

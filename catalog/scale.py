@@ -32,9 +32,7 @@ def _enrolments(index: int, employee_id: int, cheap: list[int], dear: list[int],
     done = {"decided_at": at + day, "started_at": at + 2 * day, "completed_at": at + 9 * day}
     pending = index % 20 == 0
     return [
-        Enrolment(
-            employee_id=employee_id, item_id=cheap_item(0), status=Status.COMPLETED, rating=1 + index % 5, **done
-        ),
+        Enrolment(employee_id=employee_id, item_id=cheap_item(0), status=Status.COMPLETED, **done),
         Enrolment(
             employee_id=employee_id,
             item_id=cheap_item(1),

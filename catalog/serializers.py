@@ -88,7 +88,6 @@ class CompletionReportSerializer(serializers.Serializer):
     provider_key = serializers.CharField(required=False, max_length=100)
     completed_at = AwareDateTimeField(required=False)
     amount = serializers.DecimalField(max_digits=9, decimal_places=2, min_value=0, required=False)
-    rating = serializers.IntegerField(required=False, min_value=1, max_value=5)
 
     def validate_employee_external_id(self, value):
         employee = Employee.objects.filter(external_id=value).first()
@@ -127,5 +126,4 @@ class CompletionReportSerializer(serializers.Serializer):
             "item": values["item_id"],
             "completed_at": values.get("completed_at"),
             "amount": values.get("amount"),
-            "rating": values.get("rating"),
         }

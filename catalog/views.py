@@ -312,8 +312,8 @@ def _enrolment_context(request, enrolment):
         "can_decide": enrolment.status in (Status.REQUESTED, Status.APPROVED)
         and services.can_decide(request.user, enrolment),
         "complete_form": CompleteForm() if own and enrolment.status in (Status.APPROVED, Status.STARTED) else None,
-        "rate_form": CompleteForm()
-        if own and enrolment.status == Status.COMPLETED and enrolment.rating is None
+        "helped_form": CompleteForm()
+        if own and enrolment.status == Status.COMPLETED and enrolment.helped_in_work is None
         else None,
         "decision_form": DecisionForm(),
     }
@@ -349,18 +349,14 @@ def enrolment_start(request, pk):
 def enrolment_complete(request, pk):
     form = CompleteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Rate it from 1 to 5 and say whether it helped in your work."))
+        messages.error(request, _("Say whether it helped in your work."))
         return redirect("catalog:enrolment_detail", pk=pk)
 
     def act(e):
         data = form.cleaned_data
         if e.status == Status.COMPLETED:
-            return services.enrolment_rate(
-                enrolment=e, by=request.user, rating=data["rating"], helped_in_work=data["helped_in_work"]
-            )
-        return services.enrolment_complete(
-            enrolment=e, by=request.user, rating=data["rating"], helped_in_work=data["helped_in_work"]
-        )
+            return services.enrolment_say_helped(enrolment=e, by=request.user, helped_in_work=data["helped_in_work"])
+        return services.enrolment_complete(enrolment=e, by=request.user, helped_in_work=data["helped_in_work"])
 
     _transition(request, pk, act)
     return redirect("catalog:enrolment_detail", pk=pk)

@@ -111,8 +111,8 @@ class BreakdownQuery(AudienceQuery):
         help_text=(
             "department (each over its subtree; key: the department's id), job_group (key: its id), "
             "education_level (key: the level), format (key: the learning format, e.g. elearning; only "
-            "the enrolment metrics participation, completion_rate, elective_share, recommendation_uptake "
-            "and evaluation_score, others answer 400) or month (key: YYYY-MM, each month of the period "
+            "the enrolment metrics participation, completion_rate, elective_share and "
+            "recommendation_uptake, others answer 400) or month (key: YYYY-MM, each month of the period "
             "up to today as a period of its own)"
         ),
     )

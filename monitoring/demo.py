@@ -50,7 +50,7 @@ def _enrolments(today, free: list[int]) -> None:
             # one training a year, 365 days apart: any twelve months hold exactly one of them
             began = _noon(today - timedelta(days=(i % 12) * MONTH + 3))
             item = free[i % len(free)]
-            rows += [(pk, item, began, 3 + i % 3), (pk, free[(i + 1) % len(free)], began - timedelta(days=365), 4)]
+            rows += [(pk, item, began), (pk, free[(i + 1) % len(free)], began - timedelta(days=365))]
     # The pilot: those who have not completed anything yet start one after another, more each month.
     newcomers = list(
         Employee.objects.filter(active=True, department__external_id=PILOT)
@@ -60,7 +60,7 @@ def _enrolments(today, free: list[int]) -> None:
     )
     for j, pk in enumerate(newcomers):
         months_ago = int(9 * (1 - ((j + 1) / len(newcomers)) ** 0.5))
-        rows.append((pk, free[j % len(free)], _noon(today - timedelta(days=months_ago * MONTH + 4)), 4 + j % 2))
+        rows.append((pk, free[j % len(free)], _noon(today - timedelta(days=months_ago * MONTH + 4))))
     history_enrolments(rows, motivation=HISTORY)
 
 

@@ -252,14 +252,16 @@ _M = [
         _("Evaluation score"),
         Unit.SCORE,
         True,
-        _("The average rating (1-5) of the trainings completed in the period."),
+        _(
+            "From the evaluations: the average answer (1-5) to “I was satisfied with this training” "
+            "in the evaluation rounds closed in the period."
+        ),
         3,
         3,
-        "rating_sum",
-        "rated",
+        survey_measure="evaluation_score",
         green=D(4),
         amber=D("3.5"),
-        sentence=_("Completed trainings were rated %(value)s."),
+        sentence=_("Trainings were rated %(value)s in their evaluations."),
     ),
     Metric(
         "moment_attendance",

@@ -34,7 +34,7 @@ from .templatetags.monitoring import value_text
 # The metrics the breakdown tables and charts show, and the one each barrier card draws as a trend.
 BREAKDOWN = ("participation", "completion_rate", "hours_per_fte", "budget_utilisation", "message_reach", "no_activity")
 # By format only the enrolment metrics split (an item's format says nothing of budgets or messages).
-FORMAT_BREAKDOWN = ("participation", "completion_rate", "elective_share", "recommendation_uptake", "evaluation_score")
+FORMAT_BREAKDOWN = ("participation", "completion_rate", "elective_share", "recommendation_uptake")
 TREND = {1: "hours_vs_policy", 2: "message_reach", 3: "elective_share", 4: "knows_budget"}
 OVER_TIME = ("participation", "budget_utilisation")
 

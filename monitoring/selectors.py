@@ -106,7 +106,7 @@ def metric_value(name: str, audience: Audience, period: Period, *, today: date |
 def breaks_down(metric: Metric, by: str) -> bool:
     """Whether the metric has a breakdown `by` this grouping: survey metrics have none; by format
     only the metrics of enrolments (participation, completion, self-chosen share, recommendation
-    uptake, evaluation score: the facts an item's format splits)."""
+    uptake: the facts an item's format splits)."""
     if metric.from_survey:
         return False
     if by != "format":

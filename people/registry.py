@@ -182,7 +182,8 @@ class SurveyFigure:
 
 
 class SurveyMeasure(Protocol):
-    """A survey-based measure (monitoring asks for "perception_gap" and "awareness") over the
+    """A survey-based measure (monitoring asks for "perception_gap", "awareness" and
+    "evaluation_score") over the
     answers of the people in `audience` (a people.audience.Audience) given from `start` to `end`
     (dates, inclusive), or None when no survey has answers for it, or too few to show."""
 

@@ -26,7 +26,8 @@ def register():
     registry.need(NOTIFY, app="surveys")
     registry.need(LEARNING_PREFERENCES_SET, app="surveys")
     registry.provide(BARRIER_SCAN_RESULTS, barrier_scan_results)
-    # Monitoring's perception gap and awareness, from the same barrier scan.
+    # Monitoring's perception gap and awareness (from the same barrier scan) and evaluation score
+    # (from the evaluations, like the catalog's ratings).
     registry.provide(SURVEY_MEASURE, survey_measure)
     # The catalog's one source of ratings: the evaluations' "I was satisfied".
     registry.provide(ITEM_RATINGS, item_ratings)

@@ -2,7 +2,7 @@
 barrier for an audience (monitoring's barrier-1 indicator, goals' baseline) and the learning items'
 ratings from their evaluations (the catalog's), anonymity-safe."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
@@ -96,7 +96,11 @@ def survey_measure(measure: str, audience, start: date, end: date) -> SurveyFigu
         of 100 on the 1-5 scale (|gap| x 100 / 4): 2.0 against 4.0 is 50 points.
     awareness: of the employees' answers to "I know what learning opportunities there are", the
         share that agree (4 or 5), when the employees' side of the audience may be shown.
+    evaluation_score: the mean answer (1-5) to "I was satisfied with this training" of the
+        evaluation rounds closed in the period (see evaluation_score below).
     None when there is no such scan, the figures may not be shown, or the measure is unknown."""
+    if measure == "evaluation_score":
+        return evaluation_score(audience, start, end)
     if measure not in ("perception_gap", "awareness"):
         return None
     result = barrier_scan_results(audience, on=end)
@@ -125,6 +129,46 @@ def survey_measure(measure: str, audience, start: date, end: date) -> SurveyFigu
 
 
 RATING_KEY = "reaction"  # "I was satisfied with this training." (1-5)
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def evaluation_score(audience, start: date, end: date) -> SurveyFigure | None:
+    """The evaluations' mean reaction (1-5: "I was satisfied with this training") over the rounds
+    closed from `start` to `end`, in one query. The same answers as the catalog's ratings
+    (ITEM_RATINGS), and under the same rule: an anonymous response keeps no time, so a round's
+    answers belong to the period its round closed in, and a round counts only when it holds its
+    minimum group (as its own results page shows it), so no two periods' figures subtract to
+    fewer people. Smaller rounds are left out rather than pooled: pooled per period, a longer
+    period minus its parts would show them. The whole organisation only: an evaluation round is
+    everyone's and its responses keep no department or job group. None below the minimum."""
+    if group_for_audience(audience) != EVERYONE:
+        return None
+    rows = (
+        Answer.objects.filter(
+            question__key=RATING_KEY,
+            question__kind=QuestionKind.LIKERT,
+            value__isnull=False,
+            response__follow_up=False,
+            response__survey__kind=Kind.EVALUATION,
+            response__survey__status=Status.CLOSED,
+            response__survey__closed_at__gte=_day_start(start),
+            response__survey__closed_at__lt=_day_start(end + timedelta(days=1)),
+        )
+        .values_list("response__survey_id", "response__survey__min_group_ratings")
+        .annotate(n=Count("pk"), total=Sum("value"))
+        .order_by()
+    )
+    answers, total = 0, Decimal(0)
+    for _survey_id, minimum, n, round_total in rows:
+        if n >= minimum:
+            answers += n
+            total += round_total
+    if not answers:
+        return None
+    return SurveyFigure(numerator=total, denominator=Decimal(answers), responses=answers)
 
 
 def item_ratings(item_ids: list[int] | None = None) -> dict[int, ItemRating]:

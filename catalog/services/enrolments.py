@@ -311,17 +311,9 @@ def enrolment_start(*, enrolment: Enrolment, by, at: datetime | None = None) -> 
     return _copy_into(enrolment, locked)
 
 
-def _check_rating(rating, helped_in_work, *, required: bool):
-    errors = {}
-    if rating is None:
-        if required:
-            errors["rating"] = _("Rate it from 1 to 5.")
-    elif not (isinstance(rating, int) and 1 <= rating <= 5):
-        errors["rating"] = _("Rate it from 1 to 5.")
+def _check_helped(helped_in_work, *, required: bool):
     if helped_in_work is None and required:
-        errors["helped_in_work"] = _("Say whether it helped in your work.")
-    if errors:
-        raise ValidationError(errors)
+        raise ValidationError({"helped_in_work": _("Say whether it helped in your work.")})
 
 
 @transaction.atomic
@@ -329,14 +321,15 @@ def enrolment_complete(
     *,
     enrolment: Enrolment,
     by,
-    rating: int | None = None,
     helped_in_work: bool | None = None,
     amount: Decimal | None = None,
     at: datetime | None = None,
 ) -> Enrolment:
-    """Mark as completed. People rate it (1-5) and say whether it helped; an LMS (by=None) may not
-    know, and the employee can rate it later. `amount` is the invoiced amount, if known."""
-    _check_rating(rating, helped_in_work, required=by is not None and not roles_of(by).is_ld_staff)
+    """Mark as completed. People say whether it helped (an LMS, by=None, may not know: the employee
+    can say so later); they rate it in the evaluation the completion sends (surveys), the one
+    place for ratings, so Enrolment.rating keeps only older ratings. `amount` is the invoiced
+    amount, if known."""
+    _check_helped(helped_in_work, required=by is not None and not roles_of(by).is_ld_staff)
     if amount is not None and amount < 0:
         raise ValidationError({"amount": _("The invoiced amount cannot be negative.")})
     locked = _locked(enrolment)
@@ -347,7 +340,6 @@ def enrolment_complete(
     locked.status = Status.COMPLETED
     locked.completed_at = at or timezone.now()
     locked.started_at = locked.started_at or locked.completed_at
-    locked.rating = rating
     locked.helped_in_work = helped_in_work
     locked.invoiced_amount = amount
     locked.save(
@@ -355,7 +347,6 @@ def enrolment_complete(
             "status",
             "completed_at",
             "started_at",
-            "rating",
             "helped_in_work",
             "invoiced_amount",
             "updated_at",
@@ -368,17 +359,16 @@ def enrolment_complete(
 
 
 @transaction.atomic
-def enrolment_rate(*, enrolment: Enrolment, by, rating: int, helped_in_work: bool) -> Enrolment:
-    """Rate a completed enrolment afterwards (e.g. one an LMS reported)."""
-    _check_rating(rating, helped_in_work, required=True)
+def enrolment_say_helped(*, enrolment: Enrolment, by, helped_in_work: bool) -> Enrolment:
+    """Say afterwards whether a completed training helped in the work (e.g. one an LMS reported)."""
+    _check_helped(helped_in_work, required=True)
     locked = _locked(enrolment)
     if locked.status != Status.COMPLETED:
         _refuse_transition(locked)
     if roles_of(by).employee is None or roles_of(by).employee.pk != locked.employee_id:
         raise PermissionDenied(_("Only the employee rates their own training."))
-    locked.rating = rating
     locked.helped_in_work = helped_in_work
-    locked.save(update_fields=["rating", "helped_in_work", "updated_at"])
+    locked.save(update_fields=["helped_in_work", "updated_at"])
     _refresh_stats_on_commit(locked)
     return _copy_into(enrolment, locked)
 
@@ -390,12 +380,10 @@ def enrolment_record_completion(
     item: LearningItem,
     completed_at: datetime | None = None,
     amount: Decimal | None = None,
-    rating: int | None = None,
 ) -> tuple[Enrolment, bool]:
     """A completion reported by an external LMS: completes the open enrolment, or records one
     (source API) when the LMS launched the training itself. Safe to repeat: a completion already
     recorded at the same moment changes nothing. Returns (enrolment, changed)."""
-    _check_rating(rating, None, required=False)
     completed_at = completed_at or timezone.now()
     done = Enrolment.objects.filter(
         employee=employee, item=item, status=Status.COMPLETED, completed_at=completed_at
@@ -422,7 +410,7 @@ def enrolment_record_completion(
             source=Source.API,
             auto_approved=True,
         )
-    return enrolment_complete(enrolment=open_one, by=None, rating=rating, amount=amount, at=completed_at), True
+    return enrolment_complete(enrolment=open_one, by=None, amount=amount, at=completed_at), True
 
 
 def _event(name: str, enrolment: Enrolment) -> None:

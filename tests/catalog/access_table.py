@@ -64,7 +64,7 @@ ROWS = [
         ACT,
         method="post",
         kwargs=_enrolment("started"),
-        data={"rating": "4", "helped_in_work": "yes"},
+        data={"helped_in_work": "yes"},
     ),
     Row("catalog:enrolment_approve", DECIDE, method="post", kwargs=_enrolment("requested")),
     Row("catalog:enrolment_reject", DECIDE, method="post", kwargs=_enrolment("requested"), data={"comment": "No."}),

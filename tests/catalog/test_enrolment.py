@@ -214,19 +214,21 @@ def test_manager_cannot_cancel_start_or_complete_for_the_employee(employee, mana
         with pytest.raises(PermissionDenied):
             action(enrolment=e, by=manager.user)
     with pytest.raises(PermissionDenied):
-        services.enrolment_complete(enrolment=e, by=manager.user, rating=4, helped_in_work=True)
+        services.enrolment_complete(enrolment=e, by=manager.user, helped_in_work=True)
 
 
-def test_start_complete_rate_and_completion_hook(employee, cheap_item, received):
+def test_start_complete_and_completion_hook(employee, cheap_item, received):
+    """Completing asks only whether it helped: the rating is the evaluation's (surveys), so
+    nothing new is written to Enrolment.rating."""
     e = request(employee, cheap_item)
     services.enrolment_start(enrolment=e, by=employee.user)
     assert e.status == Status.STARTED
     with pytest.raises(ValidationError) as exc:
-        services.enrolment_complete(enrolment=e, by=employee.user, rating=9, helped_in_work=None)
-    assert set(exc.value.message_dict) == {"rating", "helped_in_work"}
-    services.enrolment_complete(enrolment=e, by=employee.user, rating=5, helped_in_work=True)
+        services.enrolment_complete(enrolment=e, by=employee.user, helped_in_work=None)
+    assert set(exc.value.message_dict) == {"helped_in_work"}
+    services.enrolment_complete(enrolment=e, by=employee.user, helped_in_work=True)
     e.refresh_from_db()
-    assert (e.status, e.rating, e.helped_in_work) == (Status.COMPLETED, 5, True)
+    assert (e.status, e.rating, e.helped_in_work) == (Status.COMPLETED, None, True)
     assert received[-1] == ("completed", e.pk, None)
     with pytest.raises(ValidationError):
         services.enrolment_start(enrolment=e, by=employee.user)
@@ -243,7 +245,7 @@ def test_requested_cannot_be_started_or_completed(employee, pricey_item):
     with pytest.raises(ValidationError):
         services.enrolment_start(enrolment=e, by=employee.user)
     with pytest.raises(ValidationError):
-        services.enrolment_complete(enrolment=e, by=employee.user, rating=3, helped_in_work=False)
+        services.enrolment_complete(enrolment=e, by=employee.user, helped_in_work=False)
 
 
 def test_external_request_exposes_cost_hours_and_title(employee, manager, threshold, received):
@@ -300,9 +302,13 @@ def test_employee_requests_and_completes_through_the_pages(client_for, employee,
     e = Enrolment.objects.get()
     assert r.status_code == 302
     assert e.status == Status.APPROVED
+    page = c.get(f"/catalog/enrolments/{e.pk}/").content.decode()
+    assert "You will get a short evaluation to rate it." in page
+    assert 'name="rating"' not in page
     r = c.post(f"/catalog/enrolments/{e.pk}/complete/", {"rating": "4", "helped_in_work": "no"})
     e.refresh_from_db()
-    assert (e.status, e.rating, e.helped_in_work) == (Status.COMPLETED, 4, False)
+    assert (e.status, e.rating, e.helped_in_work) == (Status.COMPLETED, None, False)  # a posted rating is ignored
+    assert "You will get a short evaluation" not in c.get(f"/catalog/enrolments/{e.pk}/").content.decode()
 
 
 def test_bad_request_form_shows_errors_and_writes_nothing(client_for, employee, session):

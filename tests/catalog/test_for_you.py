@@ -79,9 +79,9 @@ def test_completion_updates_the_colleague_table_on_commit(employee, cheap_item, 
     colleague = EmployeeFactory(department=employee.department)
     with django_capture_on_commit_callbacks(execute=True):
         e = services.enrolment_request(employee=colleague, item=cheap_item, motivation="x")
-        services.enrolment_complete(enrolment=e, by=None, rating=4)
+        services.enrolment_complete(enrolment=e, by=None)
     stat = ItemDepartmentStat.objects.get(item=cheap_item, department=employee.department)
-    assert (stat.completions, stat.rating_sum, stat.rating_count) == (1, 4, 1)
+    assert (stat.completions, stat.rating_sum, stat.rating_count) == (1, 0, 0)
 
 
 def test_reasons_are_translated(employee, offer, skills):

@@ -33,7 +33,7 @@ def _attend(employee, n: int, *, at=MONDAY):
 def test_a_completed_training_counts_its_points_and_the_request_one(employee):
     item = ItemFactory(title="Excel for planners")
     enrolment = catalog.enrolment_request(employee=employee, item=item, motivation="Planning.")
-    catalog.enrolment_complete(enrolment=enrolment, by=employee.user, rating=5, helped_in_work=True)
+    catalog.enrolment_complete(enrolment=enrolment, by=employee.user, helped_in_work=True)
     lines = list(
         Activity.objects.filter(employee=employee).order_by("pk").values_list("kind", "points", "outcome", "label")
     )

@@ -65,9 +65,7 @@ def test_with_redis_frozen_people_act_and_nothing_is_lost_or_doubled(
                 client.post(reverse("catalog:item_request", args=[cheap_item.pk]), {"motivation": "x"}).status_code
                 == 302
             )
-            done = client.post(
-                reverse("catalog:enrolment_complete", args=[started.pk]), {"rating": "5", "helped_in_work": "yes"}
-            )
+            done = client.post(reverse("catalog:enrolment_complete", args=[started.pk]), {"helped_in_work": "yes"})
             assert done.status_code == 302
             message_send(message=message, employee_ids=ids)  # what a plan's send does
             assert OutboxTask.objects.filter(sent_at__isnull=True).count() >= 2

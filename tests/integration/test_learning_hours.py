@@ -54,7 +54,7 @@ def test_hours_are_summed_per_employee_within_the_period_only(personas, django_a
 
 
 def test_a_completed_enrolment_shows_in_my_hours_against_the_policy(client_for, employee, yearly_policy):
-    _completed(employee, Decimal("6.0"), rating=4, helped_in_work=True)
+    _completed(employee, Decimal("6.0"), helped_in_work=True)
     assert hours_overview([employee])[0].hours == Decimal("6.0")
     html = client_for(employee).get(reverse("policy:my_moments")).content.decode()
     assert "6 of 40 hours" in html  # hours through people.formatting

@@ -189,6 +189,13 @@ def test_survey_measure_is_optional_until_the_surveys_app_provides_it():
     if provider is not None:  # the surveys app has landed: its answer is of the contract's type
         figure = provider("awareness", EVERYONE, date(2020, 1, 1), date(2020, 12, 31))
         assert figure is None or isinstance(figure, SurveyFigure)
+        # monitoring's evaluation score: the evaluations' "I was satisfied", one place for ratings
+        from tests.surveys.helpers import evaluation_round
+
+        evaluation_round(ItemFactory(), [5, 4, 4, 4, 3])
+        today = timezone.localdate()
+        figure = provider("evaluation_score", EVERYONE, today - timedelta(days=7), today + timedelta(days=7))
+        assert figure == SurveyFigure(numerator=Decimal(20), denominator=Decimal(5), responses=5)
 
 
 def test_completions_since():

@@ -36,7 +36,7 @@ def test_the_definitions_list_every_metric_with_its_thresholds():
     participation = next(r for r in rows if r["name"] == "participation")
     assert participation["unit"] == "percent"
     assert (participation["green"], participation["amber"]) == ("60.00", "40.00")
-    assert {r["name"] for r in rows if r["from_survey"]} == {"perception_gap", "awareness"}
+    assert {r["name"] for r in rows if r["from_survey"]} == {"perception_gap", "awareness", "evaluation_score"}
 
 
 def test_a_value_is_the_selectors_figure_with_its_light(small):

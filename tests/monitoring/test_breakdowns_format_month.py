@@ -33,7 +33,7 @@ def _enrol(employee, item, requested: date, **fields):
 
 @pytest.fixture
 def two():
-    """p1 began and completed an e-learning in March (rating 4) and asked for a classroom training
+    """p1 began and completed an e-learning in March and asked for a classroom training
     from "for you" in May; p2 began a classroom training on 2 May, requested in April."""
     department = DepartmentFactory(name="Pilot")
     p1, p2 = EmployeeFactory(department=department), EmployeeFactory(department=department)
@@ -41,7 +41,7 @@ def two():
     classroom = ItemFactory(title="C", format="classroom")
     _enrol(
         p1, elearning, date(2025, 3, 1), status="completed",
-        started_at=at(date(2025, 3, 5)), completed_at=at(date(2025, 3, 10)), rating=4,
+        started_at=at(date(2025, 3, 5)), completed_at=at(date(2025, 3, 10)),
     )  # fmt: skip
     _enrol(p1, classroom, date(2025, 5, 1), status="requested", via_for_you=True)
     _enrol(p2, classroom, date(2025, 4, 20), status="started", started_at=at(date(2025, 5, 2)))
@@ -59,14 +59,12 @@ def test_by_format_splits_the_enrolment_metrics(two):
         "completion_rate": (1, 1),
         "elective_share": (1, 1),
         "recommendation_uptake": (0, 1),
-        "evaluation_score": (4, 1),
     }
     assert _pairs(rows["classroom"], FORMAT_BREAKDOWN) == {
         "participation": (1, 2),
         "completion_rate": (0, 1),
         "elective_share": (2, 2),
         "recommendation_uptake": (1, 2),
-        "evaluation_score": (0, 0),
     }
     assert rows["classroom"]["recommendation_uptake"].value == 50
     assert rows["video"]["participation"].value == 0  # a format nobody used: 0 of the people

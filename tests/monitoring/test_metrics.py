@@ -28,7 +28,6 @@ EXPECTED = {
     "mandatory_compliance": (2, 3, D(200) / 3),  # a2 overdue; a1 did M in 2024; a3 hired after the cut
     "elective_share": (3, 4, D(75)),  # M is mandatory
     "recommendation_uptake": (1, 4, D(25)),  # Y came from "for you"
-    "evaluation_score": (9, 2, D("4.5")),  # 4 and 5 (2024 and the leaver's ratings do not count)
     "moment_attendance": (1, 5, D(20)),
     "catalog_reach": (2, 5, D(40)),  # a2's visit was on 31 December 2024
     "knows_budget": (2, 3, D(200) / 3),
@@ -153,12 +152,13 @@ def test_metric_values_cost_the_same_queries_for_a_small_and_a_larger_audience(s
 
     # the mandatory rules, the budget periods, the learning-time policies and their departments'
     # subtrees (each person's policy is a CASE, no subquery per person), the statement, and the
-    # surveys' look-up of a barrier scan for each of the two survey metrics (none here)
-    with django_assert_num_queries(7):
+    # surveys' look-up of a barrier scan for each of the two scan metrics (none here) and of the
+    # evaluation rounds for the evaluation score
+    with django_assert_num_queries(8):
         metric_values(EVERYONE, Y2025, today=TODAY)
     for _ in range(20):
         EmployeeFactory(department=small.it, job_group=small.devs)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         metric_values(EVERYONE, Y2025, today=TODAY)
 
 
@@ -168,8 +168,8 @@ def test_the_dashboards_one_statement_gives_the_same_figures_as_each_alone(small
 
     bys = ("department", "job_group", "education_level")
     # the mandatory rules, the budget periods, the policies and their subtrees, the statement, the
-    # two survey look-ups
-    with django_assert_num_queries(7):
+    # three survey look-ups
+    with django_assert_num_queries(8):
         values, groups = metric_overview(EVERYONE, Y2025, None, BREAKDOWN, bys, today=TODAY)
     assert values == metric_values(EVERYONE, Y2025, today=TODAY)
     for by in bys:

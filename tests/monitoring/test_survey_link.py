@@ -1,8 +1,9 @@
 """Barrier 1's perception gap and barrier 2's awareness come from a closed barrier scan through the
 surveys' port (surveys.ports.survey_measure, built on BARRIER_SCAN_RESULTS); barrier 3's evaluation
-score from the ratings given when a training is completed. Exact figures on a small closed scan."""
+score through the same port from the evaluations' "I was satisfied", the answers the catalog's
+ratings are. Exact figures on a small closed scan and on evaluation rounds."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,12 +11,13 @@ from django.utils import timezone
 
 from monitoring.periods import Period
 from monitoring.selectors import Light, barrier_indicators, metric_value
-from people.audience import EVERYONE
+from people.audience import EVERYONE, Audience, AudienceKind
 from people.registry import SURVEY_MEASURE, registry
 from surveys.ports import survey_measure
 from surveys.services import barrier_scan_create, response_submit, survey_close, survey_open
-from tests.catalog.factories import EnrolmentFactory
-from tests.factories import EmployeeFactory
+from tests.catalog.factories import EnrolmentFactory, ItemFactory
+from tests.factories import DepartmentFactory, EmployeeFactory
+from tests.surveys.helpers import evaluation_round
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -73,10 +75,57 @@ def test_an_unknown_measure_or_a_too_small_group_has_no_figure(scan):
     assert survey_measure("nonsense", EVERYONE, today.replace(month=1, day=1), today) is None
 
 
-def test_evaluation_score_is_the_mean_rating_of_the_completions(scan):
-    now = timezone.now()
-    for person, rating in zip(scan[:3], (3, 4, 5), strict=True):
-        EnrolmentFactory(employee=person, status="completed", started_at=now, completed_at=now, rating=rating)
-    EnrolmentFactory(employee=scan[3], status="completed", started_at=now, completed_at=now, rating=None)
-    figure = metric_value("evaluation_score", EVERYONE, Period.year(now.year))
-    assert (figure.numerator, figure.denominator, figure.value) == (D(12), D(3), D(4))
+JUNE_2025 = timezone.make_aware(datetime(2025, 6, 10, 12))
+Y2025 = Period.year(2025)
+
+
+@pytest.fixture
+def rounds():
+    """Evaluation rounds (each closes the day after its answers; the minimum group is 5): two at
+    their minimum in 2025 (5 x 21 and 6 x 18 out of 5), a small one (4 x 1), an open one (6 x 1)
+    and one closed in 2024 (5 x 1)."""
+    evaluation_round(ItemFactory(), [5, 4, 4, 3, 5], now=JUNE_2025)
+    evaluation_round(ItemFactory(), [2, 3, 3, 3, 3, 4], now=JUNE_2025 + timedelta(days=30))
+    evaluation_round(ItemFactory(), [1, 1, 1, 1], now=JUNE_2025)
+    evaluation_round(ItemFactory(), [1] * 6, now=JUNE_2025, close=False)
+    evaluation_round(ItemFactory(), [1] * 5, now=JUNE_2025 - timedelta(days=365))
+
+
+def test_evaluation_score_is_the_mean_reaction_of_the_rounds_closed_in_the_period(rounds):
+    figure = metric_value("evaluation_score", EVERYONE, Y2025)
+    assert (figure.numerator, figure.denominator) == (D(39), D(11))
+    assert figure.value.quantize(D("0.01")) == D("3.55")
+    assert survey_measure("evaluation_score", EVERYONE, Y2025.start, Y2025.end).responses == 11
+    cards = {c.barrier.number: c for c in barrier_indicators(EVERYONE, Y2025)}
+    lights = {r.metric.name: r.light for r in cards[3].readings}
+    assert lights["evaluation_score"] == Light.AMBER  # 3.55 between 3.5 and 4
+    last_year = metric_value("evaluation_score", EVERYONE, Period.year(2024))
+    assert (last_year.numerator, last_year.denominator, last_year.value) == (D(5), D(5), D(1))
+
+
+def test_enrolment_ratings_no_longer_count(db):
+    """The completion form's old 1-5 rating is not the evaluation score: only evaluations are."""
+    for rating in (3, 4, 5, 5, 5):
+        EnrolmentFactory(employee=EmployeeFactory(), status="completed", completed_at=JUNE_2025, rating=rating)
+    figure = metric_value("evaluation_score", EVERYONE, Y2025)
+    assert (figure.value, figure.reason) == (None, "no_survey")
+
+
+def test_evaluation_score_below_the_minimum_group_has_no_data():
+    evaluation_round(ItemFactory(), [5, 5, 5, 5], now=JUNE_2025)  # 4 of the minimum 5
+    evaluation_round(ItemFactory(), [5, 5, 5, 5, 5], now=JUNE_2025, close=False)  # enough, but open
+    figure = metric_value("evaluation_score", EVERYONE, Y2025)
+    assert (figure.value, figure.reason) == (None, "no_survey")
+    assert survey_measure("evaluation_score", EVERYONE, Y2025.start, Y2025.end) is None
+
+
+def test_evaluation_score_is_the_organisations_only(rounds):
+    """An evaluation round is everyone's and its anonymous responses keep no department."""
+    department = Audience.of(AudienceKind.DEPARTMENT, department=DepartmentFactory())
+    assert survey_measure("evaluation_score", department, Y2025.start, Y2025.end) is None
+    assert metric_value("evaluation_score", department, Y2025).reason == "no_survey"
+
+
+def test_evaluation_score_in_one_query(rounds, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        survey_measure("evaluation_score", EVERYONE, Y2025.start, Y2025.end)
