@@ -1,5 +1,6 @@
 """Real events from the apps below become activity: a training requested, completed or cancelled,
-a learning moment attended, an evaluation answered. Each is recorded inside the sender's
+a learning moment attended (and hosted: its host counts when someone checks in), an evaluation
+answered. Each is recorded inside the sender's
 transaction, so a rollback undoes it and a repeated signal finds the line already there."""
 
 from datetime import datetime
@@ -52,6 +53,17 @@ def on_domain_event(sender, name=None, **payload):
             label=data.get("title", ""),
             at=occurrence,
         )
+        host_id = data.get("host_id")
+        if host_id and host_id != data["employee_id"]:
+            # the session took place: its host counts once per occurrence, at the first check-in
+            activity_record(
+                employee_id=host_id,
+                kind=ActivityKind.HOSTED,
+                source=f"hosted:{data['moment_id']}:{data['occurrence']}",
+                subject=f"moment:{data['moment_id']}",
+                label=data.get("title", ""),
+                at=occurrence,
+            )
     elif name == "surveys.response_submitted":
         if payload.get("survey_kind") != "evaluation" or not payload.get("employee_id"):
             return

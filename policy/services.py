@@ -180,6 +180,7 @@ def attendance_check_in(
                 "employee_id": employee.pk,
                 "occurrence": original_start.isoformat(),
                 "title": moment.title,
+                "host_id": moment.host_id,
             },
         )
     return attendance, created

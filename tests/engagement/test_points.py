@@ -135,6 +135,39 @@ def test_a_checked_in_learning_moment_counts_once(employee):
     ]
 
 
+def test_a_hosted_session_counts_once_for_its_host_when_people_check_in(employee):
+    """Through policy's real check-in: the first colleague who checks in makes the session held;
+    a second adds nothing for the host; the host checking in to their own session is no host line."""
+    from datetime import date, time
+
+    from policy.services import attendance_check_in, moment_create
+    from tests.factories import EmployeeFactory
+
+    host, colleague = EmployeeFactory(), EmployeeFactory()
+    first = datetime(2026, 1, 6, 8, tzinfo=UTC)  # Tuesday 09:00 in Amsterdam
+    moment = moment_create(
+        title="Excel tips from Sam",
+        rrule="FREQ=WEEKLY;BYDAY=TU",
+        starts_on=date(2026, 1, 6),
+        start_time=time(9, 0),
+        timezone="Europe/Amsterdam",
+        duration_minutes=30,
+        host=host,
+    )
+    for person in (employee, colleague, host):
+        attendance_check_in(employee=person, moment=moment, original_start=first, now=first)
+    attendance_check_in(
+        employee=employee, moment=moment, original_start=first + timedelta(days=7), now=first + timedelta(days=7)
+    )
+    hosted = Activity.objects.filter(employee=host, kind=ActivityKind.HOSTED).order_by("occurred_at")
+    assert list(hosted.values_list("points", "label", "occurred_at")) == [
+        (8, "Excel tips from Sam", first),
+        (8, "Excel tips from Sam", first + timedelta(days=7)),
+    ]
+    assert Activity.objects.filter(employee=host, kind=ActivityKind.ATTENDED).count() == 1
+    assert not Activity.objects.filter(employee=employee, kind=ActivityKind.HOSTED).exists()
+
+
 def test_an_answered_evaluation_counts_a_custom_survey_does_not(employee):
     from people.signals import domain_event
 
