@@ -180,6 +180,35 @@ def xlsx_write(out, title: str, header: list, rows: Iterable[list]) -> None:
             sheet.write(("".join(lines) + "</sheetData></worksheet>").encode())
 
 
+def xlsx_write_openpyxl(out, title: str, header: list, rows: Iterable[list]) -> None:
+    """The plain reference of `xlsx_write` through openpyxl's write-only mode, cell by cell with the
+    same rules (text neutralised and stored as text, numbers as numbers): tests hold the two to
+    the same cells. Not used for downloads: it takes about forty times the CSV's time."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_NOT_IN_SHEET_NAME.sub(" ", title)[:31] or "Sheet")
+
+    def cell(value):
+        if isinstance(value, str | bool) or value is None or isinstance(value, int | float):
+            pass
+        elif not (hasattr(value, "as_tuple") and value.is_finite()):
+            value = str(value)
+        if isinstance(value, str):
+            value = _NOT_IN_XML.sub("", neutralise(value)) or None
+            written = WriteOnlyCell(sheet, value=value)
+            if value is not None:
+                written.data_type = "s"  # text, even when it looks like a formula
+            return written
+        return WriteOnlyCell(sheet, value=value)
+
+    sheet.append([cell(str(value)) for value in header])
+    for row in rows:
+        sheet.append([cell(value) for value in row])
+    book.save(out)
+
+
 def xlsx_response(filename: str, title: str, header: list, rows: Iterable[list]) -> FileResponse:
     """One sheet, written row by row into a temporary file that is then streamed and removed when
     the response closes (`xlsx_write`)."""

@@ -128,3 +128,25 @@ def test_the_sheet_written_without_openpyxl_reads_back_cell_for_cell():
     assert cells[0][:2] == [("Name", "s"), ("n", "s")]
     assert cells[1] == [("'=SUM(A1)", "s"), (1.5, "n"), (3, "n"), (True, "b"), (None, "n"), ("a<b & c", "s")]
     assert cells[2][:5] == [(None, "n"), (0, "n"), (2.5, "n"), ("'+31 6", "s"), ("Zoë", "s")]
+
+
+def test_the_fast_sheet_and_openpyxls_reference_hold_the_same_cells():
+    """xlsx_write (the sheet's XML written directly) against xlsx_write_openpyxl (the plain
+    reference, cell by cell through openpyxl) on the same awkward rows: the same cells, values and
+    types, read back by openpyxl."""
+    from people.exports import xlsx_write, xlsx_write_openpyxl
+
+    rows = [
+        ["=HYPERLINK(1)", Decimal("1250.50"), 3, True, None, "a<b & \x01c", "Zoë de Vries"],
+        ["", Decimal("-0.25"), 2.5, False, "+31 6 1234", "@home", "tab\there"],
+        ["-2+3", 0, Decimal("7.6"), "multi\nline", "中文", "", 10**12],
+    ]
+    header = ["Name", "Amount", "n", "ok", "phone", "text", "more"]
+    sheets = []
+    for write in (xlsx_write, xlsx_write_openpyxl):
+        out = io.BytesIO()
+        write(out, "Budgets [2026]", header, iter(rows))
+        sheet = load_workbook(io.BytesIO(out.getvalue())).active
+        sheets.append((sheet.title, [[(c.value, c.data_type) for c in row] for row in sheet.iter_rows()]))
+    assert sheets[0] == sheets[1]
+    assert sheets[0][1][1][0] == ("'=HYPERLINK(1)", "s")
