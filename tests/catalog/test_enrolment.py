@@ -390,3 +390,18 @@ def test_a_decision_made_on_the_managers_home_keeps_the_available_budget_column(
     # The approvals page has no such column, and its rows none either.
     r = c.post(f"/catalog/enrolments/{e.pk}/approve/", {"comment": "x"}, headers={"HX-Request": "true"})
     assert r.content.decode().count("<td") == 5
+
+
+def test_an_lms_completion_asks_only_whether_it_helped(client_for, employee, cheap_item):
+    """A completion the LMS reported: the employee says afterwards whether it helped; the rating
+    is the evaluation's, so the page asks for none."""
+    e = request(employee, cheap_item)
+    services.enrolment_complete(enrolment=e, by=None)
+    c = client_for(employee)
+    page = c.get(f"/catalog/enrolments/{e.pk}/").content.decode()
+    assert 'name="helped_in_work"' in page
+    assert 'name="rating"' not in page
+    c.post(f"/catalog/enrolments/{e.pk}/complete/", {"helped_in_work": "yes"})
+    e.refresh_from_db()
+    assert (e.status, e.rating, e.helped_in_work) == (Status.COMPLETED, None, True)
+    assert 'name="helped_in_work"' not in c.get(f"/catalog/enrolments/{e.pk}/").content.decode()

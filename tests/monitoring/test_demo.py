@@ -12,7 +12,7 @@ from monitoring.demo import PILOT, STEADY
 from monitoring.models import MetricSnapshot
 from monitoring.periods import Period
 from monitoring.reports import history
-from monitoring.selectors import Light, light_of, metric_breakdown, thresholds
+from monitoring.selectors import Light, light_of, metric_breakdown, metric_value, thresholds
 from people.audience import EVERYONE, Audience, AudienceKind
 from people.models import Department, Employee
 from policy.models import Attendance
@@ -63,6 +63,10 @@ def test_the_demo_dashboard_tells_a_story_and_seeding_twice_adds_nothing():
         Audience.of(AudienceKind.DEPARTMENT, department=departments["D21"]), ["participation"], today
     )
     assert len(set(steady["participation"])) == 1  # Sales holds steady at its share
+    # the evaluation score comes from the surveys' demo evaluations (the rounds it closes today)
+    score = metric_value("evaluation_score", EVERYONE, Period.this_year())
+    assert score.has_data, score
+    assert 1 <= score.value <= 5
 
     call_command("seed_demo")
     assert _counts() == first
