@@ -28,7 +28,8 @@ answers, minus the size before (`export_peak_rss_mb`, the largest).
 Last line, JSON: employees, pages, worst_ratio (largest time at N over time at 300, a time under
 10 ms counting as 10 ms so a trivial page's jitter is no finding), worst_page, over_1s, over_2x
 (pages above the 2x goal), export_peak_rss_mb, queries_grow (pages whose query count differs),
-seed_s (building the large organisation).
+seed_s (building the large organisation), keep_s (keeping its figures for the day, as monitoring's
+nightly task does before people open the pages: `monitoring.services.figures_keep_due`).
 """
 
 import argparse
@@ -124,7 +125,16 @@ def child_seed(employees: int) -> dict:
 
     with connection.cursor() as cursor:  # the planner's statistics as autovacuum keeps them
         cursor.execute("ANALYZE")
-    return {"seed_s": seconds, "employees": _active()}
+    from monitoring.services import figures_keep_due
+
+    started = time.perf_counter()
+    kept = figures_keep_due()  # as the night's task does: the pages read today's kept figures
+    return {
+        "seed_s": seconds,
+        "employees": _active(),
+        "kept_periods": kept,
+        "keep_s": round(time.perf_counter() - started, 1),
+    }
 
 
 def _user(persona: str, pin: str | None = None):
@@ -393,6 +403,7 @@ def main() -> None:
                 "exports": len(peaks),
                 "queries_grow": len(queries_grow),
                 "seed_s": seeds[args.scale]["seed_s"],
+                "keep_s": seeds[args.scale].get("keep_s"),
             }
         )
     )
