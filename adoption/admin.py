@@ -25,6 +25,14 @@ class ProgrammeAdmin(ServiceAdmin):
     list_select_related = ["owner", "sponsor", *AUDIENCE_RELATED]
     search_fields = ["name"]
     filter_horizontal = ["goals", "surveys", "moments"]
+    # people and departments through the autocomplete: a drop-down of 50,000 people took 4.8 s
+    autocomplete_fields = [
+        "sponsor",
+        "comparison_department",
+        "audience_department",
+        "audience_job_group",
+        "audience_manager",
+    ]
 
     def service_create(self, request, fields: dict):
         return services.programme_create(owner=roles_of(request.user).employee, **fields)
