@@ -16,14 +16,22 @@ from . import metrics as metric_registry
 from .facts import fact_sums
 from .periods import Period
 from .reports import Card, _sentence
-from .selectors import barrier_indicators, figure_of, metric_values
+from .selectors import barrier_indicators, figure_of, kept_figures, metric_values
 
 
 def ld_panel(request, roles) -> dict:
+    """The organisation's four lights this year: from the figures the nightly task kept when they
+    are today's (one query instead of the statement over everyone, 0.87 s at 50,000 people), with
+    the time they were worked out; else worked out now."""
     period = Period.this_year()
-    values = metric_values(EVERYONE, period, _barrier_metrics())
+    kept = kept_figures(EVERYONE, period)
+    values = metric_values(EVERYONE, period, _barrier_metrics(), kept=kept)
     indicators = barrier_indicators(EVERYONE, period, values=values)  # no trend here: one query less
-    return {"monitoring_cards": [Card(i, _sentence(i), None, []) for i in indicators], "monitoring_period": period}
+    return {
+        "monitoring_cards": [Card(i, _sentence(i), None, []) for i in indicators],
+        "monitoring_period": period,
+        "monitoring_kept_at": kept.taken_at if kept else None,
+    }
 
 
 def _barrier_metrics() -> list[str]:

@@ -132,6 +132,23 @@ def test_the_dashboard_says_when_its_kept_figures_were_worked_out_and_equals_the
     assert filtered.context["kept_at"] is None
 
 
+def test_the_ld_home_panel_reads_the_kept_lights_and_they_equal_the_live_ones(client_for, hr, personas):
+    client = client_for(hr)
+    live = client.get("/")
+    assert live.context["monitoring_kept_at"] is None
+    assert "These figures were worked out on" not in live.content.decode()
+    figures_keep_due()
+    kept = client.get("/")
+    assert kept.context["monitoring_kept_at"] is not None
+    assert "These figures were worked out on" in kept.content.decode()
+
+    def lights(response):
+        return [(c.indicator.light, c.sentence) for c in response.context["monitoring_cards"]]
+
+    assert lights(kept) == lights(live)
+    assert len(lights(kept)) == 4
+
+
 def test_the_department_page_reads_the_kept_figures_too(client_for, hr, personas):
     client = client_for(hr)
     url = f"/monitoring/departments/{personas.employee.department_id}/"

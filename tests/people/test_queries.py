@@ -67,6 +67,8 @@ def test_page_query_count_is_constant(client, personas, org, persona, name, kwar
     # is the sum of theirs (goals' inbox and "our goals" read one query together, adoption's one
     # with no programme; monitoring's three survey-fed figures: perception gap and awareness each
     # look up the latest barrier scan, the evaluation score sums the evaluation rounds, the one
-    # place for ratings, in one query). Every other people page stays within 15.
-    ceiling = 34 if name == "home" else 15
+    # place for ratings, in one query; L&D's lights look for the night's kept figures first, one
+    # query that spares the statement over everyone when they are there, as in production after
+    # the first night; here they are not). Every other people page stays within 15.
+    ceiling = 35 if name == "home" else 15
     assert small <= ceiling, f"{name}: {small} queries is more than a page should need"
