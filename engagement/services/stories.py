@@ -53,10 +53,14 @@ def _locked(story_id: int) -> Story:
 
 
 def _move(story: Story, allowed, to: str, **fields) -> Story:
+    """The one transition: a story leaving "published" (rejected, taken down, withdrawn) takes its
+    line on the activity ledger back, as a cancelled enrolment's is."""
     if story.state not in allowed:
         raise ValidationError(
             _("This story is already “%(state)s”.") % {"state": StoryState(story.state).label}, code="state"
         )
+    if story.state == StoryState.PUBLISHED and to != StoryState.PUBLISHED:
+        activity_reverse(employee_id=story.writer_id, kind=ActivityKind.STORY, source=_source(story))
     story.state = to
     for name, value in fields.items():
         setattr(story, name, value)
@@ -110,11 +114,7 @@ def story_reject(*, story_id: int, by, reason: str) -> Story:
         raise ValidationError({"reason": _("Tell the writer why.")})
     if len(reason) > 300:
         raise ValidationError({"reason": _("At most 300 characters.")})
-    story = _locked(story_id)
-    was_published = story.state == StoryState.PUBLISHED
-    story = _move(story, LIVE, StoryState.REJECTED, decided_by=by, decided_at=timezone.now(), reason=reason)
-    if was_published:
-        activity_reverse(employee_id=story.writer_id, kind=ActivityKind.STORY, source=_source(story))
+    story = _move(_locked(story_id), LIVE, StoryState.REJECTED, decided_by=by, decided_at=timezone.now(), reason=reason)
     writer = story.writer
     title = story.item.title
 
@@ -140,8 +140,4 @@ def story_withdraw(*, story_id: int, writer) -> Story:
     story = _locked(story_id)
     if story.writer_id != writer.pk:
         raise ValidationError(_("Only the writer may withdraw a story."), code="writer")
-    was_published = story.state == StoryState.PUBLISHED
-    story = _move(story, LIVE, StoryState.WITHDRAWN)
-    if was_published:
-        activity_reverse(employee_id=story.writer_id, kind=ActivityKind.STORY, source=_source(story))
-    return story
+    return _move(story, LIVE, StoryState.WITHDRAWN)
