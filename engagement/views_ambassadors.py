@@ -2,6 +2,8 @@
 to an invitation; a department's page (its ambassadors, its uptake as aggregates, the learning
 moments that reach it, the needs inbox and nominating a colleague); L&D's forwarded needs."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -117,18 +119,32 @@ def answer(request, pk):
 # --- a department's page -------------------------------------------------------------------------
 
 
-def _department_access(request, pk):
+@dataclass(frozen=True)
+class _Access:
+    department: Department
+    ambassadors: list
+    is_ambassador: bool
+    leads: bool  # an ambassador here or L&D staff: sees the uptake and the inbox
+    member: bool  # works here or below: drops needs and nominates
+
+
+def _department_access(request, pk) -> _Access:
     """The department and what the viewer may do there: its members see it, drop needs and
     nominate; its ambassadors and L&D staff also see the uptake and the inbox. Others: not found."""
     roles = roles_of(request.user)
     department = get_object_or_404(Department, pk=pk)
     ambassadors = sel.department_ambassadors(department)
-    me = roles.employee
-    leads = roles.is_ld_staff or any(a.employee_id == me.pk for a in ambassadors)
-    member = sel.is_member(me, department)
-    if not (leads or member):
+    is_ambassador = any(a.employee_id == roles.employee.pk for a in ambassadors)
+    access = _Access(
+        department=department,
+        ambassadors=ambassadors,
+        is_ambassador=is_ambassador,
+        leads=roles.is_ld_staff or is_ambassador,
+        member=sel.is_member(roles.employee, department),
+    )
+    if not (access.leads or access.member):
         raise Http404
-    return department, ambassadors, leads, member
+    return access
 
 
 @capability_required("engagement.view")
@@ -143,22 +159,23 @@ def my_department(request):
     return redirect("engagement:department", me.department_id)
 
 
-def _department_context(request, department, ambassadors, leads, member, **forms):
+def _department_context(request, access: _Access, **forms):
     me = roles_of(request.user).employee
+    department = access.department
     context = {
         "department": department,
-        "ambassadors": ambassadors,
-        "leads": leads,
-        "member": member,
-        "is_ambassador": any(a.employee_id == me.pk for a in ambassadors),
+        "ambassadors": access.ambassadors,
+        "leads": access.leads,
+        "member": access.member,
+        "is_ambassador": access.is_ambassador,
         "moments": sel.department_moments(department),
         "need_form": forms.get("need_form") or NeedForm(),
         "nominate_form": forms.get("nominate_form") or NominateForm(),
         "my_needs": [(n, outcome_text(n.group) if n.group else _("in the inbox")) for n in sel.needs_of(me)]
-        if member
+        if access.member
         else [],
     }
-    if leads:
+    if access.leads:
         context["period"], context["readings"] = sel.department_uptake(department)
         context["inbox"] = sel.inbox(department)
         context["groups"] = [(g, outcome_text(g)) for g in sel.groups_of(department)]
@@ -168,41 +185,39 @@ def _department_context(request, department, ambassadors, leads, member, **forms
 
 @capability_required("engagement.view")
 def department(request, pk):
-    department, ambassadors, leads, member = _department_access(request, pk)
-    context = _department_context(request, department, ambassadors, leads, member)
+    context = _department_context(request, _department_access(request, pk))
     return render(request, "engagement/ambassadors/department.html", context)
 
 
-def _department_invalid(request, pk, **forms):
-    department, ambassadors, leads, member = _department_access(request, pk)
-    context = _department_context(request, department, ambassadors, leads, member, **forms)
+def _department_invalid(request, access: _Access, **forms):
+    context = _department_context(request, access, **forms)
     return render(request, "engagement/ambassadors/department.html", context, status=400)
 
 
 @require_POST
 @capability_required("engagement.view")
 def need_drop(request, pk):
-    department, _ambassadors, _leads, member = _department_access(request, pk)
-    if not member:
+    access = _department_access(request, pk)
+    if not access.member:
         raise Http404  # the inbox is for the department's own people
     form = NeedForm(request.POST)
     if form.is_valid():
         try:
             services.need_drop(
-                author=roles_of(request.user).employee, text=form.cleaned_data["text"], department=department
+                author=roles_of(request.user).employee, text=form.cleaned_data["text"], department=access.department
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Thank you: your need is in the inbox of the department's ambassador."))
             return redirect("engagement:department", pk)
-    return _department_invalid(request, pk, need_form=form)
+    return _department_invalid(request, access, need_form=form)
 
 
 @require_POST
 @capability_required("engagement.view")
 def nominate(request, pk):
-    _department_access(request, pk)
+    access = _department_access(request, pk)
     form = NominateForm(request.POST)
     if form.is_valid():
         try:
@@ -216,15 +231,16 @@ def nominate(request, pk):
         else:
             messages.success(request, _("Thank you: L&D will see your nomination."))
             return redirect("engagement:department", pk)
-    return _department_invalid(request, pk, nominate_form=form)
+    return _department_invalid(request, access, nominate_form=form)
 
 
 @require_POST
 @capability_required("engagement.view")
 def group_create(request, pk):
-    department, _ambassadors, _leads, _member = _department_access(request, pk)
-    if not services.needs.is_ambassador_for(roles_of(request.user).employee, department.pk):
+    access = _department_access(request, pk)
+    if not access.is_ambassador:
         raise Http404
+    department = access.department
     need_ids = [n.pk for n in sel.inbox(department)]
     form = GroupForm(request.POST, need_ids=need_ids)
     if form.is_valid():
@@ -240,7 +256,7 @@ def group_create(request, pk):
         else:
             messages.success(request, _("The needs are grouped; forward the group to L&D when it is ready."))
             return redirect("engagement:department", pk)
-    return _department_invalid(request, pk, group_form=form)
+    return _department_invalid(request, access, group_form=form)
 
 
 @require_POST
