@@ -191,17 +191,14 @@ def xlsx_write_openpyxl(out, title: str, header: list, rows: Iterable[list]) -> 
     sheet = book.create_sheet(_NOT_IN_SHEET_NAME.sub(" ", title)[:31] or "Sheet")
 
     def cell(value):
-        if isinstance(value, str | bool) or value is None or isinstance(value, int | float):
-            pass
-        elif not (hasattr(value, "as_tuple") and value.is_finite()):
-            value = str(value)
-        if isinstance(value, str):
-            value = _NOT_IN_XML.sub("", neutralise(value)) or None
-            written = WriteOnlyCell(sheet, value=value)
-            if value is not None:
-                written.data_type = "s"  # text, even when it looks like a formula
-            return written
-        return WriteOnlyCell(sheet, value=value)
+        number = isinstance(value, int | float) or (hasattr(value, "as_tuple") and value.is_finite())
+        if value is None or number:  # booleans are ints
+            return WriteOnlyCell(sheet, value=value)
+        text = _NOT_IN_XML.sub("", neutralise(str(value)))
+        written = WriteOnlyCell(sheet, value=text or None)
+        if text:
+            written.data_type = "s"  # text, even when it looks like a formula
+        return written
 
     sheet.append([cell(str(value)) for value in header])
     for row in rows:
