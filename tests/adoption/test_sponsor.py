@@ -175,5 +175,5 @@ def test_the_page_reads_dutch(personas, client_for):
     client.post(reverse("set_language"), {"language": "nl"})
     html = client.get(URL, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "Wat ik sponsor" in html
-    assert "Programma’s die u sponsort" in html
+    assert "Programma’s die je sponsort" in html
     assert "Een bericht aan de doelgroep" in html
