@@ -10,14 +10,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from people.access import capability_required, roles_of
-from people.exports import csv_response
+from people.exports import CSV_BATCH, csv_response
 from people.forms import add_service_errors
 
 from . import services
 from .forms import NamedForm, PointRuleForm, RewardForm
 from .models import Reward
 from .points import rules_all
-from .selectors import Quarter, activity_of, ambassador_suggestions, board, most_active, participant_named, scopes_for
+from .selectors import (
+    Quarter,
+    activity_of,
+    ambassador_suggestions,
+    board,
+    board_rows,
+    board_totals,
+    most_active,
+    participant_named,
+    scopes_for,
+)
 from .selectors_ambassadors import my_ambassadorships
 
 
@@ -51,17 +61,23 @@ def named_set(request):
     return redirect("engagement:mine")
 
 
-def _board_context(request, kind=None, pk=None):
+def _board_scope(request, kind=None, pk=None):
+    """The boards this person may see and the one asked for (the first when none is named)."""
     roles = roles_of(request.user)
     scopes = scopes_for(roles.employee, all_departments=roles.is_ld_staff)
     if kind is None:
-        scope = scopes[0] if scopes else None
-    else:
-        scope = next((s for s in scopes if (s.kind, s.pk) == (kind, pk)), None)
-        if scope is None:
-            raise Http404  # a board this person may not see
+        return scopes, (scopes[0] if scopes else None)
+    scope = next((s for s in scopes if (s.kind, s.pk) == (kind, pk)), None)
+    if scope is None:
+        raise Http404  # a board this person may not see
+    return scopes, scope
+
+
+def _board_context(request, kind=None, pk=None):
+    scopes, scope = _board_scope(request, kind, pk)
     quarter = Quarter.parse(request.GET.get("period"))
-    rows = board(scope=scope, quarter=quarter, viewer_id=roles.employee.pk) if scope else []
+    viewer_id = roles_of(request.user).employee.pk
+    rows = board(scope=scope, quarter=quarter, viewer_id=viewer_id) if scope else []
     return {"scopes": scopes, "scope": scope, "quarter": quarter, "rows": rows}
 
 
@@ -81,9 +97,13 @@ def board_view(request, kind=None, pk=None):
 
 @capability_required("engagement.view")
 def board_export(request, kind, pk):
-    context = _board_context(request, kind, pk)
-    rows = ([r.rank, r.name, r.points] for r in context["rows"])
-    return csv_response(f"board-{context['quarter'].key}.csv", [_("Rank"), _("Name"), _("Points")], rows)
+    """The whole board, everyone with points, not only the page's top: streamed from one statement
+    read in chunks, so a team of fifty thousand costs its rows and never holds them all."""
+    _scopes, scope = _board_scope(request, kind, pk)
+    quarter = Quarter.parse(request.GET.get("period"))
+    totals = board_totals(scope=scope, quarter=quarter).iterator(chunk_size=CSV_BATCH)
+    rows = ([r.rank, r.name, r.points] for r in board_rows(totals))
+    return csv_response(f"board-{quarter.key}.csv", [_("Rank"), _("Name"), _("Points")], rows)
 
 
 @capability_required("engagement.manage")

@@ -5,6 +5,8 @@ counts of every page."""
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -175,3 +177,38 @@ def test_the_admin_shows_a_ledger_line_without_its_machine_keys(personas, client
     html = response.content.decode()
     assert "Tuesday learning" in html
     assert page_defects(html, "en") == []
+
+
+def test_a_team_board_and_its_export_cost_the_same_for_thousands_of_indirect_reports(board, client):
+    """The team stays a subquery the database joins, never a list of ids read first: the page and
+    the export run the same queries for the manager's team of four and for thousands more below
+    them; the export holds everyone with points (not only the page's top), in rank order."""
+    from tests.bigteam import grow_team, page_queries
+    from tests.exports import body
+
+    client.force_login(board.manager.user)
+    page = reverse("engagement:board_scope", args=["team", board.manager.pk])
+    export = reverse("engagement:board_export", args=["team", board.manager.pk])
+    small, _html = page_queries(client, page)
+    client.get(export)
+    with CaptureQueriesContext(connection) as small_export:
+        body(client.get(export))
+
+    grown = grow_team(board.manager, 3000)
+    for person in grown[:25]:
+        _points(person, 1)
+    for person in grown[:3]:
+        participant_named_set(employee=person, named=True)
+    large, html = page_queries(client, page)
+    assert large == small, (small, large)
+    assert html.count("<tr") == 1 + 20  # the header and the top twenty
+    with CaptureQueriesContext(connection) as large_export:
+        response = client.get(export)
+        text = body(response).decode("utf-8-sig")
+    assert response.streaming
+    assert len(large_export) == len(small_export), (len(small_export), len(large_export))
+    lines = text.splitlines()
+    assert lines[:3] == ["Rank,Name,Points", "1,a colleague,30", f"2,{board.employee.full_name},20"]
+    assert len(lines) == 1 + 3 + 25  # everyone with points: the team's three and the grown 25
+    assert lines[-1] == "3,a colleague,10"  # the manager and 25 grown share ten points, third
+    assert f"3,{grown[0].full_name},10" in lines
