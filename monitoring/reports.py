@@ -146,12 +146,13 @@ def readings(values: dict) -> list:
 
 
 def department_rows(
-    audience: Audience, period: Period, *, under: int | None = None, today=None, figures=None
+    audience: Audience, period: Period, *, under: int | None = None, today=None, figures=None, kept=None
 ) -> list[Row]:
     """Per department in the audience (each over its subtree), in tree order; `under` keeps only
-    the department's direct sub-departments. `figures`: the breakdown when already computed."""
+    the department's direct sub-departments. `figures`: the breakdown when already computed;
+    `kept`: the kept sums to read it from."""
     if figures is None:
-        figures = metric_breakdown("department", audience, period, BREAKDOWN, today=today)
+        figures = metric_breakdown("department", audience, period, BREAKDOWN, today=today, kept=kept)
     departments = {d.pk: d for d in Department.objects.only("pk", "name", "parent_id")}
     tree = DepartmentTree({pk: d.parent_id for pk, d in departments.items()})
     rows = []
@@ -162,17 +163,17 @@ def department_rows(
     return rows
 
 
-def job_group_rows(audience: Audience, period: Period, today=None, figures=None) -> list[Row]:
+def job_group_rows(audience: Audience, period: Period, today=None, figures=None, kept=None) -> list[Row]:
     if figures is None:
-        figures = metric_breakdown("job_group", audience, period, BREAKDOWN, today=today)
+        figures = metric_breakdown("job_group", audience, period, BREAKDOWN, today=today, kept=kept)
     names = dict(JobGroup.objects.filter(pk__in=[k for k in figures if k]).values_list("pk", "name"))
     rows = [Row(pk, names[pk], 0, figures[pk]) for pk in figures if pk in names]
     return sorted(rows, key=lambda r: r.label)
 
 
-def level_rows(audience: Audience, period: Period, today=None, figures=None) -> list[Row]:
+def level_rows(audience: Audience, period: Period, today=None, figures=None, kept=None) -> list[Row]:
     if figures is None:
-        figures = metric_breakdown("education_level", audience, period, BREAKDOWN, today=today)
+        figures = metric_breakdown("education_level", audience, period, BREAKDOWN, today=today, kept=kept)
     return [Row(level, str(label), 0, figures[level]) for level, label in EducationLevel.choices if level in figures]
 
 

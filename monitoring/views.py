@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.access import capability_required, roles_of
@@ -62,48 +63,61 @@ def _people_table(audience, period):
     return headers, rows()
 
 
-def _export(request, name: str, tables: dict):
-    """`?export=csv|xlsx&table=<name>`: one of the page's tables, or None when not asked."""
-    fmt, table = request.GET.get("export"), request.GET.get("table", "metrics")
-    if fmt not in EXPORT_FORMATS or table not in tables:
-        return None
-    headers, rows = tables[table]()
-    return table_response(fmt, f"{name}-{table}", headers, rows)
-
-
-def _readings(audience, period):
-    """What the metrics table reads of an overview, without its cards and history."""
-    return SimpleNamespace(readings=reports.readings(metric_values(audience, period)))
-
-
 def _wanted_export(request, tables) -> str | None:
     """The table a download asks for (`?export=csv|xlsx&table=<name>`), or None."""
     fmt, table = request.GET.get("export"), request.GET.get("table", "metrics")
     return table if fmt in EXPORT_FORMATS and table in tables else None
 
 
+def _download(request, name: str, table: tuple, worked_out_at=None):
+    """One of the page's tables, (headers, rows), as the file `?export=csv|xlsx` asks for; an
+    aggregate table says when its figures were worked out (monitoring.exports)."""
+    headers, rows = table
+    return table_response(request.GET["export"], name, headers, rows, worked_out_at=worked_out_at)
+
+
+def _worked_out_at(kept):
+    """When the figures of a download were worked out: the kept ones' time, or now."""
+    return kept.taken_at if kept else timezone.now()
+
+
+def _readings(audience, period, kept=None):
+    """What the metrics table reads of an overview, without its cards and history."""
+    return SimpleNamespace(readings=reports.readings(metric_values(audience, period, kept=kept)))
+
+
 DASHBOARD_TABLES = ("metrics", "departments", "job_groups", "levels", "formats", "months")
 
 
-def _dashboard_table(name: str, audience, period):
-    """One of the dashboard's tables for a download, computed on its own."""
+def _dashboard_table(name: str, audience, period, kept, months_kept):
+    """One of the dashboard's tables for a download, computed on its own from the figures the page
+    reads (the kept ones, or worked out now)."""
     if name == "metrics":
-        return lambda: _metrics_table(_readings(audience, period))
+        return _metrics_table(_readings(audience, period, kept))
     if name == "departments":
-        return lambda: _breakdown_table(reports.department_rows(audience, period), _("Department"))
+        return _breakdown_table(reports.department_rows(audience, period, kept=kept), _("Department"))
     if name == "job_groups":
-        return lambda: _breakdown_table(reports.job_group_rows(audience, period), _("Job group"))
+        return _breakdown_table(reports.job_group_rows(audience, period, kept=kept), _("Job group"))
     if name == "levels":
-        return lambda: _breakdown_table(reports.level_rows(audience, period), _("Education level"))
+        return _breakdown_table(reports.level_rows(audience, period, kept=kept), _("Education level"))
     if name == "formats":
-        return lambda: _breakdown_table(reports.format_rows(audience, period), _("Format"), FORMAT_BREAKDOWN)
-    return lambda: _breakdown_table(reports.month_rows(audience, period), _("Month"))
+        return _breakdown_table(reports.format_rows(audience, period, kept=kept), _("Format"), FORMAT_BREAKDOWN)
+    return _breakdown_table(reports.month_rows(audience, period, kept=months_kept), _("Month"))
 
 
 def _kept(request, audience, period):
     """The figures the nightly task kept for this audience and period (the organisation's or a
     department's, see selectors.kept_figures), unless `?fresh=1` asks them worked out now."""
     return None if request.GET.get("fresh") == "1" else kept_figures(audience, period)
+
+
+def _dashboard_kept(request, audience, period):
+    """(kept, months' kept) the dashboard reads: the organisation's figures as the nightly task kept
+    them when it kept every part of the page (all of one run, so one "as of" is true of all), else
+    (None, None): worked out now. Its downloads read the same, so a file equals the page."""
+    kept = _kept(request, audience, period)
+    months_kept = kept_months(audience, period) if kept else None
+    return (kept, months_kept) if months_kept is not None else (None, None)
 
 
 def _freshness(request, kept) -> dict:
@@ -118,16 +132,15 @@ def _freshness(request, kept) -> dict:
 def dashboard(request):
     form = FilterForm(request.GET or None)
     audience, period = form.audience(), form.period()
+    # the organisation's figures as the nightly task kept them, or worked out now: every metric and
+    # the three breakdowns in one statement (each person's facts once), formats and months in one each
+    kept, months_kept = _dashboard_kept(request, audience, period)
     wanted = _wanted_export(request, DASHBOARD_TABLES)
-    if wanted is not None:  # a download computes its own table only, not the whole page
-        return _export(request, "monitoring", {wanted: _dashboard_table(wanted, audience, period)})
-    # the organisation's figures as the nightly task kept them, when it kept every part of the page
-    # (all of one run, so one "as of" is true of all); else worked out now: every metric and the
-    # three breakdowns in one statement (each person's facts once), formats and months in one each
-    kept = _kept(request, audience, period)
-    months_kept = kept_months(audience, period) if kept else None
-    if months_kept is None:
-        kept = None
+    if wanted is not None:  # a download computes its own table only, from the page's figures
+        table = _dashboard_table(wanted, audience, period, kept, months_kept)
+        return _download(
+            request, f"monitoring-{wanted}", table, _worked_out_at(months_kept if wanted == "months" else kept)
+        )
     bys = ("department", "job_group", "education_level")
     values, groups = metric_overview(audience, period, None, BREAKDOWN, bys, kept=kept)
     overview = reports.overview(audience, period, values=values)
@@ -164,20 +177,18 @@ def department(request, pk):
     dept = get_object_or_404(Department, pk=pk)
     form = PeriodForm(request.GET or None)
     audience, period = Audience.of(AudienceKind.DEPARTMENT, department=dept), form.period()
-    exported = _export(  # a download computes its own table only
-        request,
-        "department",
-        {
-            "metrics": lambda: _metrics_table(_readings(audience, period)),
-            "departments": lambda: _breakdown_table(
-                reports.department_rows(audience, period, under=dept.pk), _("Department")
-            ),
-            "people": lambda: _people_table(audience, period),
-        },
-    )
-    if exported:
-        return exported
+    wanted = _wanted_export(request, ("metrics", "departments", "people"))
+    if wanted == "people":  # every person's own figures, worked out now and streamed
+        return _download(request, "department-people", _people_table(audience, period))
     kept = _kept(request, audience, period)  # its figures as the nightly task kept them, or now's
+    if wanted is not None:  # a download computes its own table only, from the page's figures
+        if wanted == "metrics":
+            table = _metrics_table(_readings(audience, period, kept))
+        else:
+            table = _breakdown_table(
+                reports.department_rows(audience, period, under=dept.pk, kept=kept), _("Department")
+            )
+        return _download(request, f"department-{wanted}", table, _worked_out_at(kept))
     values = metric_values(audience, period, kept=kept)
     overview = reports.overview(audience, period, values=values)
     figures = metric_breakdown("department", audience, period, reports.BREAKDOWN, kept=kept)
@@ -205,17 +216,13 @@ def team(request):
     manager = roles_of(request.user).employee
     form = PeriodForm(request.GET or None)
     audience, period = Audience.of(AudienceKind.TEAM, manager=manager), form.period()
-    exported = _export(  # a download computes its own table only
-        request,
-        "team",
-        {
-            "metrics": lambda: _metrics_table(_readings(audience, period)),
-            "people": lambda: _people_table(audience, period),
-        },
-    )
-    if exported:
-        return exported
+    wanted = _wanted_export(request, ("metrics", "people"))
+    if wanted == "people":  # every person's own figures, worked out now and streamed
+        return _download(request, "team-people", _people_table(audience, period))
     kept = _kept(request, audience, period)  # a large team's figures as the nightly task kept them
+    if wanted == "metrics":  # the page's figures, read the same way
+        table = _metrics_table(_readings(audience, period, kept))
+        return _download(request, "team-metrics", table, _worked_out_at(kept))
     overview = reports.overview(audience, period, values=metric_values(audience, period, kept=kept))
     page, people = _people_page(request, audience, period)
     context = {

@@ -1,0 +1,175 @@
+"""Monitoring's downloads give the figures of the page they are downloaded from (issue 21): the kept
+ones when the page reads them (equal to the live ones when nothing changed), live when none are
+kept or the page was fresh (`?fresh=1` rides along in its download links); every aggregate file says
+when its figures were worked out (filename and a last column); the kept downloads' query count
+holds as the organisation grows, and they run no fact statement."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from catalog.models import Enrolment
+from monitoring.models import KeptFigures
+from monitoring.periods import Period
+from monitoring.selectors import kept_figures, kept_months
+from monitoring.services import figures_keep_due
+from people.audience import EVERYONE
+from tests.catalog.factories import EnrolmentFactory
+from tests.exports import body
+from tests.factories import EmployeeFactory
+
+pytestmark = pytest.mark.django_db
+DASHBOARD = ["metrics", "departments", "job_groups", "levels", "formats", "months"]
+STAMP = re.compile(r"-(\d{4}-\d{2}-\d{2})-(\d{2})(\d{2})\.(csv|xlsx)\"$")
+
+
+def _urls(personas) -> list[tuple[str, str]]:
+    """(who, url) of every aggregate download the three pages offer."""
+    department = f"/monitoring/departments/{personas.hr.department_id}/"  # the root: it has sub-departments
+    return [
+        *[("hr", f"/monitoring/?export=csv&table={table}") for table in DASHBOARD],
+        ("hr", f"{department}?export=csv&table=metrics"),
+        ("hr", f"{department}?export=csv&table=departments"),
+        ("manager", "/monitoring/team/?export=csv&table=metrics"),
+    ]
+
+
+def _file(client, url) -> tuple[list[list[str]], str]:
+    """The download's rows and the time its filename carries ("2026-12-01 00:40")."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response.streaming
+    rows = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
+    day, hour, minute, _ext = STAMP.search(response["Content-Disposition"]).groups()
+    return rows, f"{day} {hour}:{minute}"
+
+
+def _figures(rows) -> list[list[str]]:
+    """The rows without the last column (when they were worked out)."""
+    assert rows[0][-1] == "Figures worked out at"
+    return [row[:-1] for row in rows]
+
+
+def _activity(personas):
+    for person in (personas.employee, personas.other_employee, personas.indirect_report):
+        EnrolmentFactory(employee=person, status="completed")
+    Enrolment.objects.update(started_at=timezone.now(), completed_at=timezone.now())
+
+
+@pytest.fixture
+def clients(client_for, personas, monkeypatch):
+    monkeypatch.setattr("monitoring.services.TEAM_KEPT_FROM", 1)  # the manager's team is kept too
+    _activity(personas)
+    return {"hr": client_for(personas.hr), "manager": client_for(personas.manager)}
+
+
+def test_every_kept_download_equals_the_live_one_and_says_when_it_was_worked_out(clients, personas):
+    live = {url: _file(clients[who], url) for who, url in _urls(personas)}
+    figures_keep_due()
+    kept = kept_figures(EVERYONE, Period.this_year())
+    months = kept_months(EVERYONE, Period.this_year())
+
+    def stamp(at):
+        return f"{timezone.localtime(at):%Y-%m-%d %H:%M}"
+
+    for who, url in _urls(personas):
+        rows, named = _file(clients[who], url)
+        assert _figures(rows) == _figures(live[url][0]), url
+        assert len(rows) > 1, url
+        expected = stamp(months.taken_at if url.endswith("=months") else kept.taken_at)
+        assert named == expected, url
+        assert {row[-1] for row in rows[1:]} == {expected}, url
+        fresh, _named = _file(clients[who], url + "&fresh=1")
+        assert _figures(fresh) == _figures(rows), url
+
+
+def test_a_download_from_a_fresh_page_is_live_and_from_a_kept_page_is_the_kept_one(clients, personas):
+    figures_keep_due()
+    kept = {url: _file(clients[who], url)[0] for who, url in _urls(personas)}
+    for _n in range(3):  # what happens after the night: the kept figures do not have it yet
+        EnrolmentFactory(employee=EmployeeFactory(department=personas.employee.department, manager=personas.manager))
+    Enrolment.objects.update(started_at=timezone.now(), completed_at=timezone.now())
+    page = clients["hr"].get("/monitoring/?fresh=1").content.decode()
+    assert "?fresh=1&amp;export=csv&amp;table=metrics" in page
+    assert "?fresh=1&amp;export=xlsx&amp;table=months" in page
+    changed = 0
+    for who, url in _urls(personas):
+        assert _file(clients[who], url)[0] == kept[url], url  # the page reads the kept ones: so does its file
+        fresh, named = _file(clients[who], url + "&fresh=1")
+        changed += _figures(fresh) != _figures(kept[url])
+        assert {row[-1] for row in fresh[1:]} == {named}
+    # what changed shows in every file of the metrics and departments; a format or month or job
+    # group or level row may hold the same figures
+    assert changed >= 4
+    KeptFigures.objects.all().delete()  # before the first night: live, as the page
+    for who, url in _urls(personas):
+        assert _figures(_file(clients[who], url)[0]) == _figures(_file(clients[who], url + "&fresh=1")[0]), url
+
+
+def test_the_kept_excel_download_carries_the_time_in_its_name_and_a_column(clients, personas):
+    figures_keep_due()
+    at = timezone.localtime(kept_figures(EVERYONE, Period.this_year()).taken_at)
+    response = clients["hr"].get("/monitoring/?export=xlsx&table=departments")
+    assert f'monitoring-departments-{at:%Y-%m-%d-%H%M}.xlsx"' in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(body(response))).active
+    assert sheet.title == "monitoring-departments"
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][0] == "Department"
+    assert rows[0][-1] == "Figures worked out at"
+    assert {row[-1] for row in rows[1:]} == {f"{at:%Y-%m-%d %H:%M}"}
+
+
+def test_the_column_reads_in_dutch(clients, personas):
+    figures_keep_due()
+    clients["hr"].cookies["django_language"] = "nl"
+    rows, _named = _file(clients["hr"], "/monitoring/?export=csv&table=metrics")
+    assert rows[0][-1] == "Cijfers berekend op"
+
+
+def test_the_people_downloads_stay_live_and_streamed_without_the_column(clients, personas):
+    figures_keep_due()
+    url = f"/monitoring/departments/{personas.employee.department_id}/?export=csv&table=people"
+    response = clients["hr"].get(url)
+    assert response.streaming
+    assert response["Content-Disposition"] == 'attachment; filename="department-people.csv"'
+    assert "Figures worked out at" not in body(response).decode("utf-8-sig")
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        body(response)
+    assert response.status_code == 200, url
+    return len(ctx)
+
+
+def _fact_statements(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        body(client.get(url))
+    return sum("catalog_enrolment" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_the_kept_downloads_keep_their_query_count_as_the_organisation_grows(clients, personas):
+    def grow(n):
+        for _ in range(n):
+            person = EmployeeFactory(department=personas.employee.department, manager=personas.manager)
+            EnrolmentFactory(employee=person, status="completed")
+        KeptFigures.objects.all().delete()
+        figures_keep_due()
+
+    grow(2)
+    urls = _urls(personas)
+    for who, url in urls:
+        _count(clients[who], url)  # warm sessions
+    small = [_count(clients[who], url) for who, url in urls]
+    grow(60)
+    assert [_count(clients[who], url) for who, url in urls] == small
+    for who, url in urls:  # no fact statement: the kept row (and months), names
+        assert _fact_statements(clients[who], url) == 0, url
+        assert _fact_statements(clients[who], url + "&fresh=1") > 0, url
