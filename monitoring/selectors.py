@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext_lazy as _
 
 from people.audience import Audience, AudienceKind
@@ -378,11 +379,16 @@ def kept_months(audience: Audience, period: Period, *, today: date | None = None
         return None
     as_of = period.as_of(today)
     wanted = {(m.start, m.end, min(m.end, as_of)): m for m in period.months_in() if m.start <= as_of}
-    rows = KeptFigures.objects.filter(start__in=[m.start for m in wanted.values()], end__lte=period.end).only(
-        "start", "end", "as_of", "taken_at", "sums"
+    # only the organisation's total of each row ({"": {"": ...}}): the whole rows, with every
+    # department and team, took 0.09 s to read at 50,000 people, this 0.005 s
+    total = KeyTransform("", KeyTransform("", "sums"))
+    rows = (
+        KeptFigures.objects.filter(start__in=[m.start for m in wanted.values()], end__lte=period.end)
+        .annotate(total=total)
+        .values_list("start", "end", "as_of", "taken_at", "total")
     )
-    found = {(r.start, r.end, r.as_of): r for r in rows if (r.start, r.end, r.as_of) in wanted}
+    found = {(start, end, as_of): (at, row) for start, end, as_of, at, row in rows if (start, end, as_of) in wanted}
     if len(found) != len(wanted):
         return None
-    months = {m.start.strftime("%Y-%m"): _read_sums(found[k].sums)[None][None] for k, m in wanted.items()}
-    return Kept(audience, min(r.taken_at for r in found.values()), {"month": months})
+    months = {m.start.strftime("%Y-%m"): {f: Decimal(v) for f, v in found[k][1].items()} for k, m in wanted.items()}
+    return Kept(audience, min(at for at, _row in found.values()), {"month": months})
