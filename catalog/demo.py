@@ -305,6 +305,10 @@ def _seed_enrolments(now):
         teammate = Employee.objects.filter(manager=employee.manager, active=True).exclude(pk=employee.pk).first()
         if teammate is not None:
             request("DEMO-030", who=teammate, motivation="I lead the team's stand-up now and want to do it well.")
+    # The top of the organisation has nobody above her: her request waits in L&D's inbox.
+    top = Employee.objects.filter(manager=None, active=True).order_by("pk").first()
+    if top is not None and top.pk != employee.pk:
+        request("DEMO-036", who=top, motivation="I want to see how other organisations make learning take hold.")
 
 
 def history_enrolments(rows, *, motivation: str = "Demo history.") -> int:

@@ -25,6 +25,21 @@ def test_demo_has_a_varied_catalog_with_enrolments_in_every_state_and_runs_twice
     assert not Enrolment.objects.values("employee", "item").annotate(n=Count("pk")).filter(n__gt=1, item__isnull=False)
 
 
+def test_demo_has_a_request_waiting_for_ld(client):
+    """The top of the organisation has nobody above her, so her request waits with L&D staff: the
+    demo shows their inbox with something in it."""
+    seed_people()
+    seed_catalog()
+    waiting = Enrolment.objects.get(employee__manager=None, status=Status.REQUESTED)
+    assert waiting.item.provider_key == "DEMO-036"
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="hr"))  # the demo's L&D login
+    response = client.get("/catalog/approvals/")
+    assert response.status_code == 200, response
+    assert f'id="decision-{waiting.pk}"' in response.content.decode()
+
+
 def test_home_panels_for_employee_manager_and_ld(client_for, employee, manager, hr, pricey_item):
     from tests.catalog.factories import ItemFactory
 
