@@ -1,8 +1,10 @@
 """Reads that the budget pages, the API, the home panels and other apps share."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -205,6 +207,37 @@ def budget_overview(on: date | None = None) -> dict:
     total = _finish(summed(pairs))
     total["never_viewed_active"] = sum(row["never_viewed_active"] for row in pairs)
     return {"departments": departments, "job_groups": job_groups, "total": total}
+
+
+# How long the L&D overview keeps its totals: one grouped scan of every current budget is what
+# they cost, and it grows with the organisation (docs/performance.md), so the page reads it from
+# the cache for this long instead of scanning on every request.
+OVERVIEW_KEPT_SECONDS = 300
+
+
+def _overview_key(on: date) -> str:
+    return f"budgets:overview:{on.isoformat()}"
+
+
+def budget_overview_kept(on: date | None = None, *, fresh: bool = False) -> tuple[dict, datetime | None]:
+    """`budget_overview` and when it was worked out: from the cache when it was worked out less
+    than OVERVIEW_KEPT_SECONDS ago (then with its time), else now (then None) and kept. `fresh`
+    works it out again. A cache that does not answer costs the scan, never an error."""
+    on = on or timezone.localdate()
+    if not fresh:
+        kept = cache.get(_overview_key(on))
+        if kept is not None:
+            return kept
+    data = budget_overview(on)
+    cache.set(_overview_key(on), (data, timezone.now()), OVERVIEW_KEPT_SECONDS)
+    return data, None
+
+
+def budget_overview_forget() -> None:
+    """After a change L&D makes and expects to see at once (an adjustment, an allocation), the
+    kept totals go when the change is committed."""
+    key = _overview_key(timezone.localdate())
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def team_totals(*, manager: Employee, on: date | None = None) -> dict:

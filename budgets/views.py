@@ -20,7 +20,7 @@ from .models import Budget, BudgetPolicy
 from .selectors import (
     budget_for_employee,
     budget_history,
-    budget_overview,
+    budget_overview_kept,
     budget_pending,
     budget_search,
     never_viewed,
@@ -117,19 +117,28 @@ def _headers():
 
 @capability_required("budgets.manage")
 def overview(request):
-    data = budget_overview()
+    data, kept_at = budget_overview_kept(fresh=request.GET.get("fresh") == "1")
     export = request.GET.get("export")
+    # A download carries the totals the page shows; when they were kept, its name says from when.
+    name = "budgets" + (timezone.localtime(kept_at).strftime("-%Y-%m-%d-%H%M") if kept_at else "")
     if export == "csv":
-        return csv_response("budgets.csv", _headers(), _export_rows(data))
+        return csv_response(f"{name}.csv", _headers(), _export_rows(data))
     if export == "xlsx":
-        return xlsx_response("budgets.xlsx", _("Budgets"), _headers(), _export_rows(data))
+        return xlsx_response(f"{name}.xlsx", _("Budgets"), _headers(), _export_rows(data))
     paginator = Paginator(never_viewed(), 50)
     paginator.count = data["total"]["never_viewed_active"]  # counted with the totals: no second scan
     page = paginator.get_page(request.GET.get("page"))
     search = BudgetSearchForm(request.GET)
     q = search.cleaned_data["q"][:100] if search.is_valid() else ""
     found = list(budget_search(q)) if q else None
-    context = {"data": data, "never_viewed": page, "q": q, "found": found, "search_errors": search.errors.get("q")}
+    context = {
+        "data": data,
+        "kept_at": kept_at,
+        "never_viewed": page,
+        "q": q,
+        "found": found,
+        "search_errors": search.errors.get("q"),
+    }
     return render(request, "budgets/overview.html", context)
 
 

@@ -39,6 +39,15 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: what a page keeps for a while (the budget overview's
+    totals, the catalog's rankings) must not carry one test's organisation into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def require_postgres():
     if connection.vendor != "postgresql":

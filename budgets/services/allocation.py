@@ -17,6 +17,7 @@ from people.audit import audit_record, field_changes, record_fields, saved_versi
 from people.models import Employee
 
 from ..models import ZERO, Budget, BudgetPolicy, EntryKind, LedgerEntry, cents
+from ..selectors import budget_overview_forget
 
 
 def policy_period(policy: BudgetPolicy, on: date) -> tuple[date, date]:
@@ -198,6 +199,8 @@ def budget_allocate(*, on: date | None = None, employee_ids=None) -> dict:
         if (policy.pk, *_basis(policy, fte), hired_on) != (policy_id, basis_amount, basis_hours, basis_hired_on):
             changed[employee_id] = pk
     reallocated = _reallocate({e: wanted[e] for e in changed}, on=on, budget_ids=list(changed.values()))
+    if created or reallocated:
+        budget_overview_forget()
     return {"created": created, "reallocated": reallocated}
 
 

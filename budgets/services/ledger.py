@@ -14,6 +14,7 @@ from people.audit import audit_record
 from people.formatting import money
 
 from ..models import ZERO, Budget, EntryKind, LedgerEntry, OverBudget, cents
+from ..selectors import budget_overview_forget
 from .allocation import budget_allocate
 
 
@@ -264,6 +265,7 @@ def budget_adjust(*, budget: Budget, amount: Decimal, reason: str, by) -> Ledger
     from .notices import budget_change_notify
 
     budget_change_notify(entry=entry)
+    budget_overview_forget()
     budget.refresh_from_db()
     return entry
 
