@@ -17,10 +17,12 @@ N), and links with a per-database key (survey answer tokens) are translated thro
 One process times both sizes with Django's test
 client (no HTTP server, so what is timed is the view, its queries and its template), page by page:
 a URL on the small database, then on the large one (the connection switched, the cache emptied),
-so the shared machine's changing load falls on both alike. Each URL is fetched once to warm up
-(and to count its queries), then `--runs` times, and the median is kept (a single run when the
-first took over 2 s, so a very slow page does not take minutes). A streamed answer is read to its
-end inside the timing.
+so the shared machine's changing load falls on both alike. Each URL is fetched once to warm up,
+then `--runs` times, and the median is kept (a single run when the
+warm-up took over 2 s, so a very slow page does not take minutes). Queries are counted on the first
+timed fetch, not the warm-up: a persona's first visit to a page may record something once (the walk
+that found the URLs visited them on the small database only). A streamed answer is read to its end
+inside the timing.
 
 An export's memory is measured in a process of its own at N: its peak resident size while it
 answers, minus the size before (`export_peak_rss_mb`, the largest).
@@ -28,8 +30,15 @@ answers, minus the size before (`export_peak_rss_mb`, the largest).
 Last line, JSON: employees, pages, worst_ratio (largest time at N over time at 300, a time under
 10 ms counting as 10 ms so a trivial page's jitter is no finding), worst_page, over_1s, over_2x
 (pages above the 2x goal), export_peak_rss_mb, queries_grow (pages whose query count differs),
-seed_s (building the large organisation), keep_s (keeping its figures for the day, as monitoring's
-nightly task does before people open the pages: `monitoring.services.figures_keep_due`).
+pages_worst_ratio, pages_worst_page and pages_over_2x (the same without the downloads held to
+their floor, below), row_downloads (downloads with more than twice the rows at N: their time is the
+rows), row_downloads_worst_floor_ratio and row_downloads_worst (time at N over the floor: writing
+that many rows of that many plain cells at all, one statement on the people table through the
+same writer; goal <= 2), row_downloads_over_floor_2x, seed_s (building the large organisation),
+keep_s (keeping its figures for the day, as monitoring's nightly task does before people open the
+pages: `monitoring.services.figures_keep_due`).
+
+`--only TEXT` times only the URLs that contain TEXT (a quick look at a few pages; the walk is whole).
 """
 
 import argparse
@@ -262,11 +271,13 @@ def _measure(client, url: str, runs: int) -> dict:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
+    first, _response = _fetch(client, url)  # the warm-up: a first visit's one-time writes happen here
     reset_queries()  # the log keeps 9,000 queries: a full log would count 0
     with CaptureQueriesContext(connection) as queries:
-        first, response = _fetch(client, url)
+        seconds, response = _fetch(client, url)
     count = len(queries)  # now: the next request empties the log it reads from
-    times = [first] if first > SLOW_S else [_fetch(client, url)[0] for _ in range(runs)]
+    more = 0 if first > SLOW_S else runs - 1
+    times = [seconds] + [_fetch(client, url)[0] for _ in range(more)]
     return {
         "s": round(statistics.median(times), 4),
         "runs": len(times),
@@ -322,6 +333,66 @@ def child_export(persona: str, url: str, pin: str | None = None) -> dict:
     }
 
 
+def _shape(response, body: bytes) -> tuple[int, int]:
+    """The data rows (the header not counted) and columns of a CSV or XLSX download."""
+    import csv
+    import io
+    import zipfile
+
+    if response.get("Content-Type", "").startswith("text/csv"):
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+        return max(len(rows) - 1, 0), len(rows[0]) if rows else 0
+    with zipfile.ZipFile(io.BytesIO(body)) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    first = re.search(r"<row [^>]*>(.*?)</row>", sheet)
+    return max(sheet.count("<row ") - 1, 0), first.group(1).count("<c ") if first else 0
+
+
+def _floor(rows: int, columns: int, xlsx: bool) -> float:
+    """Seconds to write `rows` rows of `columns` plain cells at all: one statement over the people
+    table (no join, nothing worked out), read through a server-side cursor and written by the same
+    writer the downloads use (`people.exports`). What any download of that size costs at least."""
+    import tempfile
+
+    from django.db import connection
+
+    from people.exports import csv_chunks, xlsx_write
+
+    fields = ["external_id", "first_name", "last_name", "email", "hired_on::text", "fte"]
+    picked = ", ".join(f"e.{fields[i % len(fields)]}" for i in range(max(columns, 1)))
+    sql = f"SELECT {picked} FROM people_employee e CROSS JOIN generate_series(1, %s) AS n ORDER BY n, e.id LIMIT %s"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM people_employee")
+        people = cursor.fetchone()[0]
+    header = [f"column {i}" for i in range(columns)]
+    started = time.perf_counter()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, [rows // max(people, 1) + 1, rows])
+        source = iter(lambda: cursor.fetchmany(2000), [])
+        rows_read = (list(row) for chunk in source for row in chunk)
+        if xlsx:
+            with tempfile.TemporaryFile() as out:
+                xlsx_write(out, "floor", header, rows_read)
+        else:
+            for _chunk in csv_chunks(header, rows_read):
+                pass
+    return time.perf_counter() - started
+
+
+def child_floor(persona: str, url: str, pin: str | None = None) -> dict:
+    """A download's rows and columns on this database, and its floor (`_floor`, median of three)."""
+    from django.db import transaction
+
+    client = _client(persona, pin)
+    response = client.get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    rows, columns = _shape(response, body)
+    xlsx = not response.get("Content-Type", "").startswith("text/csv")
+    with transaction.atomic():  # the chunked cursor needs one
+        floor = statistics.median(_floor(rows, columns, xlsx) for _ in range(3))
+    return {"rows": rows, "columns": columns, "floor_s": round(floor, 4)}
+
+
 # --- the parent ---------------------------------------------------------------------------------
 
 
@@ -330,6 +401,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=50_000, help="employees in the large organisation")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--fresh", action="store_true", help="rebuild both databases")
+    parser.add_argument("--only", default="", help="time only the URLs containing this")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--arg", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -341,6 +413,7 @@ def main() -> None:
             "walk": child_walk,
             "time": lambda: child_time(data["walk"], data["runs"], {int(k): v for k, v in data["databases"].items()}),
             "export": lambda: child_export(data["persona"], data["url"], data.get("pin")),
+            "floor": lambda: child_floor(data["persona"], data["url"], data.get("pin")),
         }[args.child]()
         print(json.dumps(out))
         return
@@ -353,6 +426,8 @@ def main() -> None:
         seeds[size] = _child(["--child", "seed", "--arg", json.dumps({"employees": size})], url)
         print(f"{size}: {seeds[size]}", flush=True)
     walk = _child(["--child", "walk"], small_db)
+    if args.only:
+        walk["pages"] = {p: [u for u in urls if args.only in u] for p, urls in walk["pages"].items()}
     print(f"pages per persona: { {p: len(u) for p, u in walk['pages'].items()} }", flush=True)
     started = time.perf_counter()
     names = {size: url.rsplit("/", 1)[1] for size, url in ((SMALL, small_db), (args.scale, large_db))}
@@ -385,6 +460,22 @@ def main() -> None:
         result = _child(["--child", "export", "--arg", arg], large_db)
         peaks[f"{persona} {url}"] = result
         print(f"export {persona} {url}: {result}", flush=True)
+    # A download whose rows grow with the organisation (more than twice as many at N) cannot be
+    # written in twice the time at 300: it is held instead to twice its floor, the cost of writing
+    # that many rows at all (`_floor`), measured on the same database in the same run.
+    by_rows = {}
+    for persona, url in exports:
+        key = f"{persona} {url}"
+        arg = json.dumps({"persona": persona, "url": url, "pin": walk["pins"][persona]})
+        shape_small = _child(["--child", "floor", "--arg", arg], small_db)
+        shape_large = _child(["--child", "floor", "--arg", arg], large_db)
+        if shape_large["rows"] > 2 * max(shape_small["rows"], 1):
+            seconds = timed[args.scale][key]["s"]
+            by_rows[key] = {**shape_large, "rows_small": shape_small["rows"], "s": seconds}
+            by_rows[key]["floor_ratio"] = round(seconds / max(shape_large["floor_s"], 0.001), 2)
+            print(f"floor {key}: {by_rows[key]}", flush=True)
+    page_rows = [row for row in rows if row[1] not in by_rows]
+    worst_floor = max(by_rows.items(), key=lambda item: item[1]["floor_ratio"], default=(None, {}))
     worst = rows[0] if rows else (0, "", {}, {})
     print(
         json.dumps(
@@ -402,6 +493,13 @@ def main() -> None:
                 "exports_streamed": sum(1 for p in peaks.values() if p["streaming"]),
                 "exports": len(peaks),
                 "queries_grow": len(queries_grow),
+                "pages_worst_ratio": round(page_rows[0][0], 2) if page_rows else None,
+                "pages_worst_page": page_rows[0][1] if page_rows else None,
+                "pages_over_2x": sum(1 for r, *_rest in page_rows if r > 2),
+                "row_downloads": len(by_rows),
+                "row_downloads_worst_floor_ratio": worst_floor[1].get("floor_ratio"),
+                "row_downloads_worst": worst_floor[0],
+                "row_downloads_over_floor_2x": sum(1 for d in by_rows.values() if d["floor_ratio"] > 2),
                 "seed_s": seeds[args.scale]["seed_s"],
                 "keep_s": seeds[args.scale].get("keep_s"),
             }
