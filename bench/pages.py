@@ -29,7 +29,8 @@ answers, minus the size before (`export_peak_rss_mb`, the largest).
 
 Last line, JSON: employees, pages, worst_ratio (largest time at N over time at 300, a time under
 10 ms counting as 10 ms so a trivial page's jitter is no finding), worst_page, over_1s, over_2x
-(pages above the 2x goal), export_peak_rss_mb, queries_grow (pages whose query count differs),
+(pages above the 2x goal), export_peak_rss_mb, queries_grow (pages that run more queries at N than at
+300), queries_fewer (pages that run fewer at N: a team of 500 or more reads the kept figures),
 pages_worst_ratio, pages_worst_page and pages_over_2x (the same without the downloads held to
 their floor, below), row_downloads (downloads with more than twice the rows at N: their time is the
 rows), row_downloads_worst_floor_ratio and row_downloads_worst (time at N over the floor: writing
@@ -435,15 +436,17 @@ def main() -> None:
     timed = {int(k): v for k, v in _child(["--child", "time", "--arg", arg], small_db).items()}
     print(f"timed {len(timed[SMALL])} pages at both sizes in {time.perf_counter() - started:.0f} s", flush=True)
 
-    rows, ratios, queries_grow = [], {}, []
+    rows, ratios, queries_grow, queries_fewer = [], {}, [], []
     for key, small in timed[SMALL].items():
         large = timed[args.scale].get(key)
         if large is None:
             continue
         ratio = max(large["s"], FLOOR_S) / max(small["s"], FLOOR_S)
         ratios[key] = ratio
-        if small["queries"] != large["queries"]:
+        if large["queries"] > small["queries"]:
             queries_grow.append(key)
+        elif large["queries"] < small["queries"]:  # e.g. a large team's page reads the kept figures
+            queries_fewer.append(key)
         rows.append((ratio, key, small, large))
     rows.sort(reverse=True)
     print(f"{'ratio':>7} {'at 300':>8} {'at N':>8} {'q300':>5} {'qN':>5}  page")
@@ -493,6 +496,7 @@ def main() -> None:
                 "exports_streamed": sum(1 for p in peaks.values() if p["streaming"]),
                 "exports": len(peaks),
                 "queries_grow": len(queries_grow),
+                "queries_fewer": len(queries_fewer),
                 "pages_worst_ratio": round(page_rows[0][0], 2) if page_rows else None,
                 "pages_worst_page": page_rows[0][1] if page_rows else None,
                 "pages_over_2x": sum(1 for r, *_rest in page_rows if r > 2),
