@@ -35,9 +35,10 @@ pages_worst_ratio, pages_worst_page and pages_over_2x (the same without the down
 their floor, below), row_downloads (downloads with more than twice the rows at N: their time is the
 rows), row_downloads_worst_floor_ratio and row_downloads_worst (time at N over the floor: writing
 that many rows of that many plain cells at all, one statement on the people table through the
-same writer; goal <= 2), row_downloads_over_floor_2x, seed_s (building the large organisation),
-keep_s (keeping its figures for the day, as monitoring's nightly task does before people open the
-pages: `monitoring.services.figures_keep_due`).
+same writer; goal <= 2), row_downloads_over_floor_2x (those above both twice their time at 300 and
+twice their floor: a table of 214 departments writes in no time, its cost is the request),
+seed_s (building the large organisation), keep_s (keeping its figures for the day, as
+monitoring's nightly task does before people open the pages: `monitoring.services.figures_keep_due`).
 
 `--only TEXT` times only the URLs that contain TEXT (a quick look at a few pages; the walk is whole).
 """
@@ -474,7 +475,7 @@ def main() -> None:
         shape_large = _child(["--child", "floor", "--arg", arg], large_db)
         if shape_large["rows"] > 2 * max(shape_small["rows"], 1):
             seconds = timed[args.scale][key]["s"]
-            by_rows[key] = {**shape_large, "rows_small": shape_small["rows"], "s": seconds}
+            by_rows[key] = {**shape_large, "rows_small": shape_small["rows"], "s": seconds, "ratio": ratios[key]}
             by_rows[key]["floor_ratio"] = round(seconds / max(shape_large["floor_s"], 0.001), 2)
             print(f"floor {key}: {by_rows[key]}", flush=True)
     page_rows = [row for row in rows if row[1] not in by_rows]
@@ -503,7 +504,10 @@ def main() -> None:
                 "row_downloads": len(by_rows),
                 "row_downloads_worst_floor_ratio": worst_floor[1].get("floor_ratio"),
                 "row_downloads_worst": worst_floor[0],
-                "row_downloads_over_floor_2x": sum(1 for d in by_rows.values() if d["floor_ratio"] > 2),
+                # over both bars: more than twice its time at 300 and more than twice its floor
+                "row_downloads_over_floor_2x": len(
+                    [d for d in by_rows.values() if min(d["floor_ratio"], d["ratio"]) > 2]
+                ),
                 "seed_s": seeds[args.scale]["seed_s"],
                 "keep_s": seeds[args.scale].get("keep_s"),
             }
