@@ -11,6 +11,7 @@ class BudgetsConfig(AppConfig):
             BUDGET_AVAILABLE,
             BUDGET_SUMMARY,
             BUDGETS_AVAILABLE,
+            KEPT_TEAM_SUMS,
             LEARNING_HOURS,
             HomePanel,
             NavItem,
@@ -26,6 +27,8 @@ class BudgetsConfig(AppConfig):
         registry.provide(BUDGET_SUMMARY, budget_summary)
         registry.provide(BUDGETS_AVAILABLE, budgets_available)
         registry.need(LEARNING_HOURS, app="budgets")
+        # a large team's totals from monitoring's kept figures; without monitoring, summed each time
+        registry.need(KEPT_TEAM_SUMS, app="budgets", optional=True)
         registry.add_nav(NavItem(_("My budget"), "budgets:mine", "budgets.view_own", order=30))
         registry.add_nav(NavItem(_("Team budgets"), "budgets:team", "budgets.team", order=31, group="team"))
         registry.add_nav(NavItem(_("Budgets"), "budgets:overview", "budgets.manage", order=32, group="manage"))

@@ -9,8 +9,9 @@ from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from people import registry as ports
 from people.models import Department, Employee
-from people.registry import BudgetSummary
+from people.registry import KEPT_TEAM_SUMS, BudgetSummary, registry
 from people.reporting import team_members
 from people.selectors import DepartmentTree
 
@@ -268,6 +269,41 @@ def team_totals(*, manager: Employee, on: date | None = None) -> dict:
         if on >= start + (end - start) / 2:
             row["idle"] += period["unused"]
     return _finish(row)
+
+
+# Monitoring's facts of the current budgets, which its nightly task keeps for a large team.
+_KEPT_FACTS = ("budgets_now", "allocated_now", "committed_now", "spent_now", "unviewed_now", "idle_now")
+
+
+def team_totals_kept(*, manager: Employee) -> tuple[dict, datetime] | None:
+    """A large team's totals as `team_totals` gives them, from the sums monitoring's nightly task
+    kept (the KEPT_TEAM_SUMS port), and when it worked them out; None when the team is not kept
+    (too small, or not yet today). One query instead of a sum over every budget of the team."""
+    provider = registry.find(KEPT_TEAM_SUMS)
+    kept = provider(manager.pk, _KEPT_FACTS) if provider else None
+    if kept is None:
+        return None
+    sums = kept.sums
+    row = {
+        "allocated": sums["allocated_now"],
+        "committed": sums["committed_now"],
+        "spent": sums["spent_now"],
+        "employees": int(sums["budgets_now"]),
+        "never_viewed": int(sums["unviewed_now"]),
+        "idle": int(sums["idle_now"]),
+    }
+    return _finish(row), kept.taken_at
+
+
+def team_totals_shown(*, manager: Employee, size: int, fresh: bool = False) -> tuple[dict, datetime | None]:
+    """The team's totals for a page, and when they were worked out (None: just now): a large
+    team's (`size` active people, people.registry.KEPT_TEAM_FROM or more) as the nightly task
+    kept them, unless `fresh` asks them summed now; a smaller team's summed now. One query either
+    way (two for a large team on the day before its first night)."""
+    kept = None
+    if not fresh and size >= ports.KEPT_TEAM_FROM:
+        kept = team_totals_kept(manager=manager)
+    return kept or (team_totals(manager=manager), None)
 
 
 def never_viewed(on: date | None = None):

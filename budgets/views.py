@@ -14,6 +14,7 @@ from people.audience import AUDIENCE_RELATED
 from people.exports import csv_response, xlsx_response
 from people.paging import team_page
 from people.registry import LEARNING_HOURS, registry
+from people.reporting import team_sizes_of
 
 from .forms import AdjustmentForm, BudgetPolicyForm, BudgetSearchForm
 from .models import Budget, BudgetPolicy
@@ -25,7 +26,7 @@ from .selectors import (
     budget_search,
     never_viewed,
     team_budget_rows,
-    team_totals,
+    team_totals_shown,
 )
 from .services import budget_adjust, budget_mark_viewed, budget_policy_save, is_own_budget
 
@@ -69,7 +70,13 @@ def team(request):
     """The team's budgets a page at a time, with the whole team's totals computed in SQL."""
     me = roles_of(request.user).employee
     team = team_page(request, me.pk if me else None)
-    totals = team_totals(manager=me) if me is not None else None
+    totals, kept_at = (None, None)
+    if me is not None:  # a large team's totals as the nightly task kept them, unless ?fresh=1
+        size = sum(team_sizes_of(request, me.pk).values()) if team.q else team.page.paginator.count
+        totals, kept_at = team_totals_shown(manager=me, size=size, fresh=request.GET.get("fresh") == "1")
+    fresh_query = request.GET.copy()
+    fresh_query.pop("page", None)
+    fresh_query["fresh"] = "1"
     return render(
         request,
         "budgets/team.html",
@@ -80,6 +87,8 @@ def team(request):
             "query": team.query,
             "totals": totals,
             "idle_count": totals["idle"] if totals else 0,
+            "kept_at": kept_at,
+            "fresh_query": fresh_query.urlencode(),
         },
     )
 

@@ -3,7 +3,7 @@ and its (optional) use of the surveys' port."""
 
 from django.utils.translation import gettext_lazy as _
 
-from people.registry import SURVEY_MEASURE, HomePanel, NavItem, registry
+from people.registry import KEPT_TEAM_SUMS, SURVEY_MEASURE, HomePanel, NavItem, registry
 
 
 def _demo():
@@ -14,6 +14,9 @@ def _demo():
 
 def register():
     from . import panels, rules  # noqa: F401 - registers the capabilities
+    from .selectors import kept_team_sums
+
+    registry.provide(KEPT_TEAM_SUMS, kept_team_sums)
 
     registry.add_nav(NavItem(_("Team uptake"), "monitoring:team", "monitoring.team", order=26, group="team"))
     registry.add_nav(NavItem(_("Monitoring"), "monitoring:dashboard", "monitoring.view", order=26, group="manage"))

@@ -22,7 +22,7 @@ from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext_lazy as _
 
 from people.audience import Audience, AudienceKind
-from people.registry import SURVEY_MEASURE, registry
+from people.registry import SURVEY_MEASURE, KeptSums, registry
 
 from . import metrics as registry_of_metrics
 from .facts import FACTS, FORMAT_SOURCES, fact_sums, fact_sums_grouped
@@ -297,9 +297,14 @@ def metric_series(name: str, scope_kind: str, scope_id: int, since: date, until:
 # --- kept figures -------------------------------------------------------------------------------
 
 
+# Kept besides the metrics' facts: the current budgets, which the team budget page and the
+# manager's home read for a large team through the KEPT_TEAM_SUMS port (kept_team_sums).
+KEPT_BUDGET_FACTS = ("budgets_now", "allocated_now", "committed_now", "spent_now", "unviewed_now", "idle_now")
+
+
 def kept_facts() -> list[str]:
-    """The facts the nightly task keeps: those of every fact-based metric."""
-    return _facts(registry_of_metrics.all_metrics())
+    """The facts the nightly task keeps: those of every fact-based metric, and the current budgets."""
+    return list(dict.fromkeys([*_facts(registry_of_metrics.all_metrics()), *KEPT_BUDGET_FACTS]))
 
 
 def kept_format_facts() -> list[str]:
@@ -392,3 +397,21 @@ def kept_months(audience: Audience, period: Period, *, today: date | None = None
         return None
     months = {m.start.strftime("%Y-%m"): {f: Decimal(v) for f, v in found[k][1].items()} for k, m in wanted.items()}
     return Kept(audience, min(at for at, _row in found.values()), {"month": months})
+
+
+def kept_team_sums(manager_id: int, facts: tuple[str, ...]) -> KeptSums | None:
+    """The KEPT_TEAM_SUMS port: a large team's kept sums of `facts` this year as on today, with
+    when they were worked out; None when the team is not kept (one query, reading that team's
+    sums only, not the whole row with every department and team)."""
+    period = Period.this_year()
+    if period.in_future():
+        return None
+    found = (
+        KeptFigures.objects.filter(start=period.start, end=period.end, as_of=period.as_of())
+        .annotate(team=KeyTransform(str(manager_id), KeyTransform("team", "sums")))
+        .values_list("taken_at", "team")
+        .first()
+    )
+    if found is None or not found[1] or any(f not in found[1] for f in facts):
+        return None  # not kept; or kept before these facts were: read live until tonight's run
+    return KeptSums(found[0], {f: Decimal(found[1][f]) for f in facts})

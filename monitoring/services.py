@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.audience import EVERYONE
+from people.registry import KEPT_TEAM_FROM
 
 from . import metrics as metric_registry
 from .facts import fact_sums, fact_sums_grouped
@@ -142,7 +143,7 @@ def snapshots_rebuild(*, since: date, until: date | None = None) -> int:
 KEPT_BYS = ("department", "job_group", "education_level")
 # A team's figures are kept from this many people up: a smaller team's statement is quick live, and
 # every manager's would make the kept row grow with the organisation.
-TEAM_KEPT_FROM = 500
+TEAM_KEPT_FROM = KEPT_TEAM_FROM
 
 
 def _text_sums(sums: dict) -> dict:

@@ -300,6 +300,27 @@ class PublishedStories(Protocol):
     ) -> list[PublishedStory]: ...
 
 
+@dataclass(frozen=True)
+class KeptSums:
+    """Sums the nightly task kept, and when it worked them out."""
+
+    taken_at: datetime
+    sums: dict[str, Decimal]
+
+
+# Monitoring keeps the sums of every team of this many active people or more: a caller that knows
+# a team is smaller reads live at once, so a small and a large team cost the same queries.
+KEPT_TEAM_FROM = 500
+
+
+class KeptTeamSums(Protocol):
+    """A large team's sums of monitoring's facts (names in monitoring.facts.FACTS that the nightly
+    task keeps) this year as on today, as kept with the time they were worked out; None when the
+    team is too small to be kept or not kept today: then the caller sums them itself."""
+
+    def __call__(self, manager_id: int, facts: tuple[str, ...]) -> KeptSums | None: ...
+
+
 C = TypeVar("C")
 
 
@@ -335,6 +356,7 @@ PROFILE_BADGES: Port[ProfileBadges] = Port("profile_badges", ProfileBadges, "eng
 AMBASSADOR_IDS: Port[AmbassadorIds] = Port("ambassador_ids", AmbassadorIds, "engagement")
 AMBASSADORS_FOR: Port[AmbassadorsFor] = Port("ambassadors_for", AmbassadorsFor, "engagement")
 PUBLISHED_STORIES: Port[PublishedStories] = Port("published_stories", PublishedStories, "engagement")
+KEPT_TEAM_SUMS: Port[KeptTeamSums] = Port("kept_team_sums", KeptTeamSums, "monitoring")
 PORTS = (
     BUDGET_AVAILABLE,
     BUDGET_SUMMARY,
@@ -354,6 +376,7 @@ PORTS = (
     AMBASSADOR_IDS,
     AMBASSADORS_FOR,
     PUBLISHED_STORIES,
+    KEPT_TEAM_SUMS,
 )
 
 

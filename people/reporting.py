@@ -93,3 +93,11 @@ def team_sizes(manager_id: int) -> dict[str, int]:
         direct=Count("pk", filter=Q(depth=1)), indirect=Count("pk", filter=Q(depth__gt=1))
     )
     return {"direct": sizes["direct"] or 0, "indirect": sizes["indirect"] or 0}
+
+
+def team_sizes_of(request, manager_id: int) -> dict[str, int]:
+    """`team_sizes`, counted once per request: the home's heading and its panels share the count."""
+    counted = request.__dict__.setdefault("_leerborg_team_sizes", {})
+    if manager_id not in counted:
+        counted[manager_id] = team_sizes(manager_id)
+    return counted[manager_id]

@@ -25,7 +25,7 @@ from .forms import EMPLOYEE_CHOICE_LIMIT, AudienceField, AuditFilterForm, Direct
 from .models import AuditAction, EducationLevel, Employee, Locale
 from .privacy import person_erase, personal_data_export
 from .registry import PROFILE_BADGES, registry
-from .reporting import team_sizes
+from .reporting import team_sizes_of
 from .selectors import department_tree_with_headcounts, employee_directory, job_groups_with_headcounts
 from .services import employee_set_locale, employee_update
 
@@ -35,7 +35,7 @@ def home(request):
     roles = roles_of(request.user)
     context = {"roles": roles}
     if roles.is_manager:
-        context["team_sizes"] = team_sizes(roles.employee.pk)  # one count, not the team loaded
+        context["team_sizes"] = team_sizes_of(request, roles.employee.pk)  # one count, not the team loaded
     role_flags = {"employee": roles.is_employee, "manager": roles.is_manager, "ld": roles.is_ld_staff}
     context["panels"] = [
         (panel, panel.context(request, roles)) for panel in registry.panels if role_flags.get(panel.role)

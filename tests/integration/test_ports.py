@@ -22,6 +22,7 @@ from people.registry import (
     EMPLOYEES_FOR_ITEM,
     ENROLMENTS_SINCE,
     ITEM_RATINGS,
+    KEPT_TEAM_SUMS,
     LEARNING_HOURS,
     LEARNING_NEEDS_ASKED,
     LEARNING_PREFERENCES_SET,
@@ -36,6 +37,7 @@ from people.registry import (
     BudgetSummary,
     Completion,
     ItemRating,
+    KeptSums,
     PublishedStory,
     SurveyFigure,
     registry,
@@ -295,6 +297,27 @@ def test_published_stories():
     assert [s.story_id for s in published(job_group_id=agents.pk, limit=1)] == [stories["cy"].pk]
     assert [s.story_id for s in published(story_ids=[stories["ann"].pk], limit=1)] == [stories["ann"].pk]
     assert published() == []
+
+
+def test_kept_team_sums(personas, monkeypatch):
+    """A kept team's current budgets as monitoring's nightly task kept them, equal to the budget
+    page's live totals; None for a team that is not kept."""
+    from budgets.selectors import team_totals
+    from monitoring.services import figures_keep_due
+
+    BudgetPolicy.objects.create(name="All", amount=Decimal("800.00"), period_start=date(2020, 1, 1), pro_rata=False)
+    budget_allocate()
+    monkeypatch.setattr("monitoring.services.TEAM_KEPT_FROM", 3)  # the manager's team of three
+    figures_keep_due()
+    facts = ("budgets_now", "allocated_now", "committed_now", "spent_now", "unviewed_now", "idle_now")
+    kept = registry.use(_tested(KEPT_TEAM_SUMS))(personas.manager.pk, facts)
+    assert isinstance(kept, KeptSums)
+    live = team_totals(manager=personas.manager)
+    assert kept.sums["budgets_now"] == live["employees"] == 3
+    assert kept.sums["allocated_now"] == live["allocated"] == Decimal("2400.00")
+    assert (kept.sums["committed_now"], kept.sums["spent_now"]) == (live["committed"], live["spent"])
+    assert (kept.sums["unviewed_now"], kept.sums["idle_now"]) == (live["never_viewed"], live["idle"])
+    assert registry.use(KEPT_TEAM_SUMS)(personas.team_lead.pk, facts) is None  # a team of one: not kept
 
 
 def test_every_port_is_tested_here():
