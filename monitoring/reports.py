@@ -250,7 +250,8 @@ def people_rows_streamed(audience: Audience, period: Period):
     for pk, first, last, department, job_group, *s in fact_rows_per_employee(
         audience, period, PEOPLE_FACTS, people, columns
     ):
-        facts = dict(zip(PEOPLE_FACTS, (Decimal(str(v)) for v in s), strict=True))
+        # PostgreSQL gives Decimals and ints; SQLite may give a float, read through its text
+        facts = dict(zip(PEOPLE_FACTS, (Decimal(str(v)) if isinstance(v, float) else v for v in s), strict=True))
         person = SimpleNamespace(pk=pk, full_name=f"{first} {last}".strip(), department=department, job_group=job_group)
         yield PersonRow(
             person,

@@ -53,11 +53,12 @@ def _people_table(audience, period):
     ]  # fmt: skip
 
     def rows():  # one statement read in chunks, whatever the size of the audience
+        said = {True: _("yes"), False: _("no")}  # translated once, not twice a row
         for r in reports.people_rows_streamed(audience, period):
             yield [
                 r.employee.full_name, str(r.employee.department or ""), str(r.employee.job_group or ""),
-                r.began, r.finished, _number(r.hours), _("yes") if r.attended else _("no"),
-                _number(r.budget_use.value), _("yes") if r.viewed_budget else _("no"),
+                r.began, r.finished, _number(r.hours), said[r.attended],
+                _number(r.budget_use.value), said[r.viewed_budget],
             ]  # fmt: skip
 
     return headers, rows()
