@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from people.models import Department, DepartmentClosure, Employee, ReportingLine
 
-from .models import Activity, Participant
+from .models import LIVE, Activity, Ambassadorship, Participant
 
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 
@@ -201,8 +201,9 @@ def _reason(row) -> str:
 
 def ambassador_suggestions(*, today: date | None = None) -> list[Suggestion]:
     """For L&D: per part of the organisation (each department right below the top), its most
-    active person over the last two quarters, with the reason in words; every part gets its own,
-    so the suggestions spread across the organisation (two queries)."""
+    active person over the last two quarters who is not invited or an ambassador already, with
+    the reason in words; every part gets its own, so the suggestions spread across the
+    organisation (two queries)."""
     quarter = Quarter.of(today or timezone.localdate())
     start, end = quarter.previous().start, quarter.end
     parts = list(Department.objects.filter(parent__isnull=False, parent__parent__isnull=True).order_by("name"))
@@ -216,6 +217,8 @@ def ambassador_suggestions(*, today: date | None = None) -> list[Suggestion]:
             employee__active=True,
             employee__department__ancestor_links__ancestor__in=parts,
         )
+        # someone invited or appointed already (a person is one department's ambassador at a time)
+        .exclude(employee__in=Ambassadorship.objects.filter(status__in=LIVE).values("employee"))
         .values(
             "employee_id",
             "employee__first_name",

@@ -1,7 +1,7 @@
 """Ambassador suggestions on a hand-built organisation with exact expected picks (issue 19): per
 part of the organisation (each department below the top) its most active person over the last two
 quarters, with the reason in words; the most active of all does not take every part; activity
-older than two quarters and inactive people do not count."""
+older than two quarters, inactive people and people invited or appointed already do not count."""
 
 from datetime import timedelta
 
@@ -11,6 +11,7 @@ from django.utils import timezone
 from engagement.models import ActivityKind
 from engagement.selectors import Quarter, ambassador_suggestions
 from engagement.services import activity_record
+from engagement.services.ambassadors import ambassador_invite
 from tests.factories import DepartmentFactory, EmployeeFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,10 @@ def test_every_part_gets_its_most_active_with_the_reason():
         ("Operations", "Cas Ops", 8, "attended 2 moments, answered 1 evaluations"),
         ("Sales", "Anna Star", 109, "completed 6, hosted 2 sessions, attended 11 moments"),
     ]
+    # Once invited, she is no suggestion any more: the next most active of Sales is.
+    ambassador_invite(employee=star, by=worker)
+    picks = [(s.department, s.name, s.points) for s in ambassador_suggestions(today=today)]
+    assert picks[2] == ("Sales", "Bo Second", 30)
 
 
 def test_the_suggestions_take_two_queries(django_assert_num_queries):
