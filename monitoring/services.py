@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import DateField, ExpressionWrapper, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -170,21 +171,37 @@ def figures_keep(*, period: Period, as_of: date) -> KeptFigures:
 
 def figures_due(*, today: date) -> list[tuple[Period, date]]:
     """The periods to keep and the day each is read on, that are not kept yet (one query): this
-    year and this month as on today, and each closed month of this year and the last, and the last
-    year, as on their last day."""
+    year, this month and the 365 days up to today (the adoption pages' period, a snapshot's) as on
+    today, and each closed month of this year and the last, and the last year, as on their last
+    day."""
     wanted = [(Period.this_year(today), today), (Period.month(today.year, today.month), today)]
+    wanted.append((Period.rolling_year(today), today))
     wanted.append((Period.year(today.year - 1), date(today.year - 1, 12, 31)))
     for year in (today.year - 1, today.year):
         wanted.extend((m, m.end) for m in Period.year(year).months_in() if m.end < today)
     have = set(KeptFigures.objects.filter(start__gte=date(today.year - 1, 1, 1)).values_list("start", "end", "as_of"))
+    wanted = list(dict.fromkeys(wanted))  # on 31 December of a common year the 365 days are the year
     return [(period, as_of) for period, as_of in wanted if (period.start, period.end, as_of) not in have]
+
+
+def _rolling_years_drop(*, before: date) -> int:
+    """Delete the kept 365 days up to a day before `before`: each day's start moves, so
+    figures_keep's "a running period's older state goes" does not find yesterday's, and they would
+    pile up one a day. A calendar year (a common year is 365 days too) stays. One statement."""
+    rolling = KeptFigures.objects.filter(
+        end__lt=before, as_of=F("end"), end=ExpressionWrapper(F("start") + timedelta(days=364), DateField())
+    )
+    return rolling.exclude(start__month=1, start__day=1).delete()[0]
 
 
 def figures_keep_due(*, today: date | None = None) -> int:
     """Keep the figures `figures_due` names, the running ones first; nothing (after one query)
     when today's are kept. Beat calls it every tick through the snapshots' task, so the first tick
     after midnight works them out. Returns how many periods were kept."""
-    due = figures_due(today=today or timezone.localdate())
+    today = today or timezone.localdate()
+    due = figures_due(today=today)
     for period, as_of in due:
         figures_keep(period=period, as_of=as_of)
+    if due:
+        _rolling_years_drop(before=today)
     return len(due)

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -38,8 +39,9 @@ def _rows(rows: dict) -> dict:
 
 def test_a_closed_year_is_kept_with_its_exact_figures_and_equals_the_live_ones(small):
     today = date(2026, 1, 10)
-    # this year and month as on today, last year, and last year's twelve closed months
-    assert figures_keep_due(today=today) == 15
+    # this year, this month and the 365 days up to today as on today, last year, and last year's
+    # twelve closed months
+    assert figures_keep_due(today=today) == 16
     assert figures_due(today=today) == []
     kept = kept_figures(EVERYONE, Y2025, today=today)
     values = metric_values(EVERYONE, Y2025, today=today, kept=kept)
@@ -79,8 +81,8 @@ def test_a_department_reads_its_subtree_and_sub_departments_from_the_organisatio
 
 def test_a_running_period_is_read_only_as_worked_out_today(small):
     today = date(2025, 5, 15)
-    # this year and May as on today, 2024 and its twelve months, January to April 2025
-    assert figures_keep_due(today=today) == 19
+    # this year, May and the 365 days as on today, 2024 and its twelve months, January to April 2025
+    assert figures_keep_due(today=today) == 20
     assert kept_figures(EVERYONE, Y2025, today=today) is not None
     months = kept_months(EVERYONE, Y2025, today=today)
     live = metric_breakdown("month", EVERYONE, Y2025, BREAKDOWN, today=today)
@@ -89,9 +91,11 @@ def test_a_running_period_is_read_only_as_worked_out_today(small):
     tomorrow = today + timedelta(days=1)
     assert kept_figures(EVERYONE, Y2025, today=tomorrow) is None  # yesterday's state is not today's
     assert kept_months(EVERYONE, Y2025, today=tomorrow) is None
-    # the next night replaces the running year's and month's state, and keeps nothing twice
-    assert figures_keep_due(today=tomorrow) == 2
+    # the next night replaces the running year's, month's and 365 days' state, and keeps nothing twice
+    assert figures_keep_due(today=tomorrow) == 3
     assert KeptFigures.objects.filter(start=date(2025, 1, 1), end=date(2025, 12, 31)).count() == 1
+    rolling = KeptFigures.objects.filter(end__in=[today, tomorrow], as_of__in=[today, tomorrow])
+    assert list(rolling.exclude(start__day=1).values_list("end", flat=True)) == [tomorrow]
     assert kept_figures(EVERYONE, Y2025, today=tomorrow) is not None
 
 
@@ -254,3 +258,39 @@ def test_the_as_of_sentence_reads_in_dutch_with_a_dutch_date(client_for, hr, per
     assert "Nu berekenen" in sentence
     assert re.search(r"\d{2}-\d{2}-\d{4} \d{2}:\d{2}", sentence)  # 01-12-2026 00:40, not ISO
     assert not re.search(r"\d{4}-\d{2}-\d{2}", sentence)
+
+
+def test_the_365_days_up_to_today_are_kept_with_the_live_figures_and_yesterdays_go(small):
+    """The adoption pages' period (a snapshot's): kept as on today, equal to the live figures for
+    the organisation and per department and job group; each night's start moves, so yesterday's
+    row is deleted rather than left to pile up; a calendar year of 365 days stays."""
+    today = date(2026, 1, 10)
+    rolling = Period.rolling_year(today)
+    figures_keep_due(today=today)
+    kept = kept_figures(EVERYONE, rolling, today=today)
+    assert kept is not None
+    assert _pairs(metric_values(EVERYONE, rolling, today=today, kept=kept)) == _pairs(
+        metric_values(EVERYONE, rolling, today=today)
+    )
+    for by in ("department", "job_group"):
+        live = metric_breakdown(by, EVERYONE, rolling, BREAKDOWN, today=today)
+        assert live, by
+        assert _rows(metric_breakdown(by, EVERYONE, rolling, BREAKDOWN, today=today, kept=kept)) == _rows(live), by
+    for day in range(1, 4):
+        figures_keep_due(today=today + timedelta(days=day))
+    later = today + timedelta(days=3)
+    assert kept_figures(EVERYONE, rolling, today=today) is None
+    assert kept_figures(EVERYONE, Period.rolling_year(later), today=later) is not None
+    ends = KeptFigures.objects.filter(end=F("as_of")).exclude(start__day=1).values_list("end", flat=True)
+    assert list(ends) == [later]  # one row of 365 days, today's
+    assert kept_figures(EVERYONE, Y2025, today=later) is not None  # the closed year of 365 days stays
+
+
+def test_on_the_last_day_of_a_common_year_its_365_days_are_the_year_and_kept_once(small):
+    last = date(2025, 12, 31)
+    assert Period.rolling_year(last) == Y2025
+    assert (Y2025, last) in figures_due(today=last)
+    assert len(figures_due(today=last)) == len(set(figures_due(today=last)))
+    figures_keep_due(today=last)
+    assert figures_keep_due(today=date(2026, 1, 1)) > 0
+    assert KeptFigures.objects.filter(start=Y2025.start, end=Y2025.end).count() == 1

@@ -108,9 +108,9 @@ def test_a_worker_and_two_beats_take_each_missed_night_once(
             message="yesterday's snapshots",
         )
         wait_for(
-            lambda: KeptFigures.objects.filter(as_of=timezone.localdate()).count() == 2,
+            lambda: KeptFigures.objects.filter(as_of=timezone.localdate()).count() == 3,
             timeout=120,
-            message="this year's and this month's kept figures",
+            message="this year's, this month's and the 365 days' kept figures",
         )
         wait_for(lambda: all(b.sent("monitoring-snapshots") >= 4 for b in beats), timeout=60, message="more ticks")
     finally:
@@ -119,5 +119,6 @@ def test_a_worker_and_two_beats_take_each_missed_night_once(
     days = dict(MetricSnapshot.objects.values_list("day").annotate(n=Count("pk")))
     assert days == {yesterday - timedelta(days=n): per_night for n in range(4)}
     assert figures_due(today=timezone.localdate()) == []  # the dashboard's periods kept, each once
-    # this year, this month, last year, last year's months and this year's closed months, once each
-    assert KeptFigures.objects.count() == 3 + 12 + timezone.localdate().month - 1
+    # this year, this month, the 365 days up to today, last year, last year's months and this
+    # year's closed months, once each
+    assert KeptFigures.objects.count() == 4 + 12 + timezone.localdate().month - 1
