@@ -10,7 +10,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from .models import Programme
-from .selectors import programme_rows, programmes_visible_to, stage_of
+from .selectors import figures_kept, programme_rows, programmes_visible_to, stage_of
 
 
 class ByIdPagination(CursorPagination):
@@ -134,14 +134,15 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         today = timezone.localdate()
-        data = [_shape(row, today) for row in programme_rows(list(page), today=today)]
+        data = [_shape(row, today) for row in programme_rows(list(page), today=today, kept=figures_kept(today=today))]
         return self.get_paginated_response(ProgrammeSerializer(data, many=True).data)
 
     @extend_schema(responses=ProgrammeSerializer)
     def retrieve(self, request, *args, **kwargs):
         programme = self.get_object()
         today = timezone.localdate()
-        return Response(ProgrammeSerializer(_shape(programme_rows([programme], today=today)[0], today)).data)
+        row = programme_rows([programme], today=today, kept=figures_kept(today=today))[0]
+        return Response(ProgrammeSerializer(_shape(row, today)).data)
 
 
 def register(router, urlpatterns):

@@ -19,7 +19,7 @@ from comms.models import CommunicationPlan, Message
 from goals.models import Goal, GoalStatus
 from goals.selectors import sponsor_candidates
 from monitoring.periods import Period
-from monitoring.selectors import metric_breakdown
+from monitoring.selectors import Kept, metric_breakdown
 from people.audience import EVERYONE, AudienceKind, audience_condition
 from people.formatting import day as show_day
 from people.models import Employee
@@ -63,16 +63,16 @@ def _any(audiences) -> Q:
     return reduce(or_, conditions) if conditions else NOBODY
 
 
-def _gaps(programmes: list[Programme], today: date) -> dict[int, int | None]:
-    """People in an offer gap in each programme's audience (monitoring's coverage_gap facts):
-    at most one statement per audience kind (departments, job groups)."""
+def _gaps(programmes: list[Programme], today: date, kept: Kept | None) -> dict[int, int | None]:
+    """People in an offer gap in each programme's audience (monitoring's coverage_gap facts over
+    the 365 days up to today): from the figures the nightly task kept when given (no statement),
+    else at most one statement over everyone per audience kind (departments, job groups)."""
     period = Period.rolling_year(today)
     kinds = {p.audience_kind for p in programmes}
     rows = {}
-    if AudienceKind.DEPARTMENT in kinds:
-        rows["department"] = metric_breakdown("department", EVERYONE, period, ["coverage_gap"], today=today)
-    if AudienceKind.JOB_GROUP in kinds:
-        rows["job_group"] = metric_breakdown("job_group", EVERYONE, period, ["coverage_gap"], today=today)
+    for kind, by in ((AudienceKind.DEPARTMENT, "department"), (AudienceKind.JOB_GROUP, "job_group")):
+        if kind in kinds:
+            rows[kind] = metric_breakdown(by, EVERYONE, period, ["coverage_gap"], today=today, kept=kept)
     result = {}
     for p in programmes:
         key = p.audience_department_id if p.audience_kind == AudienceKind.DEPARTMENT else p.audience_job_group_id
@@ -94,9 +94,13 @@ def _goal_audience_q(programmes: list[Programme]) -> Q:
     return q
 
 
-def checklists(programmes: list[Programme], current: dict[int, Cycle | None], *, today: date) -> dict[int, list[Step]]:
+def checklists(
+    programmes: list[Programme], current: dict[int, Cycle | None], *, today: date, kept: Kept | None = None
+) -> dict[int, list[Step]]:
     """Each programme's six steps for its current cycle. `programmes` come from the selectors (their
-    linked goals prefetched). About nine queries whatever the number of programmes."""
+    linked goals prefetched); `kept`: the organisation's figures over the 365 days up to today as
+    the nightly task kept them (adoption.selectors.figures_kept), else the gaps are worked out now.
+    About nine queries whatever the number of programmes."""
     if not programmes:
         return {}
     titles = step_titles()
@@ -113,7 +117,7 @@ def checklists(programmes: list[Programme], current: dict[int, Cycle | None], *,
     )
     ambassador_port = registry.find(AMBASSADOR_IDS)
     ambassadors = ambassador_port() if ambassador_port else None
-    gaps = _gaps(programmes, today)
+    gaps = _gaps(programmes, today, kept)
     policies = [p.audience for p in LearningTimePolicy.objects.all()]
     moments = [
         m.audience

@@ -8,8 +8,10 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from monitoring.periods import Period
+from monitoring.selectors import Kept, kept_figures
 from people.access import roles_of
-from people.audience import AUDIENCE_RELATED, AudienceKind
+from people.audience import AUDIENCE_RELATED, EVERYONE, AudienceKind
 from people.models import DepartmentClosure, Employee
 
 from .checklist import Step, checklists, progress
@@ -114,11 +116,20 @@ class ProgrammeRow:
         ]
 
 
-def programme_rows(programmes: list[Programme], *, today: date) -> list[ProgrammeRow]:
+def figures_kept(*, today: date, fresh: bool = False) -> Kept | None:
+    """The organisation's figures over the 365 days up to today as the nightly task kept them today
+    (monitoring.services.figures_due), which the checklists and the L&D home read instead of a
+    statement over everyone; None before it has, or when `fresh` asks them worked out now. One
+    query (none when fresh)."""
+    return None if fresh else kept_figures(EVERYONE, Period.rolling_year(today), today=today)
+
+
+def programme_rows(programmes: list[Programme], *, today: date, kept: Kept | None = None) -> list[ProgrammeRow]:
     """Each programme with its current cycle, stage, checklist and barrier lights: a fixed number
-    of queries for any number of programmes (from programmes_visible_to)."""
+    of queries for any number of programmes (from programmes_visible_to). `kept`: figures_kept's,
+    else the checklists' figures are worked out now."""
     current = {p.pk: current_cycle(p) for p in programmes}
-    steps = checklists(programmes, current, today=today)
+    steps = checklists(programmes, current, today=today, kept=kept)
     effects = effects_of([c for c in current.values() if c is not None], today=today)
     return [
         ProgrammeRow(
@@ -180,10 +191,11 @@ def _share(goal, value) -> int | None:
     return int(max(0, min(100, share)))
 
 
-def sponsor_overview(employee: Employee, *, today: date) -> SponsorOverview:
+def sponsor_overview(employee: Employee, *, today: date, kept: Kept | None = None) -> SponsorOverview:
     """What this person sponsors: the goals waiting for their decision, the approved and active
     goals with their latest figure (goals' selectors), and their programmes with checklist and
-    barrier lights; a fixed number of queries however much they sponsor."""
+    barrier lights (`kept`: as programme_rows); a fixed number of queries however much they
+    sponsor."""
     from goals.selectors import latest_values, sponsor_inbox
     from goals.services.checks import show
 
@@ -194,4 +206,4 @@ def sponsor_overview(employee: Employee, *, today: date) -> SponsorOverview:
         for g in running
     ]
     programmes = list(_related(Programme.objects.filter(sponsor=employee)).order_by("name", "pk"))
-    return SponsorOverview(waiting, goals, programme_rows(programmes, today=today))
+    return SponsorOverview(waiting, goals, programme_rows(programmes, today=today, kept=kept))

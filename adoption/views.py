@@ -22,6 +22,7 @@ from .forms import ActionFormSet, CycleForm, ExtendForm, ProgrammeForm, ReviewFo
 from .home import ld_home
 from .models import Action, Cycle
 from .selectors import (
+    figures_kept,
     open_actions,
     programme_rows,
     programmes_visible_to,
@@ -34,9 +35,28 @@ from .shown import effect_rows
 WIDE_SHARE = 25  # % of the organisation above which the form nudges towards a smaller pilot
 
 
+def _fresh(request) -> bool:
+    """`?fresh=1`: work the figures out now instead of reading the ones the nightly task kept."""
+    return request.GET.get("fresh") == "1"
+
+
+def _fresh_query(request) -> str:
+    query = request.GET.copy()
+    query["fresh"] = "1"
+    return query.urlencode()
+
+
+def _freshness(request, kept) -> dict:
+    """What the page says of its figures' age (monitoring's partial): when they were worked out,
+    and a link to work them out now."""
+    return {"kept_at": kept.taken_at if kept else None, "fresh_query": _fresh_query(request)}
+
+
 @capability_required("adoption.home")
 def home(request):
-    return render(request, "adoption/home.html", ld_home(today=timezone.localdate()))
+    context = ld_home(today=timezone.localdate(), fresh=_fresh(request))
+    context["fresh_query"] = _fresh_query(request)
+    return render(request, "adoption/home.html", context)
 
 
 @capability_required("adoption.view")
@@ -45,8 +65,11 @@ def programme_list(request):
     programmes = list(programmes_visible_to(request.user).order_by("name", "pk")[:200])
     if not (roles.is_ld_staff or roles.is_manager or programmes):
         raise PermissionDenied  # employees see none of the admin of programmes
-    rows = programme_rows(programmes, today=timezone.localdate())
-    return render(request, "adoption/programme_list.html", {"rows": rows, "may_manage": roles.is_ld_staff})
+    today = timezone.localdate()
+    kept = figures_kept(today=today, fresh=_fresh(request))
+    rows = programme_rows(programmes, today=today, kept=kept)
+    context = {"rows": rows, "may_manage": roles.is_ld_staff, **_freshness(request, kept)}
+    return render(request, "adoption/programme_list.html", context)
 
 
 def _form_data(form) -> dict:
@@ -126,7 +149,8 @@ def programme_detail(request, pk):
     today = timezone.localdate()
     cycles = list(programme.cycles.all())
     cycle = _chosen_cycle(request, cycles)
-    row = programme_rows([programme], today=today)[0]
+    kept = figures_kept(today=today, fresh=_fresh(request))
+    row = programme_rows([programme], today=today, kept=kept)[0]
     if cycle is not None and cycle is not row.cycle:  # an earlier cycle: its own figures
         from .effects import effects_of
 
@@ -147,6 +171,7 @@ def programme_detail(request, pk):
         "lessons": _lessons(programme),
         "may_manage": may_manage(request.user, programme),
         "me": roles_of(request.user).employee,
+        **_freshness(request, kept),
     }
     if context["may_manage"]:
         context["create_links"] = _create_links(programme)
@@ -288,7 +313,8 @@ def cycle_report(request, pk):
     from .checklist import checklists
     from .effects import effects_of
 
-    steps = checklists([programme], {programme.pk: cycle}, today=today)[programme.pk]
+    kept = figures_kept(today=today, fresh=_fresh(request))
+    steps = checklists([programme], {programme.pk: cycle}, today=today, kept=kept)[programme.pk]
     review = getattr(cycle, "review", None)
     context = {
         "programme": programme,
@@ -299,6 +325,7 @@ def cycle_report(request, pk):
         "review": review,
         "review_actions": list(review.actions.select_related("owner")) if review else [],
         "today": today,
+        **_freshness(request, kept),
     }
     return render(request, "adoption/cycle_report.html", context)
 
@@ -316,7 +343,9 @@ def sponsor_page(request):
     me = roles.employee
     if not (roles.is_ld_staff or is_sponsor(me)):
         raise PermissionDenied
-    overview = sponsor_overview(me, today=timezone.localdate())
+    today = timezone.localdate()
+    kept = figures_kept(today=today, fresh=_fresh(request))
+    overview = sponsor_overview(me, today=today, kept=kept)
     form = SponsorMessageForm(
         request.POST or None,
         goals=[row.goal for row in overview.goals],
@@ -344,5 +373,5 @@ def sponsor_page(request):
             else:
                 messages.info(request, _("This message had been sent already; it was not sent again."))
             return redirect("adoption:sponsor")
-    context = {"overview": overview, "form": form, "may_write": bool(form.targets)}
+    context = {"overview": overview, "form": form, "may_write": bool(form.targets), **_freshness(request, kept)}
     return render(request, "adoption/sponsor.html", context, status=400 if form.errors else 200)
