@@ -10,6 +10,7 @@ from people.registry import (
     EMPLOYEES_FOR_ITEM,
     ENROLMENTS_SINCE,
     ITEM_RATINGS,
+    KEPT_TEAM_SUMS,
     LEARNING_NEEDS_ASKED,
     LEARNING_PREFERENCES_SET,
     NOTIFY,
@@ -99,4 +100,6 @@ def register():
     registry.need(NOTIFY, app="catalog")
     registry.need(ITEM_RATINGS, app="catalog")
     registry.need(LEARNING_NEEDS_ASKED, app="catalog")
+    # a large team's overdue count from monitoring's kept figures; without monitoring, counted each time
+    registry.need(KEPT_TEAM_SUMS, app="catalog", optional=True)
     registry.need(AMBASSADORS_FOR, app="catalog", optional=True)  # named on the front page when engagement is there

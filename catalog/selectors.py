@@ -36,10 +36,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from people import registry as ports
 from people.access import can_view_employee, roles_of
 from people.audience import AUDIENCE_RELATED, AudienceMatcher, audience_condition
 from people.models import EducationLevel, Employee, JobGroup
-from people.registry import ITEM_RATINGS, LEARNING_NEEDS_ASKED, Completion, registry
+from people.registry import ITEM_RATINGS, KEPT_TEAM_SUMS, LEARNING_NEEDS_ASKED, Completion, registry
 from people.reporting import team_member_ids, team_members
 
 from .models import (
@@ -601,6 +602,21 @@ def team_overdue_people(*, manager: Employee, today: date | None = None, overdue
     the rules, unless `overdue` is an expression from `mandatory_overdue_count` already)."""
     overdue = overdue if overdue is not None else mandatory_overdue_count(today=today)
     return team_members(manager.pk).annotate(overdue_n=overdue).filter(overdue_n__gt=0).count()
+
+
+def team_overdue_people_shown(
+    *, manager: Employee, size: int, overdue=None, fresh: bool = False
+) -> tuple[int, datetime | None]:
+    """`team_overdue_people` for a page, and when it was worked out (None: just now): a large
+    team's (`size` active people, people.registry.KEPT_TEAM_FROM or more) as monitoring's nightly
+    task kept it (the KEPT_TEAM_SUMS port), unless `fresh`; a smaller team's counted now. One
+    query either way, instead of deciding for each of fifty thousand people on every visit."""
+    provider = registry.find(KEPT_TEAM_SUMS)
+    if provider is not None and not fresh and size >= ports.KEPT_TEAM_FROM:
+        kept = provider(manager.pk, ("overdue_people_now",))
+        if kept is not None:
+            return int(kept.sums["overdue_people_now"]), kept.taken_at
+    return team_overdue_people(manager=manager, overdue=overdue), None
 
 
 # --- diversity of the offer --------------------------------------------------------------------

@@ -26,6 +26,7 @@ from people.forms import add_service_errors
 from people.models import JobGroup
 from people.paging import team_page
 from people.registry import AMBASSADORS_FOR, BUDGET_AVAILABLE, PUBLISHED_STORIES, registry
+from people.reporting import team_sizes_of
 
 from . import services
 from .exceptions import ApprovalRefused
@@ -79,7 +80,7 @@ from .selectors import (
     session_with_bookings,
     sessions_for_management,
     team_learning,
-    team_overdue_people,
+    team_overdue_people_shown,
 )
 
 
@@ -429,6 +430,14 @@ def team(request):
 
     team = team_page(request, employee.pk, narrow=overdue_only if only_overdue else None)
     members = team_learning(manager=employee, members=team.members)
+    narrowed = team.q or only_overdue  # else the page's count is the team's size, no count more
+    size = sum(team_sizes_of(request, employee.pk).values()) if narrowed else team.page.paginator.count
+    overdue_people, kept_at = team_overdue_people_shown(  # a large team's as kept last night
+        manager=employee, size=size, overdue=overdue, fresh=request.GET.get("fresh") == "1"
+    )
+    fresh_query = request.GET.copy()
+    fresh_query.pop("page", None)
+    fresh_query["fresh"] = "1"
     waiting = list(approvals_waiting_for(request.user).filter(employee__manager=employee, routed_to_ld=False)[:100])
     return render(
         request,
@@ -437,7 +446,9 @@ def team(request):
             "members": members,
             "waiting": waiting,
             "overdue": [d for m in members for d in m.overdue],
-            "overdue_people": team_overdue_people(manager=employee, overdue=overdue),
+            "overdue_people": overdue_people,
+            "kept_at": kept_at,
+            "fresh_query": fresh_query.urlencode(),
             "only_overdue": only_overdue,
             "page": team.page,
             "q": team.q,

@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Grea
 
 from budgets.models import Budget, EntryKind, LedgerEntry
 from catalog.models import CatalogVisit, Enrolment, Format, JobGroupSkill, LearningItem, MandatoryRule, Status
+from catalog.selectors import mandatory_overdue_count
 from comms.models import Delivery
 from people.audience import Audience, employees_in
 from people.models import DepartmentClosure, EducationLevel, ReportingLine
@@ -84,6 +85,9 @@ FACTS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "spent_now": ("SUM(COALESCE(b.now_spent, 0))", ("b",), ()),
     "unviewed_now": ("SUM(COALESCE(b.now_unviewed_n, 0))", ("b",), ()),
     "idle_now": ("SUM(COALESCE(b.now_idle_n, 0))", ("b",), ()),
+    # Who is overdue on a mandatory item on the day, as the team learning page counts them
+    # (catalog.selectors.mandatory_overdue_count): kept for a large team, like the budgets above.
+    "overdue_people_now": ("SUM(CASE WHEN p.overdue_items > 0 THEN 1 ELSE 0 END)", (), ("overdue_items",)),
     "delivered": ("SUM(COALESCE(d.delivered_n, 0))", ("d",), ()),
     "opened": ("SUM(COALESCE(d.opened_n, 0))", ("d",), ()),
     "obliged": ("SUM(p.obliged)", (), ("obliged",)),
@@ -213,6 +217,8 @@ def _population(audience: Audience, period: Period, columns: set[str], as_of, on
         extra["obliged"], extra["overdue"] = _mandatory(as_of, rules)
     if columns & {"needs_skills", "in_gap"}:
         extra["needs_skills"], extra["in_gap"] = _coverage()
+    if "overdue_items" in columns:
+        extra["overdue_items"] = mandatory_overdue_count(today=as_of)
     return people.values("id", "department_id", "job_group_id", "education_level", **extra)
 
 

@@ -297,14 +297,23 @@ def metric_series(name: str, scope_kind: str, scope_id: int, since: date, until:
 # --- kept figures -------------------------------------------------------------------------------
 
 
-# Kept besides the metrics' facts: the current budgets, which the team budget page and the
-# manager's home read for a large team through the KEPT_TEAM_SUMS port (kept_team_sums).
-KEPT_BUDGET_FACTS = ("budgets_now", "allocated_now", "committed_now", "spent_now", "unviewed_now", "idle_now")
+# Kept besides the metrics' facts: the current budgets and who is overdue on mandatory training,
+# which the team budget and team learning pages and the manager's home read for a large team
+# through the KEPT_TEAM_SUMS port (kept_team_sums).
+KEPT_PAGE_FACTS = (
+    "budgets_now",
+    "allocated_now",
+    "committed_now",
+    "spent_now",
+    "unviewed_now",
+    "idle_now",
+    "overdue_people_now",
+)
 
 
 def kept_facts() -> list[str]:
-    """The facts the nightly task keeps: those of every fact-based metric, and the current budgets."""
-    return list(dict.fromkeys([*_facts(registry_of_metrics.all_metrics()), *KEPT_BUDGET_FACTS]))
+    """The facts the nightly task keeps: those of every fact-based metric, and the pages' own."""
+    return list(dict.fromkeys([*_facts(registry_of_metrics.all_metrics()), *KEPT_PAGE_FACTS]))
 
 
 def kept_format_facts() -> list[str]:

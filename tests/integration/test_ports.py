@@ -303,6 +303,7 @@ def test_kept_team_sums(personas, monkeypatch):
     """A kept team's current budgets as monitoring's nightly task kept them, equal to the budget
     page's live totals; None for a team that is not kept."""
     from budgets.selectors import team_totals
+    from catalog.selectors import team_overdue_people
     from monitoring.services import figures_keep_due
 
     BudgetPolicy.objects.create(name="All", amount=Decimal("800.00"), period_start=date(2020, 1, 1), pro_rata=False)
@@ -318,6 +319,8 @@ def test_kept_team_sums(personas, monkeypatch):
     assert (kept.sums["committed_now"], kept.sums["spent_now"]) == (live["committed"], live["spent"])
     assert (kept.sums["unviewed_now"], kept.sums["idle_now"]) == (live["never_viewed"], live["idle"])
     assert registry.use(KEPT_TEAM_SUMS)(personas.team_lead.pk, facts) is None  # a team of one: not kept
+    overdue = registry.use(KEPT_TEAM_SUMS)(personas.manager.pk, ("overdue_people_now",))
+    assert overdue.sums["overdue_people_now"] == team_overdue_people(manager=personas.manager)
 
 
 def test_every_port_is_tested_here():
