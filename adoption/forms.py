@@ -4,19 +4,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from comms.models import CommunicationPlan
+from goals.forms import sponsor_field
 from goals.models import Goal
 from goals.selectors import sponsor_candidates
 from people.forms import AudienceField, EmployeeChoiceField
-from people.models import Department, Employee
+from people.models import Department
 from policy.models import LearningMoment
 from surveys.models import Survey
 
 from .models import PROGRAMME_AUDIENCE_KINDS
-
-
-class NamedChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return getattr(obj, "full_name", None) or getattr(obj, "display_title", None) or str(obj)
 
 
 class NamedMultiple(forms.ModelMultipleChoiceField):
@@ -31,7 +27,7 @@ class ProgrammeForm(forms.Form):
         label=_("Pilot audience"),
         help_text=_("Start small: one department or one job group, and extend once it works there."),
     )
-    sponsor = NamedChoice(label=_("Sponsor"), queryset=Employee.objects.none(), required=False)
+    sponsor = sponsor_field(required=False)
     comparison_department = forms.ModelChoiceField(
         label=_("Comparison group"),
         queryset=Department.objects.order_by("name"),
@@ -63,7 +59,7 @@ class ProgrammeForm(forms.Form):
         candidates = sponsor_candidates()
         if owner is not None:
             candidates = candidates.exclude(pk=owner.pk)
-        self.fields["sponsor"].queryset = candidates.order_by("last_name", "first_name", "pk")
+        self.fields["sponsor"].queryset = candidates
 
 
 class CycleForm(forms.Form):
@@ -97,14 +93,14 @@ class ExtendForm(forms.Form):
         label=_("Next audience"),
         help_text=_("The next department or job group."),
     )
-    sponsor = NamedChoice(label=_("Sponsor"), queryset=Employee.objects.none(), required=False)
+    sponsor = sponsor_field(required=False)
 
     def __init__(self, *args, owner=None, **kwargs):
         super().__init__(*args, **kwargs)
         candidates = sponsor_candidates()
         if owner is not None:
             candidates = candidates.exclude(pk=owner.pk)
-        self.fields["sponsor"].queryset = candidates.order_by("last_name", "first_name", "pk")
+        self.fields["sponsor"].queryset = candidates
 
 
 class SponsorMessageForm(forms.Form):

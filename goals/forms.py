@@ -14,9 +14,13 @@ from .selectors import sponsor_candidates
 from .services.checks import INFORMING_KINDS
 
 
-class SponsorChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.full_name
+def sponsor_field(**kwargs) -> EmployeeChoiceField:
+    """The sponsor: a search among the sponsor candidates (`goals:sponsor_search`), not a drop-down
+    of every manager, which grew with the organisation (0.2 s of 50,000 people on the goal form).
+    The form sets the queryset (the candidates, without the owner); it alone validates the choice."""
+    return EmployeeChoiceField(
+        queryset=Employee.objects.none(), search="goals:sponsor_search", label=_("Sponsor"), **kwargs
+    )
 
 
 class SurveyChoice(forms.ModelMultipleChoiceField):
@@ -41,7 +45,7 @@ class GoalForm(forms.Form):
         label=_("Target"), max_digits=10, decimal_places=2, help_text=_("In the metric's unit.")
     )
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
-    sponsor = SponsorChoice(label=_("Sponsor"), queryset=Employee.objects.none())
+    sponsor = sponsor_field()
     surveys = SurveyChoice(
         label=_("Surveys that informed it"),
         queryset=Survey.objects.none(),
@@ -56,7 +60,7 @@ class GoalForm(forms.Form):
         candidates = sponsor_candidates()
         if owner is not None:
             candidates = candidates.exclude(pk=owner.pk)
-        self.fields["sponsor"].queryset = candidates.order_by("last_name", "first_name", "pk")
+        self.fields["sponsor"].queryset = candidates
         self.fields["surveys"].queryset = Survey.objects.filter(
             kind__in=INFORMING_KINDS, status=SurveyStatus.CLOSED
         ).order_by("-closed_at", "-pk")

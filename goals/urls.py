@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.goal_withdraw_view, name="withdraw"),
     path("sponsors/", views.sponsors, name="sponsors"),
     path("sponsors/<int:pk>/remove/", views.sponsor_remove, name="sponsor_remove"),
+    path("sponsors/search/", views.sponsor_search, name="sponsor_search"),
 ]

@@ -17,12 +17,13 @@ from people.audience import EVERYONE, audience_size
 from people.formatting import day, percent
 from people.forms import add_service_errors
 from people.origin import initial_from, tell_created
+from people.views import employee_options
 
 from . import services
 from .access import access_goal, goal_actions
 from .forms import DecisionForm, GoalForm, SponsorForm
 from .models import Goal, GoalStatus, Sponsor
-from .selectors import goal_progress, goals_visible_to, latest_values, survey_key_results
+from .selectors import goal_progress, goals_visible_to, latest_values, sponsor_candidates, survey_key_results
 from .services.checks import show
 
 LIST_LIMIT = 200  # goals on the list page; search or filter to find others
@@ -287,6 +288,14 @@ def sponsors(request):
     )
     context = {"form": form, "marked": marked}
     return render(request, "goals/sponsors.html", context, status=400 if form.errors else 200)
+
+
+@capability_required("goals.propose")
+def sponsor_search(request):
+    """The sponsor field's search (goal and programme forms): at most 20 sponsor candidates for what
+    was typed. Whoever may propose a goal may choose any candidate as its sponsor, so they may find
+    them here, by name only: the e-mail addresses stay in the directory."""
+    return employee_options(request, among=sponsor_candidates(), contact=False)
 
 
 @require_POST

@@ -72,10 +72,11 @@ class EmployeeChoiceWidget(forms.Widget):
 
     template_name = "people/widgets/employee_choice.html"
 
-    def __init__(self, attrs=None, *, queryset=None, allow_empty=True):
+    def __init__(self, attrs=None, *, queryset=None, allow_empty=True, search="people:employee_search"):
         super().__init__(attrs)
         self.queryset = queryset
         self.allow_empty = allow_empty
+        self.search = search  # the URL name that answers the search: one narrowed to the field's people
 
     def value_from_datadict(self, data, files, name):
         chosen = data.get(name)
@@ -104,7 +105,7 @@ class EmployeeChoiceWidget(forms.Widget):
             "more": False,
             "limit": EMPLOYEE_CHOICE_LIMIT,
             "allow_empty": self.allow_empty,
-            "url": reverse("people:employee_search"),
+            "url": reverse(self.search),
             "vals": json.dumps({"name": name, "id": widget_id, "empty": int(self.allow_empty)}),
         }
         return context
@@ -113,16 +114,25 @@ class EmployeeChoiceWidget(forms.Widget):
 class EmployeeChoiceField(forms.ModelChoiceField):
     """A ModelChoiceField over employees that renders as EmployeeChoiceWidget: a chosen id is
     checked against the queryset (one row read), typed text must be someone's exact e-mail
-    address or HRIS key within it."""
+    address or HRIS key within it. `search` names the URL that finds people for the widget
+    (`people:employee_search` by default); one for a narrower queryset answers through
+    `people.views.employee_options`."""
 
-    def __init__(self, queryset=None, **kwargs):
+    def __init__(self, queryset=None, *, search="people:employee_search", **kwargs):
         queryset = Employee.objects.filter(active=True) if queryset is None else queryset
-        kwargs.setdefault("widget", EmployeeChoiceWidget(allow_empty=not kwargs.get("required", True)))
+        kwargs.setdefault("widget", EmployeeChoiceWidget(allow_empty=not kwargs.get("required", True), search=search))
         super().__init__(queryset=queryset, **kwargs)
-        self.widget.queryset = self.queryset
         self.error_messages["invalid_choice"] = _(
             "Choose a person from the list, or type their exact e-mail address or HRIS key."
         )
+
+    def _set_queryset(self, queryset):
+        # The widget reads the chosen person from the same queryset, also when a form narrows it
+        # after the field was made (the sponsor candidates without the owner).
+        super()._set_queryset(queryset)
+        self.widget.queryset = self.queryset
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
 
     def to_python(self, value):
         if value in self.empty_values:

@@ -305,16 +305,23 @@ def employee_search(request):
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
+    return employee_options(request, among=employees_visible_to(request.user).filter(active=True))
+
+
+def employee_options(request, *, among, contact: bool = True):
+    """The EmployeeChoiceWidget's fieldset for what was typed: the chosen one (when it is among
+    `among`) and at most 20 matches within `among`, in a constant number of queries. The view that
+    calls it decides who may ask and narrows `among` to whom they may see or choose; `contact`
+    False leaves out the e-mail address for people the asker does not otherwise see."""
     name, widget_id = request.GET.get("name", ""), request.GET.get("id", "")
     if not _FIELD_NAME.match(name) or not _FIELD_NAME.match(widget_id):
         return HttpResponseBadRequest()
     q = request.GET.get(f"{name}_search", "").strip()[:100]  # what the widget's search box sends
-    visible = employees_visible_to(request.user).filter(active=True)
     current = request.GET.get(name, "")
-    current = visible.filter(pk=current).select_related("department").first() if current.isdigit() else None
+    current = among.filter(pk=current).select_related("department").first() if current.isdigit() else None
     found = []
     if q:
-        matches = employee_directory(q=q).filter(pk__in=visible.values("pk"))
+        matches = employee_directory(q=q).filter(pk__in=among.values("pk"))
         if current is not None:
             matches = matches.exclude(pk=current.pk)
         found = list(matches[: EMPLOYEE_CHOICE_LIMIT + 1])
@@ -327,6 +334,7 @@ def employee_search(request):
         "limit": EMPLOYEE_CHOICE_LIMIT,
         "searched": bool(q),
         "allow_empty": request.GET.get("empty") == "1",
+        "contact": contact,
     }
     return render(request, "people/partials/employee_options.html", {"choice": choice})
 

@@ -80,6 +80,8 @@ ROWS = [
     Row("goals:withdraw", same(404, anonymous=302, employee=403, manager=403, hr=302), "post", kwargs=_active),
     Row("goals:sponsors", only_hr()),
     Row("goals:sponsor_remove", same(403, anonymous=302, hr=302), "post", kwargs=_sponsor_mark),
+    # The sponsor field's search: whoever may propose a goal (or run a programme) chooses its sponsor.
+    Row("goals:sponsor_search", PROPOSERS, query="name=sponsor&id=id_sponsor&sponsor_search=a"),
     # The API is for reporting clients and L&D staff; people read goals on the pages.
     Row("api:goal-list", same(403, anonymous=401, hr=200)),
     Row("api:goal-detail", same(403, anonymous=401, hr=200), kwargs=_active),
