@@ -7,14 +7,113 @@ refuses is shown as an error message and nothing is written.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, router, transaction
+from django.db.models.deletion import get_candidate_relations_to_delete
 from django.http import HttpResponseRedirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import ngettext
 
 from . import formatting
 from .audience import PARTS, Audience, AudienceModel
 
 _REFUSED = "_leerborg_service_refused"
+
+DELETE_EXAMPLES = 5  # objects of one kind a delete confirmation names before it counts the rest
+_DELETE_DEPTH = 8  # cascades followed this deep; deeper, Django's own listing answers
+
+
+class _NotSummarised(Exception):
+    """A delete whose consequences the summary does not model; Django's own listing answers."""
+
+
+def deletion_summary(objs, request, admin_site):
+    """What deleting `objs` takes, in the shape of Django's `get_deleted_objects` (the listing, the
+    count per kind, the kinds the user may not delete, the protected objects), but counted per
+    relation instead of read object by object: Django's listing read and printed every employee of
+    a job group (0.34 s at 50,000 people). It names at most DELETE_EXAMPLES objects of each kind
+    and counts the rest, in queries that do not grow with the rows. Protection and permissions are
+    decided as Django decides them: any PROTECT row anywhere in the cascade refuses the delete, and
+    each kind to be deleted or protected is checked against its admin's delete permission. Rules
+    it does not model (RESTRICT, SET(...), multi-table inheritance, a foreign key to another field
+    than the primary key) raise _NotSummarised."""
+    objs = list(objs)
+    if not objs:
+        return [], {}, set(), []
+    model = type(objs[0])
+    if model._meta.parents:
+        raise _NotSummarised
+    using = router.db_for_write(model)
+    perms_needed: set = set()
+    counts: dict = {model: len(objs)}
+    protected: list = []
+
+    def show(obj):
+        opts = obj._meta
+        plain = f"{capfirst(opts.verbose_name)}: {obj}"
+        if not admin_site.is_registered(type(obj)):
+            return plain
+        if not admin_site.get_model_admin(type(obj)).has_delete_permission(request, obj):
+            perms_needed.add(opts.verbose_name)
+        try:
+            url = reverse(f"{admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=(quote(obj.pk),))
+        except NoReverseMatch:
+            return plain
+        return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+
+    def some(queryset, total):
+        """The first few of `queryset` shown, and how many more there are."""
+        shown = [show(obj) for obj in queryset.order_by("pk")[:DELETE_EXAMPLES]]
+        if total > len(shown):
+            rest = total - len(shown)
+            shown.append(
+                ngettext("… and %(count)s more", "… and %(count)s more", rest) % {"count": formatting.number(rest)}
+            )
+        return shown
+
+    def walk(model, pks, depth):
+        """What deleting the rows `pks` (a queryset of primary keys) of `model` takes with it."""
+        if depth > _DELETE_DEPTH:
+            raise _NotSummarised
+        # Per kind, the rows that point at these by any of its foreign keys: a row is counted once
+        # even when two of its keys point here (a department's closure links), as Django counts it.
+        pointing: dict = {}
+        for relation in get_candidate_relations_to_delete(model._meta):
+            field = relation.field
+            on_delete = field.remote_field.on_delete
+            if on_delete in (models.DO_NOTHING, models.SET_NULL, models.SET_DEFAULT):
+                continue
+            if on_delete not in (models.CASCADE, models.PROTECT):
+                raise _NotSummarised
+            if field.to_fields[0] not in (None, model._meta.pk.name):
+                raise _NotSummarised
+            key, rule = (relation.related_model, on_delete), models.Q(**{f"{field.name}__in": pks})
+            pointing[key] = pointing[key] | rule if key in pointing else rule
+        listing = []
+        for (kind, on_delete), rule in pointing.items():
+            related = kind._base_manager.using(using).filter(rule)
+            total = related.count()
+            if not total:
+                continue
+            if on_delete is models.PROTECT:
+                protected.extend(some(related, total))
+                continue
+            counts[kind] = counts.get(kind, 0) + total
+            listing.extend(some(related, total))
+            deeper = walk(kind, related.values("pk"), depth + 1)
+            if deeper:
+                listing.append(deeper)
+        return listing
+
+    to_delete = [show(obj) for obj in objs]
+    below = walk(model, model._base_manager.using(using).filter(pk__in=[obj.pk for obj in objs]).values("pk"), 1)
+    if below:
+        to_delete.append(below)
+    model_count = {kind._meta.verbose_name_plural: n for kind, n in counts.items()}
+    return to_delete, model_count, perms_needed, protected
 
 
 class ServiceAdmin(admin.ModelAdmin):
@@ -84,6 +183,13 @@ class ServiceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self.can_delete() and super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        """The delete confirmation counts what goes with the object instead of listing it all."""
+        try:
+            return deletion_summary(objs, request, self.admin_site)
+        except _NotSummarised:
+            return super().get_deleted_objects(objs, request)
 
     def _refused(self, request):
         exc = getattr(request, _REFUSED)
