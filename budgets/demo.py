@@ -1,7 +1,7 @@
 """Demo budgets: a policy for everyone, more specific ones, allocations, and some history for the
 demo logins. Idempotent: keyed entries and get-or-create policies, so running it again adds nothing."""
 
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -12,6 +12,7 @@ from people.audience import Audience, AudienceKind
 from people.models import Department, Employee, JobGroup
 
 from .models import Budget, BudgetPolicy, CarryOver, EntryKind, LedgerEntry, OverBudget
+from .selectors import current_budgets
 from .services import budget_allocate
 from .services.ledger import _apply, _lock
 
@@ -87,3 +88,23 @@ def seed_budgets():
                     created_by=hr_user,
                 ),
             )
+
+
+def history_budget_views(rows) -> int:
+    """Demo history for monitoring's demo step: who first looked at their budget of the period
+    when. `rows` are (employee_id, viewed_at); a budget already looked at keeps its moment, and a
+    moment before the period began is moved to its first day. Returns how many were written."""
+    written = 0
+    budgets = {
+        b.employee_id: b
+        for b in current_budgets().filter(employee_id__in=[pk for pk, _at in rows], first_viewed_at=None)
+    }
+    for employee_id, viewed_at in rows:
+        budget = budgets.get(employee_id)
+        if budget is None:
+            continue
+        start = timezone.make_aware(datetime.combine(budget.period_start, time(9)))
+        written += Budget.objects.filter(pk=budget.pk, first_viewed_at=None).update(
+            first_viewed_at=max(viewed_at, start)
+        )
+    return written

@@ -314,7 +314,8 @@ def _seed_enrolments(now):
 def history_enrolments(rows, *, motivation: str = "Demo history.") -> int:
     """Demo history for monitoring's demo step: completed enrolments begun on given instants, written
     in bulk as catalog/scale.py writes the grown organisation's (free items only, so no budget is
-    touched). `rows` are (employee_id, item_id, began_at); returns how many were written."""
+    touched). `rows` are (employee_id, item_id, began_at) or (employee_id, item_id, began_at,
+    via_for_you); returns how many were written."""
     day = timedelta(days=1)
     batch = [
         Enrolment(
@@ -323,11 +324,12 @@ def history_enrolments(rows, *, motivation: str = "Demo history.") -> int:
             motivation=motivation,
             status=Status.COMPLETED,
             auto_approved=True,
+            via_for_you=bool(via_for_you and via_for_you[0]),
             decided_at=began - day,
             started_at=began,
             completed_at=began + 2 * day,
         )
-        for employee_id, item_id, began in rows
+        for employee_id, item_id, began, *via_for_you in rows
     ]
     created = Enrolment.objects.bulk_create(batch, batch_size=2000)
     # requested_at is set on creation: move it to the day before the start, as a request would be

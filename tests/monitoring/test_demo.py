@@ -8,7 +8,7 @@ from django.utils import timezone
 from catalog.models import Enrolment
 from comms.models import Delivery
 from monitoring import metrics
-from monitoring.demo import PILOT, STEADY
+from monitoring.demo import FOR_YOU, KNOWS_BUDGET, PILOT, STEADY
 from monitoring.models import MetricSnapshot
 from monitoring.periods import Period
 from monitoring.reports import history
@@ -63,6 +63,22 @@ def test_the_demo_dashboard_tells_a_story_and_seeding_twice_adds_nothing():
         Audience.of(AudienceKind.DEPARTMENT, department=departments["D21"]), ["participation"], today
     )
     assert len(set(steady["participation"])) == 1  # Sales holds steady at its share
+    # barriers 3 and 4 differ per department too: "for you" uptake and who knows their budget
+    figures = metric_breakdown(
+        "department", EVERYONE, Period.rolling_year(today), ["recommendation_uptake", "knows_budget"]
+    )
+    uptake = {key: figures[departments[key].pk]["recommendation_uptake"].value for key in FOR_YOU}
+    assert min(uptake["D21"], uptake[PILOT], uptake["D30"]) > max(uptake["D11"], uptake["D12"]), uptake
+    overall = metric_value("recommendation_uptake", EVERYONE, Period.rolling_year(today))
+    assert light_of(metrics.get("recommendation_uptake"), overall, thresholds()["recommendation_uptake"]) != Light.RED
+    knows = {key: figures[departments[key].pk]["knows_budget"] for key in KNOWS_BUDGET}
+    for key, share in KNOWS_BUDGET.items():
+        people = Employee.objects.filter(active=True, department=departments[key]).count()
+        assert knows[key].numerator >= round(people * share / 100), key
+    knows_lights = {
+        key: light_of(metrics.get("knows_budget"), knows[key], thresholds()["knows_budget"]) for key in knows
+    }
+    assert (knows_lights["D11"], knows_lights["D30"], knows_lights["D50"]) == (Light.RED, Light.AMBER, Light.GREEN)
     # the evaluation score comes from the surveys' demo evaluations (the rounds it closes today)
     score = metric_value("evaluation_score", EVERYONE, Period.this_year())
     assert score.has_data, score
