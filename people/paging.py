@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 
-from .reporting import team_page_members
+from .reporting import team_page_members, team_sizes_of
 
 TEAM_PAGE_SIZE = 50
 
@@ -30,7 +30,11 @@ def team_page(request, manager_id: int | None, *, per_page: int = TEAM_PAGE_SIZE
     people = team_page_members(manager_id, q=q) if manager_id is not None else Employee.objects.none()
     if narrow is not None:
         people = narrow(people)
-    page = Paginator(people, per_page).get_page(request.GET.get("page"))
+    paginator = Paginator(people, per_page)
+    if manager_id is not None and not q and narrow is None:
+        # the whole team: its size is the count the home and the team's totals share (one query)
+        paginator.count = sum(team_sizes_of(request, manager_id).values())
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return TeamPage(page=page, q=q, query=query.urlencode())

@@ -72,3 +72,17 @@ def test_page_query_count_is_constant(client, personas, org, persona, name, kwar
     # the first night; here they are not). Every other people page stays within 15.
     ceiling = 35 if name == "home" else 15
     assert small <= ceiling, f"{name}: {small} queries is more than a page should need"
+
+
+def test_team_sizes_count_active_reports_only(personas):
+    """The team's size counts the reporting lines of active people only (an inactive person's line
+    stays in the table), and agrees with the team pages' list of members."""
+    from people.models import Employee
+    from people.reporting import team_members, team_sizes
+
+    before = team_sizes(personas.manager.pk)
+    assert before["direct"] + before["indirect"] == team_members(personas.manager.pk).count() >= 2
+    Employee.objects.filter(pk=personas.indirect_report.pk).update(active=False)
+    after = team_sizes(personas.manager.pk)
+    assert after == {"direct": before["direct"], "indirect": before["indirect"] - 1}
+    assert after["direct"] + after["indirect"] == team_members(personas.manager.pk).count()
