@@ -35,6 +35,8 @@ def test_catalogue_is_complete_and_compiled(po_path):
     fuzzy = [e.msgid for e in po.fuzzy_entries()]
     assert untranslated == [], f"untranslated in {po_path}: {untranslated}"
     assert fuzzy == [], f"fuzzy in {po_path}: {fuzzy}"
+    obsolete = [e.msgid for e in po.obsolete_entries()]
+    assert obsolete == [], f"obsolete (#~) entries in {po_path}, strings the code no longer has: {obsolete}"
     bad = []
     for e in po.translated_entries():
         targets = [e.msgstr] if not e.msgid_plural else list(e.msgstr_plural.values())
