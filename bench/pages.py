@@ -31,7 +31,7 @@ Last line, JSON: employees, pages, worst_ratio (largest time at N over time at 3
 10 ms counting as 10 ms so a trivial page's jitter is no finding), worst_page, over_1s, over_2x
 (pages above the 2x goal), export_peak_rss_mb, queries_grow (pages that run more queries at N than at
 300), queries_fewer (pages that run fewer at N: a team of 500 or more reads the kept figures),
-pages_worst_ratio, pages_worst_page and pages_over_2x (the same without the downloads held to
+pages_worst_ratio, pages_worst_page, pages_over_2x and pages_over_1s (the same without the downloads held to
 their floor, below), row_downloads (downloads with more than twice the rows at N: their time is the
 rows), row_downloads_worst_floor_ratio and row_downloads_worst (time at N over the floor: writing
 that many rows of that many plain cells at all, one statement on the people table through the
@@ -501,6 +501,7 @@ def main() -> None:
                 "pages_worst_ratio": round(page_rows[0][0], 2) if page_rows else None,
                 "pages_worst_page": page_rows[0][1] if page_rows else None,
                 "pages_over_2x": sum(1 for r, *_rest in page_rows if r > 2),
+                "pages_over_1s": sum(1 for _r, _k, _s, large in page_rows if large["s"] > 1.0),
                 "row_downloads": len(by_rows),
                 "row_downloads_worst_floor_ratio": worst_floor[1].get("floor_ratio"),
                 "row_downloads_worst": worst_floor[0],
