@@ -140,6 +140,9 @@ def child_seed(employees: int) -> dict:
 
     started = time.perf_counter()
     kept = figures_keep_due()  # as the night's task does: the pages read today's kept figures
+    from policy.services import hours_keep_due
+
+    hours_keep_due()  # and the frequent task: the moments' manage page reads today's hours per scope
     return {
         "seed_s": seconds,
         "employees": _active(),

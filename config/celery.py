@@ -27,6 +27,7 @@ app.autodiscover_tasks()
 FREQUENT = float(os.environ.get("BEAT_FREQUENT_SECONDS", "60"))
 BEAT_SCHEDULE: dict = {}
 BEAT_SCHEDULE["policy-reminders"] = {"task": "policy.reminders_tick_task", "schedule": FREQUENT}
+BEAT_SCHEDULE["policy-hours-keep"] = {"task": "policy.hours_keep_task", "schedule": FREQUENT}
 BEAT_SCHEDULE["comms-plan-messages-due"] = {"task": "comms.tasks.plan_messages_send_due_task", "schedule": FREQUENT}
 BEAT_SCHEDULE["comms-recover-deliveries"] = {"task": "comms.tasks.deliveries_recover_task", "schedule": FREQUENT}
 BEAT_SCHEDULE["budgets-allocate"] = {"task": "budgets.tasks.budgets_allocate_task", "schedule": 60 * 60 * 6}

@@ -277,3 +277,25 @@ class ReminderRun(models.Model):
 
     def __str__(self):
         return f"{self.moment_id}:{self.occurrence_start.isoformat()}:{self.offset_minutes}"
+
+
+class KeptHours(models.Model):
+    """L&D's hours per scope (selectors.hours_per_scope: per governing policy, its people, target,
+    hours and how many are on track) as worked out on `day`, kept by the frequent task so the
+    moments' manage page need not sum everyone's hours on every request. One row: an older day's
+    goes when a newer one is kept. `scopes`: [{"policy": pk or null, "people": n, "target":
+    "decimal", "hours": "decimal", "on_track": n}]; `policies`: [[pk, updated_at], ...] of every
+    policy when they were worked out (selectors.policies_version): a policy saved or deleted since
+    makes them stale, as it changes who it governs."""
+
+    day = models.DateField(_("day"), unique=True)
+    scopes = models.JSONField(_("scopes"))
+    policies = models.JSONField(_("policies"))
+    taken_at = models.DateTimeField(_("worked out at"))
+
+    class Meta:
+        verbose_name = _("kept hours per scope")
+        verbose_name_plural = _("kept hours per scope")
+
+    def __str__(self):
+        return f"hours per scope on {self.day}"

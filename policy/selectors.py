@@ -32,7 +32,15 @@ from people.audience import (
 )
 from people.models import DepartmentClosure, Employee
 
-from .models import Attendance, LearningMoment, LearningTimePolicy, MomentMute, OccurrenceOverride, PolicyPeriod
+from .models import (
+    Attendance,
+    KeptHours,
+    LearningMoment,
+    LearningTimePolicy,
+    MomentMute,
+    OccurrenceOverride,
+    PolicyPeriod,
+)
 from .recurrence import next_occurrence, occurrences
 
 
@@ -303,6 +311,47 @@ def hours_per_scope(*, today: date | None = None) -> list[dict]:
 
 
 _HOURS = DecimalField(max_digits=12, decimal_places=2)
+
+
+@dataclass(frozen=True)
+class HoursKept:
+    scopes: list[dict]  # as hours_per_scope gives them
+    taken_at: datetime
+
+
+def _version(policies) -> list[list]:
+    return sorted([p.pk, p.updated_at.isoformat()] for p in policies)
+
+
+def policies_version() -> list[list]:
+    """Every learning-time policy's pk and last change: the kept hours per scope hold only while
+    this is what they were worked out under (one query)."""
+    return _version(LearningTimePolicy.objects.only("pk", "updated_at"))
+
+
+def hours_per_scope_kept(*, today: date | None = None) -> HoursKept | None:
+    """hours_per_scope as the frequent task kept it today (services.hours_keep_due), with the time
+    it was worked out; None when it is not kept for today or a policy was saved or deleted since
+    (two small queries: the row and the policies)."""
+    today = today or timezone.localdate()
+    kept = KeptHours.objects.filter(day=today).first()
+    if kept is None:
+        return None
+    policies = list(LearningTimePolicy.objects.select_related(*AUDIENCE_RELATED))
+    if kept.policies != _version(policies):
+        return None
+    by_pk = {p.pk: p for p in policies}
+    scopes = [
+        {
+            "policy": by_pk.get(s["policy"]),
+            "people": s["people"],
+            "target": Decimal(s["target"]),
+            "hours": Decimal(s["hours"]),
+            "on_track": s["on_track"],
+        }
+        for s in kept.scopes
+    ]
+    return HoursKept(scopes, kept.taken_at)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Every write of the policy app: moments and their occurrences, attendance, mutes, the feed token
 and learning-time policies. Keyword-only, transactional; rules that the database cannot hold live here."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,6 +19,7 @@ from .models import (
     MOMENT_FIELDS,
     Attendance,
     CalendarFeed,
+    KeptHours,
     LearningMoment,
     LearningTimePolicy,
     MomentMute,
@@ -26,7 +27,7 @@ from .models import (
     new_feed_token,
 )
 from .recurrence import is_series_start, occurrences
-from .selectors import moment_in_scope
+from .selectors import hours_per_scope, moment_in_scope, policies_version
 
 CHECK_IN_OPENS = timedelta(minutes=30)  # before the start
 CHECK_IN_CLOSES = timedelta(hours=24)  # after the end
@@ -238,3 +239,34 @@ def policy_update(*, policy: LearningTimePolicy, **fields) -> LearningTimePolicy
 def policy_delete(*, policy: LearningTimePolicy) -> None:
     audit_record(action="time_policy.deleted", obj=policy, changes=field_changes(None, policy, record_fields(policy)))
     policy.delete()
+
+
+# --- kept hours per scope ----------------------------------------------------------------------
+
+
+def hours_keep_due(*, today: date | None = None) -> bool:
+    """Keep today's hours per scope (selectors.hours_per_scope, one statement over everyone) unless
+    kept already for the policies as they are now (two small queries then), and remove an older
+    day's. Beat calls it every tick, so the first tick after midnight, or after a policy was
+    saved or deleted (who it governs changed), works them out. Returns whether it kept them."""
+    today = today or timezone.localdate()
+    policies = policies_version()  # before the sums: a policy changed meanwhile makes them stale
+    kept = KeptHours.objects.filter(day=today).only("policies").first()
+    if kept is not None and kept.policies == policies:
+        return False
+    scopes = [
+        {
+            "policy": s["policy"].pk if s["policy"] else None,
+            "people": s["people"],
+            "target": str(s["target"]),
+            "hours": str(s["hours"]),
+            "on_track": s["on_track"],
+        }
+        for s in hours_per_scope(today=today)
+    ]
+    with transaction.atomic():
+        KeptHours.objects.update_or_create(
+            day=today, defaults={"scopes": scopes, "policies": policies, "taken_at": timezone.now()}
+        )
+        KeptHours.objects.filter(day__lt=today).delete()
+    return True

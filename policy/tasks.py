@@ -17,3 +17,12 @@ def reminder_send_task(run_id: int):
     from .reminders import reminder_send
 
     return reminder_send(run_id=run_id)
+
+
+@shared_task(name="policy.hours_keep_task", acks_late=True, soft_time_limit=600, time_limit=900)
+def hours_keep_task() -> bool:
+    """Beat sends it every tick; it keeps today's hours per scope when not kept yet for the
+    policies as they are (usually not, after two small queries)."""
+    from .services import hours_keep_due
+
+    return hours_keep_due()

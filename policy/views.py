@@ -28,6 +28,7 @@ from .recurrence import parse_key
 from .selectors import (
     hours_overview,
     hours_per_scope,
+    hours_per_scope_kept,
     moment_in_scope,
     moments_all,
     moments_for_employee,
@@ -181,10 +182,14 @@ def team_hours(request):
 
 @capability_required("policy.manage")
 def manage(request):
+    """The moments and policies, and the hours per scope: as the frequent task kept them today (no
+    statement over everyone) with when they were worked out, else or on `?fresh=1` worked out now."""
+    kept = None if request.GET.get("fresh") == "1" else hours_per_scope_kept()
     context = {
         "moments": moments_all().order_by("title"),
         "policies": LearningTimePolicy.objects.select_related(*AUDIENCE_RELATED).order_by("audience_kind", "pk"),
-        "scopes": hours_per_scope(),
+        "scopes": kept.scopes if kept else hours_per_scope(),
+        "kept_at": kept.taken_at if kept else None,
     }
     return render(request, "policy/manage.html", context)
 
