@@ -294,3 +294,19 @@ def test_on_the_last_day_of_a_common_year_its_365_days_are_the_year_and_kept_onc
     figures_keep_due(today=last)
     assert figures_keep_due(today=date(2026, 1, 1)) > 0
     assert KeptFigures.objects.filter(start=Y2025.start, end=Y2025.end).count() == 1
+
+
+def test_a_row_of_today_without_a_fact_kept_since_is_worked_out_again(small):
+    """After a deploy that keeps a new fact, today's rows are due again (the pages reading it need
+    not wait for the night); the closed periods' rows stay as they are."""
+    today = date(2026, 1, 10)
+    figures_keep_due(today=today)
+    assert figures_due(today=today) == []
+    running = KeptFigures.objects.get(start=date(2026, 1, 1), end=date(2026, 12, 31), as_of=today)
+    closed = KeptFigures.objects.get(start=Y2025.start, end=Y2025.end)
+    for row in (running, closed):
+        del row.sums[""][""]["idle_now"]
+        row.save()
+    assert figures_due(today=today) == [(Period.this_year(today), today)]
+    assert figures_keep_due(today=today) == 1
+    assert figures_due(today=today) == []
