@@ -97,6 +97,36 @@ def test_the_people_export_sends_its_header_before_reading_anyone(client_for, al
     assert grown[10] == "yes"
 
 
+def test_an_excel_export_sends_its_first_bytes_before_reading_anyone(client_for, allocated, org):
+    """An XLSX streams like a CSV: the zip is written without seeking back, so its first parts
+    leave before the rows' statement runs, and the whole still opens as a workbook."""
+    import zipfile
+
+    grow(org, allocated, 300)
+    url = f"/monitoring/departments/{allocated.employee.department_id}/?export=xlsx&table=people"
+    client = client_for(allocated.hr)
+
+    def rows_read(queries) -> bool:  # the rows come through a server-side cursor
+        return any(q["sql"].startswith("DECLARE") for q in queries.captured_queries)
+
+    with CaptureQueriesContext(connection) as answering:
+        response = client.get(url)
+    assert response.streaming
+    assert not rows_read(answering)  # the view answered before reading the rows (it used to write the file first)
+    chunks = iter(response.streaming_content)
+    with CaptureQueriesContext(connection) as before_rows:
+        first = next(chunks)
+    assert first.startswith(b"PK")  # a zip's first local header
+    assert before_rows.captured_queries == []
+    with CaptureQueriesContext(connection) as sending:
+        whole = first + b"".join(chunks)
+    assert rows_read(sending)
+    with zipfile.ZipFile(io.BytesIO(whole)) as book:
+        assert book.testzip() is None
+    sheet = load_workbook(io.BytesIO(whole)).active
+    assert sheet.max_row == 1 + Employee.objects.filter(active=True, department=allocated.employee.department).count()
+
+
 def test_the_excel_exports_hold_the_right_cells_and_neutralise_text(client_for, allocated, org):
     grow(org, allocated, 30)
     url = f"/monitoring/departments/{allocated.employee.department_id}/?export=xlsx&table=people"
