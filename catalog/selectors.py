@@ -567,13 +567,15 @@ def _first_day_still_counting(today: date, months: int) -> date:
     return day
 
 
-def mandatory_overdue_count(*, today: date | None = None):
+def mandatory_overdue_count(*, today: date | None = None, per_person: bool = False):
     """An expression for an Employee queryset: how many active mandatory items the person is
     overdue on, with the rules of `mandatory_due` (due `due_days` after the rule's start or the
     hire date, whichever is later; a renewing rule again `renewal_months` after the last
     completion), decided in SQL so a count or filter over a whole team is one statement. Who has
     completed an item is an uncorrelated subquery (PostgreSQL hashes it once) rather than a lookup
-    per person. One small query reads the rules."""
+    per person; `per_person` for a few people (a small team, a page): then each is looked up on
+    the index, since hashing every completion of the item grows with the organisation (0.1 s for a
+    team of 19 at 50,000 people). One small query reads the rules."""
     today = today or timezone.localdate()
     rules = list(MandatoryRule.objects.filter(active=True, item__active=True))
     if not rules:
@@ -581,16 +583,26 @@ def mandatory_overdue_count(*, today: date | None = None):
     tz = timezone.get_current_timezone()
     total = None
     for rule in rules:
-        done = Enrolment.objects.filter(item_id=rule.item_id, status=Status.COMPLETED).values("employee_id")
+        if per_person:
+            done = Enrolment.objects.filter(employee_id=OuterRef("pk"), item_id=rule.item_id, status=Status.COMPLETED)
+
+            def has(done):
+                return Q(Exists(done))
+        else:
+            done = Enrolment.objects.filter(item_id=rule.item_id, status=Status.COMPLETED).values("employee_id")
+
+            def has(done):
+                return Q(pk__in=done)
+
         cut = today - timedelta(days=rule.due_days)  # due before today: started before this day
         if rule.starts_on < cut:
-            overdue = ~Q(pk__in=done) & (Q(hired_on__isnull=True) | Q(hired_on__lt=cut))
+            overdue = ~has(done) & (Q(hired_on__isnull=True) | Q(hired_on__lt=cut))
         else:
             overdue = Q(pk__in=[])
         if rule.renewal_months:
             first_day = _first_day_still_counting(today, rule.renewal_months)
             since = datetime.combine(first_day, datetime.min.time(), tzinfo=tz)
-            overdue |= Q(pk__in=done) & ~Q(pk__in=done.filter(completed_at__gte=since))
+            overdue |= has(done) & ~has(done.filter(completed_at__gte=since))
         condition = audience_condition(rule.audience) & overdue
         flag = Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
         total = flag if total is None else total + flag

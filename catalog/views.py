@@ -417,21 +417,25 @@ def approvals(request):
     return render(request, "catalog/approvals.html", context)
 
 
+# Up to this many people a team's overdue count looks each person's completions up on the index.
+PER_PERSON_UP_TO = 500
+
+
 @capability_required("catalog.team")
 def team(request):
     """The team's learning a page at a time (with a search and an "overdue only" filter); the
     overdue count is the whole team's, in SQL."""
     employee = _employee_or_404(request)
     only_overdue = request.GET.get("overdue") == "1"
-    overdue = mandatory_overdue_count()
+    size = sum(team_sizes_of(request, employee.pk).values())  # the paginator's count too: one query
+    # a small team's people are each looked up; a large team hashes every completion once
+    overdue = mandatory_overdue_count(per_person=size <= PER_PERSON_UP_TO)
 
     def overdue_only(people):
         return people.annotate(overdue_n=overdue).filter(overdue_n__gt=0)
 
     team = team_page(request, employee.pk, narrow=overdue_only if only_overdue else None)
     members = team_learning(manager=employee, members=team.members)
-    narrowed = team.q or only_overdue  # else the page's count is the team's size, no count more
-    size = sum(team_sizes_of(request, employee.pk).values()) if narrowed else team.page.paginator.count
     overdue_people, kept_at = team_overdue_people_shown(  # a large team's as kept last night
         manager=employee, size=size, overdue=overdue, fresh=request.GET.get("fresh") == "1"
     )

@@ -75,7 +75,10 @@ def team_rows(manager: Employee, *, limit: int = TEAM_ON_HOME) -> list[TeamRow]:
     facts = fact_sums(team, Period.this_year(), ("began", "finished", "used", "allocated"), by="employee", only=ids)
     hours = {row.employee.pk: row for row in hours_overview(people)}
     overdue = dict(
-        Employee.objects.filter(pk__in=ids).annotate(n=mandatory_overdue_count()).values_list("pk", "n").order_by()
+        Employee.objects.filter(pk__in=ids)
+        .annotate(n=mandatory_overdue_count(per_person=True))
+        .values_list("pk", "n")
+        .order_by()
     )
     zero = dict.fromkeys(("began", "finished", "used", "allocated"), Decimal(0))
     rows = []

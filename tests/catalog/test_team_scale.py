@@ -84,6 +84,12 @@ def test_team_learning_holds_its_query_count_and_figures_for_thousands_of_report
         .values_list("pk", "n")
     )
     assert counted == {e.pk: len([d for d in dues.get(e.pk, []) if d.overdue]) for e in sample}
+    looked_up = (
+        Employee.objects.filter(pk__in=[e.pk for e in sample])
+        .annotate(n=mandatory_overdue_count(per_person=True))
+        .values_list("pk", "n")
+    )
+    assert dict(looked_up) == counted  # each person looked up counts as the hashed completions do
     assert {pk: n for pk, n in counted.items() if n} == {**{e.pk: 1 for e in old[300:310]}, personas.employee.pk: 2}
 
 
