@@ -64,9 +64,10 @@ class KeptFigures(models.Model):
     """The fact sums behind every fact-based metric over one period as on `as_of`, for the
     organisation and per department (its subtree), job group, education level and format, kept by
     the nightly task so that the dashboard and a department's page need not work them out on every
-    request: the running year and month as of that night's day, and each closed month and year
-    once (as on its last day). `sums`: {grouping or "": {key or "": {fact: "decimal"}}}. A running
-    period's older state is removed when a newer one is kept."""
+    request: the running year and month and the 365 days up to that night's day (the adoption
+    pages'), as of that day, and each closed month and year once (as on its last day).
+    `sums`: {grouping or "": {key or "": {fact: "decimal"}}}. A running period's older state is
+    removed when a newer one is kept."""
 
     start = models.DateField(_("from"))
     end = models.DateField(_("until"))
