@@ -18,7 +18,6 @@ from .audience import (
     AudienceKind,
     audience_problems,
     audience_size,
-    manages_someone,
 )
 from .models import EMPLOYEE_FIELDS, Department, EducationLevel, Employee, JobGroup
 from .selectors import DepartmentTree
@@ -108,6 +107,7 @@ class EmployeeChoiceWidget(forms.Widget):
             "url": reverse(self.search),
             "vals": json.dumps({"name": name, "id": widget_id, "empty": int(self.allow_empty)}),
         }
+        context["widget"]["choice"] = context["choice"]  # as a part of a MultiWidget (the audience)
         return context
 
 
@@ -187,19 +187,11 @@ def _job_group_choices():
     yield from JobGroup.objects.order_by("name").values_list("pk", "name")
 
 
-def _manager_choices(current=None):
-    yield "", _("Choose a manager")
-    managers = Employee.objects.filter(Q(manages_someone(), active=True) | Q(pk=current or 0)).order_by(
-        "last_name", "first_name", "pk"
-    )
-    for pk, first, last in managers.values_list("pk", "first_name", "last_name"):
-        yield pk, f"{first} {last}".strip()
-
-
 class AudienceWidget(forms.MultiWidget):
     """Kind, then only the parts that kind needs (the department from the tree, the job group from
-    a list, the manager from the managers), and how many people it reaches. When the kind or a
-    part changes, htmx fetches the widget again from `people:audience_field`, which shows the
+    a list, the manager found by a search among the managers: `people:manager_search`, as a list
+    of every manager grew with the organisation), and how many people it reaches. When the kind or
+    a part changes, htmx fetches the widget again from `people:audience_field`, which shows the
     parts of the new kind and the new count."""
 
     template_name = "people/widgets/audience.html"
@@ -214,7 +206,9 @@ class AudienceWidget(forms.MultiWidget):
             "kind": forms.Select(choices=kind_choices, attrs={"class": "form-select"}),
             "department": forms.Select(attrs={"class": "form-select"}),
             "job_group": forms.Select(attrs={"class": "form-select"}),
-            "manager": forms.Select(attrs={"class": "form-select"}),
+            "manager": EmployeeChoiceWidget(
+                queryset=Employee.objects.all(), allow_empty=False, search="people:manager_search"
+            ),
         }
         super().__init__(widgets, attrs)
 
@@ -231,9 +225,8 @@ class AudienceWidget(forms.MultiWidget):
         choices = {
             "department": _LazyChoices(_department_choices),
             "job_group": _LazyChoices(_job_group_choices),
-            "manager": _LazyChoices(lambda: _manager_choices(_as_int(values[3]))),
         }
-        for widget, part in zip(self.widgets[1:], PARTS, strict=True):
+        for widget, part in zip(self.widgets[1:3], PARTS[:2], strict=True):
             widget.choices = choices[part] if part in needs else []
         context = super().get_context(name, [kind, *values[1:]], attrs)
         labels = {
@@ -281,7 +274,7 @@ class AudienceField(forms.MultiValueField):
             forms.CharField(required=False),
             forms.ModelChoiceField(queryset=Department.objects.all(), required=False),
             forms.ModelChoiceField(queryset=JobGroup.objects.all(), required=False),
-            forms.ModelChoiceField(queryset=Employee.objects.all(), required=False),
+            EmployeeChoiceField(queryset=Employee.objects.all(), required=False),
         )
         kwargs.setdefault("label", _("Who it applies to"))
         kwargs.setdefault("template_name", "people/audience_field.html")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.employee_edit, name="employee_edit"),
     path("audience/", views.audience_field, name="audience_field"),
     path("search/", views.employee_search, name="employee_search"),
+    path("audience/managers/", views.manager_search, name="manager_search"),
     path("audit/", views.audit_log, name="audit_log"),
     path("me/data/", views.my_data, name="my_data"),
     path("<int:pk>/data/", views.employee_data, name="employee_data"),

@@ -18,7 +18,7 @@ from django.views.i18n import set_language
 from rest_framework.throttling import SimpleRateThrottle
 
 from .access import access_employee, capability_required, employees_visible_to, has_capability, roles_of
-from .audience import ALL_KINDS
+from .audience import ALL_KINDS, manages_someone
 from .audit import actor_names, audit_entries, audit_record
 from .exports import csv_response
 from .forms import EMPLOYEE_CHOICE_LIMIT, AudienceField, AuditFilterForm, DirectoryFilterForm, EmployeeForm, ErasureForm
@@ -360,6 +360,14 @@ def profile(request):
 
 
 FIELD_NAME = re.compile(r"^[A-Za-z_][\w-]{0,99}$")
+
+
+@capability_required("people.audience")
+def manager_search(request):
+    """The audience widget's manager (a manager's whole team): at most 20 active managers for what
+    was typed. Whoever builds audiences chose from every manager's name before; they find them here,
+    by name only."""
+    return employee_options(request, among=Employee.objects.filter(manages_someone(), active=True), contact=False)
 
 
 @capability_required("people.audience")

@@ -49,3 +49,13 @@ window.addEventListener("resize", function () {
   clearTimeout(leerborgResizeTimer);
   leerborgResizeTimer = setTimeout(function () { leerborgScrollRegions(); }, 150);
 });
+
+// A person search inside the audience widget (its manager) searches by itself. Leaving its box
+// fires "change", which would make the audience widget fetch itself again and replace the people
+// found before one is chosen; choosing one (a radio) still does, so the reach follows.
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  if (box.matches && box.matches(".audience-widget .employee-choice input[type=search]")) {
+    event.stopPropagation();
+  }
+}, true);

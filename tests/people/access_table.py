@@ -24,6 +24,11 @@ ROWS = [
         same(403, anonymous=302, manager=200, outsider_manager=200, hr=200),
         query="name=audience&audience_kind=department",
     ),
+    Row(
+        "people:manager_search",
+        same(403, anonymous=302, manager=200, outsider_manager=200, hr=200),
+        query="name=audience_manager&id=id_audience_3&audience_manager_search=a",
+    ),
     Row("people:audit_log", only_hr()),
     Row("people:audit_log", only_hr(), query="export=csv"),
     Row("people:audit_log", only_hr(), query="action=budget.adjusted&who=a&obj=catalog.enrolment:1&since=2026-01-01"),
