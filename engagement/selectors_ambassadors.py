@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from monitoring.periods import Period
 from monitoring.reports import readings
-from monitoring.selectors import metric_values
+from monitoring.selectors import kept_figures, metric_values
 from people.audience import Audience, AudienceKind, audience_condition
 from people.models import Department, DepartmentClosure, Employee
 from policy.recurrence import next_occurrence
@@ -58,11 +58,14 @@ def is_member(employee: Employee, department: Department) -> bool:
     return DepartmentClosure.objects.filter(ancestor=department, descendant_id=employee.department_id).exists()
 
 
-def department_uptake(department: Department, today=None) -> tuple[Period, list]:
-    """Monitoring's metrics for the department and below, this year: aggregates only."""
+def department_uptake(department: Department, today=None) -> tuple[Period, list, datetime | None]:
+    """Monitoring's metrics for the department and below, this year: aggregates only, from the
+    figures the nightly task keeps when it has (then also when they were worked out), else live."""
     period = Period.this_year(today)
     audience = Audience.of(AudienceKind.DEPARTMENT, department=department)
-    return period, readings(metric_values(audience, period, today=today))
+    kept = kept_figures(audience, period, today=today)
+    figures = metric_values(audience, period, today=today, kept=kept)
+    return period, readings(figures), kept.taken_at if kept else None
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,7 @@ def _department_context(request, access: _Access, **forms):
         else [],
     }
     if access.leads:
-        context["period"], context["readings"] = sel.department_uptake(department)
+        context["period"], context["readings"], context["kept_at"] = sel.department_uptake(department)
         context["inbox"] = sel.inbox(department)
         context["groups"] = [(g, outcome_text(g)) for g in sel.groups_of(department)]
         context["group_form"] = forms.get("group_form") or GroupForm()

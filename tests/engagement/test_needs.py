@@ -186,3 +186,23 @@ def test_the_page_lists_the_moments_that_reach_the_department_only(personas, org
     with CaptureQueriesContext(connection) as ctx:
         client.get(_page(personas))
     assert len(ctx.captured_queries) == before
+
+
+def test_the_department_uptake_reads_the_kept_figures_and_says_when(personas, ambassador, client):
+    """The department's uptake is monitoring's kept figures when the night kept them (the same
+    readings as worked out live), with when they were worked out; else live, without the sentence."""
+    from monitoring.services import figures_keep_due
+
+    client.force_login(personas.hr.user)
+    live = client.get(_page(personas))
+    assert live.context["kept_at"] is None
+    assert "These figures were worked out on" not in live.content.decode()
+    figures_keep_due()
+    kept = client.get(_page(personas))
+    assert kept.context["kept_at"] is not None
+    assert "These figures were worked out on" in kept.content.decode()
+
+    def shown(response):
+        return [(metric.name, fig.numerator, fig.denominator) for metric, fig, _light in response.context["readings"]]
+
+    assert shown(kept) == shown(live)
