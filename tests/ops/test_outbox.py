@@ -135,6 +135,7 @@ ON_COMMIT_ALLOWED = {
     "ops/outbox.py": ["partial(_relay_after_commit, row.pk)"],
     "catalog/handlers.py": ["catalog_changed", "lambda: employee_learning_changed(employee_id)"],
     "catalog/services/offer.py": ["catalog_changed"],
+    "budgets/selectors.py": ["lambda: cache.delete(key)"],  # the overview's kept totals, after a change
 }
 
 
