@@ -108,3 +108,26 @@ def history_budget_views(rows) -> int:
             first_viewed_at=max(viewed_at, start)
         )
     return written
+
+
+def history_budget_spend(rows) -> int:
+    """Demo history for monitoring's demo step: what this year's trainings of the story cost,
+    spent from each person's current budget (never more than is left). `rows` are (employee_id,
+    enrolment_id, cost, title); one spend per enrolment, so running it again adds nothing. Returns
+    how many were booked."""
+    booked = 0
+    wanted = {enrolment_id for _e, enrolment_id, _c, _t in rows}
+    done = set(
+        LedgerEntry.objects.filter(kind=EntryKind.SPEND, enrolment_id__in=wanted).values_list("enrolment_id", flat=True)
+    )
+    budgets = {b.employee_id: b.pk for b in current_budgets().filter(employee_id__in=[r[0] for r in rows])}
+    for employee_id, enrolment_id, cost, title in rows:
+        if enrolment_id in done or employee_id not in budgets:
+            continue
+        budget = _lock(budgets[employee_id])
+        amount = min(cost, budget.available)
+        if amount <= 0:
+            continue
+        _apply(budget, LedgerEntry(kind=EntryKind.SPEND, enrolment_id=enrolment_id, spent=amount, description=title))
+        booked += 1
+    return booked

@@ -313,9 +313,10 @@ def _seed_enrolments(now):
 
 def history_enrolments(rows, *, motivation: str = "Demo history.") -> int:
     """Demo history for monitoring's demo step: completed enrolments begun on given instants, written
-    in bulk as catalog/scale.py writes the grown organisation's (free items only, so no budget is
-    touched). `rows` are (employee_id, item_id, began_at) or (employee_id, item_id, began_at,
-    via_for_you); returns how many were written."""
+    in bulk as catalog/scale.py writes the grown organisation's; no budget is touched here
+    (monitoring's demo books what the paid ones cost through budgets' demo helper). `rows` are
+    (employee_id, item_id, began_at) or (employee_id, item_id, began_at, via_for_you); returns how
+    many were written."""
     day = timedelta(days=1)
     batch = [
         Enrolment(

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from budgets.demo import history_budget_views
+from budgets.demo import history_budget_spend, history_budget_views
 from catalog.demo import history_enrolments
 from catalog.models import LearningItem, Status
 from comms.demo import history_deliveries
@@ -38,6 +38,7 @@ KNOWS_BUDGET = {"D11": 30, "D12": 40, "D21": 85, "D30": 60, "D40": 55, "D50": 95
 HISTORY = "Demo history: a year of learning."
 MOMENT = "Customer Service learning hour"
 MONTH = 30  # days between two points of the story
+PAID_UP_TO = 900  # the dearest training of the story paid from a learning budget of 1,000
 
 
 def _noon(day) -> datetime:
@@ -50,14 +51,17 @@ def _people(key: str) -> list[int]:
     )
 
 
-def _enrolments(today, free: list[int]) -> None:
+def _enrolments(today, free: list[int], paid: list[int]) -> None:
+    """The trainings of the story: this year's are paid from the learning budget (`_budget_use`
+    books them), last year's were free."""
+    current = paid or free
     rows = []
     for key, (share, _opened) in STEADY.items():
         people = _people(key)
         for i, pk in enumerate(people[: round(len(people) * share / 100)]):
             # one training a year, 365 days apart: any twelve months hold exactly one of them
             began = _noon(today - timedelta(days=(i % 12) * MONTH + 3))
-            item = free[i % len(free)]
+            item = current[i % len(current)]
             via = i % 20 < FOR_YOU[key] // 5
             rows += [(pk, item, began, via), (pk, free[(i + 1) % len(free)], began - timedelta(days=365))]
     # The pilot: those who have not completed anything yet start one after another, more each month.
@@ -70,8 +74,19 @@ def _enrolments(today, free: list[int]) -> None:
     for j, pk in enumerate(newcomers):
         months_ago = int(9 * (1 - ((j + 1) / len(newcomers)) ** 0.5))
         began = _noon(today - timedelta(days=months_ago * MONTH + 4))
-        rows.append((pk, free[j % len(free)], began, j % 20 < FOR_YOU[PILOT] // 5))
+        rows.append((pk, current[j % len(current)], began, j % 20 < FOR_YOU[PILOT] // 5))
     history_enrolments(rows, motivation=HISTORY)
+
+
+def _budget_use(today) -> None:
+    """This year's paid trainings of the story spent from the learning budget (so departments
+    differ on barrier 4's budget use as they do on participation)."""
+    from catalog.models import Enrolment
+
+    rows = Enrolment.objects.filter(
+        motivation=HISTORY, item__cost__gt=0, started_at__gte=_noon(date(today.year, 1, 1))
+    ).values_list("employee_id", "pk", "item__cost", "item__title")
+    history_budget_spend(list(rows))
 
 
 def _budget_views(today) -> None:
@@ -126,15 +141,14 @@ def demo_step() -> None:
     from catalog.models import Enrolment
 
     if not Enrolment.objects.filter(motivation=HISTORY).exists():
-        free = list(
-            LearningItem.objects.filter(provider_key__startswith="DEMO-", active=True, cost=0)
-            .order_by("provider_key")
-            .values_list("pk", flat=True)
-        )
+        demo = LearningItem.objects.filter(provider_key__startswith="DEMO-", active=True).order_by("provider_key")
+        free = list(demo.filter(cost=0).values_list("pk", flat=True))
+        paid = list(demo.filter(cost__gt=0, cost__lte=PAID_UP_TO).values_list("pk", flat=True))
         if free:
-            _enrolments(today, free)
+            _enrolments(today, free, paid)
     _messages(today)
     _moment(today)
+    _budget_use(today)
     _budget_views(today)
     for day in month_ends(today):
         snapshots_take(day=day)

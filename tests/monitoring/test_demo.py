@@ -79,6 +79,11 @@ def test_the_demo_dashboard_tells_a_story_and_seeding_twice_adds_nothing():
         key: light_of(metrics.get("knows_budget"), knows[key], thresholds()["knows_budget"]) for key in knows
     }
     assert (knows_lights["D11"], knows_lights["D30"], knows_lights["D50"]) == (Light.RED, Light.AMBER, Light.GREEN)
+    # and on budget use (barrier 4): this year's trainings of the story were paid from the budget
+    use = metric_breakdown("department", EVERYONE, Period.this_year(), ["budget_utilisation"])
+    spent = {key: use[departments[key].pk]["budget_utilisation"].value for key in STEADY}
+    assert spent["D50"] > spent["D21"] > spent["D11"] > 0, spent  # HR, Sales, Warehouse
+    assert metric_value("budget_utilisation", EVERYONE, Period.this_year()).value > 5
     # the evaluation score comes from the surveys' demo evaluations (the rounds it closes today)
     score = metric_value("evaluation_score", EVERYONE, Period.this_year())
     assert score.has_data, score
