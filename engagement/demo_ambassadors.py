@@ -3,10 +3,14 @@ departments (the demo employee's department among them, so their home names whom
 invitation waiting for an answer, colleagues' nominations, and a needs inbox with needs still
 loose, one group forwarded to L&D and one that became a catalog item. Runs once."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from catalog.models import LearningItem
 from people.models import Employee
 
-from .models import Ambassadorship
+from .models import Ambassadorship, AmbassadorStatus
 from .selectors import ambassador_suggestions
 from .services import (
     ambassador_accept,
@@ -25,6 +29,18 @@ NEEDS = [
     "How to write a clear answer by e-mail",
     "Excel for the weekly figures",
 ]
+
+
+def _history() -> None:
+    """The appointments have a history: the first ambassador (the demo employee's department)
+    started seven months ago, each next one two months later; the open invitation is four days
+    old. Demo data only: the services date what happens now."""
+    now = timezone.now()
+    accepted = Ambassadorship.objects.filter(status=AmbassadorStatus.ACCEPTED).order_by("pk")
+    for n, row in enumerate(accepted):
+        answered = now - timedelta(days=210 - 60 * n)
+        Ambassadorship.objects.filter(pk=row.pk).update(invited_at=answered - timedelta(days=3), answered_at=answered)
+    Ambassadorship.objects.filter(status=AmbassadorStatus.INVITED).update(invited_at=now - timedelta(days=4))
 
 
 def demo_step() -> None:
@@ -57,6 +73,7 @@ def demo_step() -> None:
     )
     if waiting is not None:
         ambassador_invite(employee=waiting, by=hr)
+    _history()
     if manager is not None:
         nomination_create(nominee=demo, by=manager, reason="Explains every new tool to the team, patiently.")
     other = colleagues.exclude(pk__in=taken).order_by("-pk").first()

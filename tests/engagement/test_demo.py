@@ -36,6 +36,15 @@ def test_the_demo_has_ambassadors_nominations_and_a_needs_inbox(client):
     accepted = Ambassadorship.objects.filter(status="accepted")
     assert accepted.values("department").distinct().count() >= 2
     assert Ambassadorship.objects.filter(status="invited").count() == 1
+    # appointed over the past months, not all today; the open invitation is a few days old
+    from django.utils import timezone
+
+    days = sorted((timezone.now() - row.answered_at).days for row in accepted)
+    assert days[-1] >= 200, days
+    assert len(set(days)) == len(days), days
+    invited = Ambassadorship.objects.get(status="invited")
+    assert 3 <= (timezone.now() - invited.invited_at).days <= 5
+    assert all(row.invited_at < row.answered_at for row in accepted)
     assert Nomination.objects.filter(status="open").count() >= 2
     assert NeedGroup.objects.filter(outcome="catalog", item__isnull=False).count() == 1
     assert NeedGroup.objects.filter(outcome="open").exclude(forwarded_at=None).count() == 1
