@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from people.access import access_employee, capability_required, has_capability, roles_of
 from people.audience import AUDIENCE_RELATED
-from people.exports import csv_response, xlsx_response
+from people.exports import csv_response, stamped, xlsx_response
 from people.paging import team_page
 from people.registry import LEARNING_HOURS, registry
 from people.reporting import team_sizes_of
@@ -129,7 +129,7 @@ def overview(request):
     data, kept_at = budget_overview_kept(fresh=request.GET.get("fresh") == "1")
     export = request.GET.get("export")
     # A download carries the totals the page shows; when they were kept, its name says from when.
-    name = "budgets" + (timezone.localtime(kept_at).strftime("-%Y-%m-%d-%H%M") if kept_at else "")
+    name = stamped("budgets", kept_at)
     if export == "csv":
         return csv_response(f"{name}.csv", _headers(), _export_rows(data))
     if export == "xlsx":

@@ -13,17 +13,15 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from people.exports import csv_response, xlsx_response
+from people.exports import csv_response, stamped, xlsx_response
 
 
 def table_response(fmt: str, name: str, headers: list, rows, *, worked_out_at: datetime | None = None):
     """One table as a download named `name` (also the sheet's name); with `worked_out_at` the
     filename and a last column say when its figures were worked out."""
-    filename = name
+    filename = stamped(name, worked_out_at)
     if worked_out_at is not None:
-        local = timezone.localtime(worked_out_at)
-        filename = f"{name}-{local:%Y-%m-%d-%H%M}"
-        stamp = f"{local:%Y-%m-%d %H:%M}"
+        stamp = f"{timezone.localtime(worked_out_at):%Y-%m-%d %H:%M}"
         headers = [*headers, _("Figures worked out at")]
         rows = ([*row, stamp] for row in rows)
     if fmt == "xlsx":

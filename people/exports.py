@@ -20,6 +20,7 @@ from itertools import chain
 from xml.sax.saxutils import escape
 
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,6 +32,14 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def stamped(name: str, worked_out_at) -> str:
+    """A download's name with when its figures were worked out, in the site's time zone
+    (`monitoring-metrics-2026-12-01-0040`); the name as it is when they were worked out now (None)."""
+    if worked_out_at is None:
+        return name
+    return f"{name}-{timezone.localtime(worked_out_at):%Y-%m-%d-%H%M}"
 
 
 def _attachment(response, filename: str):
