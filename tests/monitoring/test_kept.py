@@ -171,22 +171,25 @@ def _count(client, url) -> int:
     return len(ctx)
 
 
+def grow_and_keep(personas, n: int) -> None:
+    """n more people in the employee's department, each with a completed training, and the
+    figures kept again for them, as the night would."""
+    for _ in range(n):
+        person = EmployeeFactory(department=personas.employee.department, manager=personas.manager)
+        EnrolmentFactory(employee=person, status="completed")
+    KeptFigures.objects.all().delete()
+    figures_keep_due()
+
+
 def test_the_pages_with_kept_figures_keep_their_query_count_as_the_organisation_grows(client_for, hr, personas):
     client = client_for(hr)
     urls = ["/monitoring/", f"/monitoring/departments/{personas.employee.department_id}/"]
 
-    def grow(n):
-        for _ in range(n):
-            person = EmployeeFactory(department=personas.employee.department, manager=personas.manager)
-            EnrolmentFactory(employee=person, status="completed")
-        KeptFigures.objects.all().delete()
-        figures_keep_due()
-
-    grow(2)
+    grow_and_keep(personas, 2)
     for url in urls:
         _count(client, url)
     small = [_count(client, url) for url in urls]
-    grow(60)
+    grow_and_keep(personas, 60)
     assert [_count(client, url) for url in urls] == small
     live = _count(client, "/monitoring/?fresh=1")
     assert small[0] < live  # no fact statement at all: the kept row, the months, names and history

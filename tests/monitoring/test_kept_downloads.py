@@ -23,6 +23,7 @@ from people.audience import EVERYONE
 from tests.catalog.factories import EnrolmentFactory
 from tests.exports import body
 from tests.factories import EmployeeFactory
+from tests.monitoring.test_kept import grow_and_keep
 
 pytestmark = pytest.mark.django_db
 DASHBOARD = ["metrics", "departments", "job_groups", "levels", "formats", "months"]
@@ -156,19 +157,12 @@ def _fact_statements(client, url) -> int:
 
 
 def test_the_kept_downloads_keep_their_query_count_as_the_organisation_grows(clients, personas):
-    def grow(n):
-        for _ in range(n):
-            person = EmployeeFactory(department=personas.employee.department, manager=personas.manager)
-            EnrolmentFactory(employee=person, status="completed")
-        KeptFigures.objects.all().delete()
-        figures_keep_due()
-
-    grow(2)
+    grow_and_keep(personas, 2)
     urls = _urls(personas)
     for who, url in urls:
         _count(clients[who], url)  # warm sessions
     small = [_count(clients[who], url) for who, url in urls]
-    grow(60)
+    grow_and_keep(personas, 60)
     assert [_count(clients[who], url) for who, url in urls] == small
     for who, url in urls:  # no fact statement: the kept row (and months), names
         assert _fact_statements(clients[who], url) == 0, url
