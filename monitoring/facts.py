@@ -34,7 +34,7 @@ from budgets.models import Budget, EntryKind, LedgerEntry
 from catalog.models import CatalogVisit, Enrolment, Format, JobGroupSkill, LearningItem, MandatoryRule, Status
 from catalog.selectors import mandatory_overdue_count
 from comms.models import Delivery
-from people.audience import Audience, employees_in
+from people.audience import EVERYONE, Audience, employees_in
 from people.models import DepartmentClosure, EducationLevel, ReportingLine
 from policy.models import Attendance, LearningTimePolicy, PolicyPeriod
 from policy.selectors import policy_choice
@@ -467,15 +467,38 @@ def fact_sums(
     return result
 
 
-def fact_rows_per_employee(audience: Audience, period: Period, facts: Iterable[str], people, columns: dict):
+def fact_rows_keep(table: str, kept_id: int, period: Period, facts: Iterable[str], as_of) -> None:
+    """Keep every person's own sums of `facts` over `period` as on `as_of` in `table` (columns
+    kept_id, employee_id and the facts), with `kept_id`: ONE INSERT ... SELECT of the statement
+    `fact_rows_per_employee` reads live, so nothing passes through Python."""
+    facts = list(dict.fromkeys(facts))
+    ids = employees_in(EVERYONE).values("pk")
+    sums_sql, sums_params = _statement(EVERYONE, period, facts, "employee", as_of, None, ids)
+    names = ", ".join(facts)
+    with connection.cursor() as cursor:  # the names are the fact engine's own and the model's table
+        cursor.execute(
+            f"INSERT INTO {table} (kept_id, employee_id, {names}) SELECT %s, s.grp, {names} FROM ({sums_sql}) s",  # noqa: S608
+            [kept_id, *sums_params],
+        )
+
+
+def fact_rows_per_employee(
+    audience: Audience, period: Period, facts: Iterable[str], people, columns: dict, kept: tuple | None = None
+):
     """Each of `people` (a queryset of employees; `columns`: alias -> field, the first the id)
     with their sums of `facts`, as tuples (columns..., facts...) in order of last name, first name
     and id, read from ONE statement through a chunked (server-side) cursor: a download of the whole
     organisation runs as many queries as one of a few people, and its memory does not grow with
-    it. Someone without facts (hired after the period) gets zeros."""
+    it. Someone without facts (hired after the period) gets zeros. With `kept` (table, kept id:
+    what `fact_rows_keep` wrote) the sums are read from there instead of worked out."""
     facts = list(dict.fromkeys(facts))
-    ids = employees_in(audience).values("pk")
-    sums_sql, sums_params = _statement(audience, period, facts, "employee", period.as_of(), None, ids)
+    if kept is not None:
+        table, kept_id = kept
+        sums_sql = f"SELECT employee_id AS grp, {', '.join(facts)} FROM {table} WHERE kept_id = %s"  # noqa: S608
+        sums_params = [kept_id]
+    else:
+        ids = employees_in(audience).values("pk")
+        sums_sql, sums_params = _statement(audience, period, facts, "employee", period.as_of(), None, ids)
     names = list(columns)
     people_sql, people_params = (
         people.order_by().values(**{n: F(c) for n, c in columns.items()}).query.sql_with_params()

@@ -82,3 +82,34 @@ class KeptFigures(models.Model):
 
     def __str__(self):
         return f"{self.start}..{self.end} as on {self.as_of}"
+
+
+class KeptPersonFacts(models.Model):
+    """One person's own figures over a kept period (reports.PEOPLE_FACTS), kept with the period's
+    sums for a running period, so that a download of every person of a department or a large team
+    reads a row per person instead of working everyone's facts out (issue 21: 0.7 s of the
+    statement at 50,000 people). Written by one INSERT ... SELECT of the fact engine; goes with its
+    KeptFigures row."""
+
+    # no index of its own: the unique key (kept, employee) starts with it
+    kept = models.ForeignKey(
+        KeptFigures, on_delete=models.CASCADE, related_name="people", db_index=False, verbose_name=_("kept")
+    )
+    employee = models.ForeignKey(
+        "people.Employee", on_delete=models.CASCADE, related_name="+", verbose_name=_("employee")
+    )
+    began = models.PositiveIntegerField(_("trainings begun"))
+    finished = models.PositiveIntegerField(_("trainings completed"))
+    hours = models.DecimalField(_("learning hours"), max_digits=20, decimal_places=6)
+    attended = models.PositiveIntegerField(_("attended a learning moment"))
+    used = models.DecimalField(_("budget used"), max_digits=20, decimal_places=6)
+    allocated = models.DecimalField(_("budget allocated"), max_digits=20, decimal_places=6)
+    viewed_budget = models.PositiveIntegerField(_("looked at their budget"))
+
+    class Meta:
+        verbose_name = _("kept person's figures")
+        verbose_name_plural = _("kept people's figures")
+        constraints = [models.UniqueConstraint(fields=["kept", "employee"], name="kept_person_once")]
+
+    def __str__(self):
+        return f"{self.employee_id} in {self.kept_id}"

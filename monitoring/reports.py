@@ -235,9 +235,10 @@ def people_rows(audience: Audience, period: Period, employees) -> list[PersonRow
     return rows
 
 
-def people_rows_streamed(audience: Audience, period: Period):
+def people_rows_streamed(audience: Audience, period: Period, kept=None):
     """Every person of the audience with their own figures, as `people_rows` gives a page of them,
-    in the same order, from one statement read in chunks (the downloads)."""
+    in the same order, from one statement read in chunks (the downloads); with `kept`
+    (selectors.kept_people) their figures as the night kept them."""
     columns = {
         "id_": "id",
         "first_name_": "first_name",
@@ -248,7 +249,7 @@ def people_rows_streamed(audience: Audience, period: Period):
     utilisation = metric_registry.get("budget_utilisation")
     people = people_page_queryset(audience)
     for pk, first, last, department, job_group, *s in fact_rows_per_employee(
-        audience, period, PEOPLE_FACTS, people, columns
+        audience, period, PEOPLE_FACTS, people, columns, kept=kept and kept.rows
     ):
         # PostgreSQL gives Decimals and ints; SQLite may give a float, read through its text
         facts = dict(zip(PEOPLE_FACTS, (Decimal(str(v)) if isinstance(v, float) else v for v in s), strict=True))

@@ -9,6 +9,8 @@
     kept_figures(audience, period) / kept_months(audience, period) -> the sums the nightly task kept
                                                      (services.figures_keep), or None: the values
                                                      and breakdowns above take them as `kept=`
+    kept_people(audience, period)                 -> where each person's own figures are kept, or
+                                                     None: the people downloads read them
 
 Each is a constant number of queries however large the audience (the fact engine sums in SQL).
 A Figure's value is None ("no data") when nobody is counted, never 0 % and never a division error.
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
 from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +30,7 @@ from people.registry import SURVEY_MEASURE, KeptSums, registry
 from . import metrics as registry_of_metrics
 from .facts import FACTS, FORMAT_SOURCES, fact_sums, fact_sums_grouped
 from .metrics import Metric
-from .models import KeptFigures, MetricSnapshot, Threshold
+from .models import KeptFigures, KeptPersonFacts, MetricSnapshot, Threshold
 from .periods import Period
 
 
@@ -382,6 +385,40 @@ def kept_figures(audience: Audience, period: Period, *, today: date | None = Non
     if audience.kind == AudienceKind.TEAM and audience.manager_id not in sums.get("team", {}):
         return None
     return Kept(audience, row.taken_at, sums)
+
+
+@dataclass(frozen=True)
+class KeptPeople:
+    """Where the nightly task kept each person's own figures over a period (models.KeptPersonFacts),
+    and when: what a people download reads instead of working them out."""
+
+    table: str
+    kept_id: int
+    taken_at: datetime
+
+    @property
+    def rows(self) -> tuple[str, int]:
+        return self.table, self.kept_id
+
+
+def kept_people(audience: Audience, period: Period, *, today: date | None = None) -> KeptPeople | None:
+    """Each person's kept figures for the audience and period when the page reads kept figures
+    (`kept_figures`' rule: the organisation, a department, a team kept) and the night kept its
+    people (a running period); else None, and the download works them out. One query, which reads
+    neither the sums nor the people's rows."""
+    kinds = (AudienceKind.EVERYONE, AudienceKind.DEPARTMENT, AudienceKind.TEAM)
+    if audience.kind not in kinds or period.in_future(today):
+        return None
+    rows = KeptFigures.objects.filter(
+        Exists(KeptPersonFacts.objects.filter(kept=OuterRef("pk"))),
+        start=period.start,
+        end=period.end,
+        as_of=period.as_of(today),
+    )
+    if audience.kind == AudienceKind.TEAM:
+        rows = rows.filter(sums__team__has_key=str(audience.manager_id))
+    row = rows.values_list("pk", "taken_at").first()
+    return None if row is None else KeptPeople(KeptPersonFacts._meta.db_table, *row)
 
 
 def kept_months(audience: Audience, period: Period, *, today: date | None = None) -> Kept | None:

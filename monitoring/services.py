@@ -14,9 +14,10 @@ from people.audience import EVERYONE
 from people.registry import KEPT_TEAM_FROM
 
 from . import metrics as metric_registry
-from .facts import fact_sums, fact_sums_grouped
-from .models import KeptFigures, MetricSnapshot, ScopeKind, Threshold
+from .facts import fact_rows_keep, fact_sums, fact_sums_grouped
+from .models import KeptFigures, KeptPersonFacts, MetricSnapshot, ScopeKind, Threshold
 from .periods import Period
+from .reports import PEOPLE_FACTS
 from .selectors import kept_facts, kept_format_facts, metric_breakdown, metric_values
 
 
@@ -152,11 +153,13 @@ def _text_sums(sums: dict) -> dict:
     return {"" if key is None else str(key): {f: str(v) for f, v in row.items()} for key, row in sums.items()}
 
 
-def figures_keep(*, period: Period, as_of: date) -> KeptFigures:
+def figures_keep(*, period: Period, as_of: date, people: bool = False) -> KeptFigures:
     """Work out and keep every fact-based metric's sums over `period` as on `as_of`, for the
     organisation and per department, job group, education level, format and team (of
     TEAM_KEPT_FROM people or more): two statements (the
-    dashboard's grouped one and the format one). A running period's older state goes."""
+    dashboard's grouped one and the format one). With `people`, each person's own figures too (the
+    people downloads', reports.PEOPLE_FACTS): one INSERT ... SELECT more. A running period's older
+    state goes, with its people's rows."""
     facts = kept_facts()
     grouped = fact_sums_grouped(EVERYONE, period, facts, (*KEPT_BYS, "team"), as_of=as_of)
     grouped["team"] = {k: row for k, row in grouped["team"].items() if row["people"] >= TEAM_KEPT_FROM}
@@ -166,6 +169,9 @@ def figures_keep(*, period: Period, as_of: date) -> KeptFigures:
         kept, _new = KeptFigures.objects.update_or_create(
             start=period.start, end=period.end, as_of=as_of, defaults={"sums": sums, "taken_at": timezone.now()}
         )
+        KeptPersonFacts.objects.filter(kept=kept).delete()  # a second run of the day replaces them
+        if people:
+            fact_rows_keep(KeptPersonFacts._meta.db_table, kept.pk, period, PEOPLE_FACTS, as_of)
         KeptFigures.objects.filter(start=period.start, end=period.end, as_of__lt=as_of).delete()
     return kept
 
@@ -209,8 +215,8 @@ def figures_keep_due(*, today: date | None = None) -> int:
     after midnight works them out. Returns how many periods were kept."""
     today = today or timezone.localdate()
     due = figures_due(today=today)
-    for period, as_of in due:
-        figures_keep(period=period, as_of=as_of)
+    for period, as_of in due:  # a running period's people too: their downloads read them
+        figures_keep(period=period, as_of=as_of, people=as_of == today)
     if due:
         _rolling_years_drop(before=today)
     return len(due)

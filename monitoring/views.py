@@ -20,7 +20,15 @@ from . import reports
 from .exports import table_response
 from .forms import FilterForm, PeriodForm, ThresholdsForm
 from .reports import BREAKDOWN, FORMAT_BREAKDOWN, light_label
-from .selectors import kept_figures, kept_months, metric_breakdown, metric_overview, metric_values, thresholds
+from .selectors import (
+    kept_figures,
+    kept_months,
+    kept_people,
+    metric_breakdown,
+    metric_overview,
+    metric_values,
+    thresholds,
+)
 from .services import thresholds_set
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -46,7 +54,7 @@ def _breakdown_table(rows, first: str, names=BREAKDOWN):
     return headers, ([r.label, *[_number(r.figures[m.name].value) for m in metrics]] for r in rows)
 
 
-def _people_table(audience, period):
+def _people_table(audience, period, kept=None):
     headers = [
         _("Name"), _("Department"), _("Job group"), _("Trainings begun"), _("Trainings completed"),
         _("Learning hours"), _("Attended a learning moment"), _("Budget used (%)"), _("Looked at their budget"),
@@ -54,7 +62,7 @@ def _people_table(audience, period):
 
     def rows():  # one statement read in chunks, whatever the size of the audience
         said = {True: _("yes"), False: _("no")}  # translated once, not twice a row
-        for r in reports.people_rows_streamed(audience, period):
+        for r in reports.people_rows_streamed(audience, period, kept):
             yield [
                 r.employee.full_name, str(r.employee.department or ""), str(r.employee.job_group or ""),
                 r.began, r.finished, _number(r.hours), said[r.attended],
@@ -75,6 +83,13 @@ def _download(request, name: str, table: tuple, worked_out_at=None):
     aggregate table says when its figures were worked out (monitoring.exports)."""
     headers, rows = table
     return table_response(request.GET["export"], name, headers, rows, worked_out_at=worked_out_at)
+
+
+def _people_download(request, name: str, audience, period):
+    """Every person's own figures: as the night kept them when the page reads kept figures (and
+    then the file says when, as the aggregate ones do), else worked out now."""
+    kept = None if request.GET.get("fresh") == "1" else kept_people(audience, period)
+    return _download(request, name, _people_table(audience, period, kept), kept and kept.taken_at)
 
 
 def _worked_out_at(kept):
@@ -179,8 +194,8 @@ def department(request, pk):
     form = PeriodForm(request.GET or None)
     audience, period = Audience.of(AudienceKind.DEPARTMENT, department=dept), form.period()
     wanted = _wanted_export(request, ("metrics", "departments", "people"))
-    if wanted == "people":  # every person's own figures, worked out now and streamed
-        return _download(request, "department-people", _people_table(audience, period))
+    if wanted == "people":  # every person's own figures, streamed
+        return _people_download(request, "department-people", audience, period)
     kept = _kept(request, audience, period)  # its figures as the nightly task kept them, or now's
     if wanted is not None:  # a download computes its own table only, from the page's figures
         if wanted == "metrics":
@@ -218,8 +233,8 @@ def team(request):
     form = PeriodForm(request.GET or None)
     audience, period = Audience.of(AudienceKind.TEAM, manager=manager), form.period()
     wanted = _wanted_export(request, ("metrics", "people"))
-    if wanted == "people":  # every person's own figures, worked out now and streamed
-        return _download(request, "team-people", _people_table(audience, period))
+    if wanted == "people":  # every person's own figures, streamed
+        return _people_download(request, "team-people", audience, period)
     kept = _kept(request, audience, period)  # a large team's figures as the nightly task kept them
     if wanted == "metrics":  # the page's figures, read the same way
         table = _metrics_table(_readings(audience, period, kept))

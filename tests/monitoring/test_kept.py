@@ -313,3 +313,35 @@ def test_a_row_of_today_without_a_fact_kept_since_is_worked_out_again(small):
     assert figures_due(today=today) == [(Period.this_year(today), today)]
     assert figures_keep_due(today=today) == 1
     assert figures_due(today=today) == []
+
+
+def test_each_persons_figures_are_kept_for_the_running_periods_once_and_go_with_their_state(small):
+    """The night keeps every person's own figures (reports.PEOPLE_FACTS) with this year's, this
+    month's and the 365 days' sums, equal to what the fact engine works out for them; a second run
+    of the day replaces them, the next day's state takes their place, closed periods keep none."""
+    from monitoring.facts import fact_sums
+    from monitoring.models import KeptPersonFacts
+    from monitoring.reports import PEOPLE_FACTS
+
+    today = date(2025, 6, 10)
+    figures_keep_due(today=today)
+    running = [Period.this_year(today), Period.month(2025, 6), Period.rolling_year(today)]
+    people = 0
+    for period in running:
+        kept = KeptFigures.objects.get(start=period.start, end=period.end, as_of=today)
+        rows = {r.employee_id: r for r in KeptPersonFacts.objects.filter(kept=kept)}
+        live = fact_sums(EVERYONE, period, PEOPLE_FACTS, by="employee", as_of=today)
+        assert set(rows) == set(live), period
+        for pk, sums in live.items():
+            assert {f: D(getattr(rows[pk], f)) for f in PEOPLE_FACTS} == sums, (period, pk)
+        people += len(rows)
+        if period == running[0]:  # the comparison compares something
+            assert any(sums["began"] and sums["used"] for sums in live.values())
+    assert KeptPersonFacts.objects.count() == people
+    assert not KeptPersonFacts.objects.filter(kept__as_of__lt=today).exists()  # closed months: none
+    KeptFigures.objects.filter(as_of=today).update(sums={})  # a deploy during the day: worked out again
+    figures_keep_due(today=today)
+    assert KeptPersonFacts.objects.count() == people
+    figures_keep_due(today=today + timedelta(days=1))
+    assert not KeptPersonFacts.objects.filter(kept__as_of=today).exists()
+    assert KeptPersonFacts.objects.filter(kept__as_of=today + timedelta(days=1)).count() == people

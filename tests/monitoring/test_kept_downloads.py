@@ -1,8 +1,9 @@
 """Monitoring's downloads give the figures of the page they are downloaded from (issue 21): the kept
 ones when the page reads them (equal to the live ones when nothing changed), live when none are
 kept or the page was fresh (`?fresh=1` rides along in its download links); every aggregate file says
-when its figures were worked out (filename and a last column); the kept downloads' query count
-holds as the organisation grows, and they run no fact statement."""
+when its figures were worked out (filename and a last column); so does a people download, which
+reads each person's kept figures; the kept downloads' query count holds as the organisation grows,
+and they run no fact statement."""
 
 import csv
 import io
@@ -49,6 +50,14 @@ def _file(client, url) -> tuple[list[list[str]], str]:
     rows = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
     day, hour, minute, _ext = STAMP.search(response["Content-Disposition"]).groups()
     return rows, f"{day} {hour}:{minute}"
+
+
+def _rows(client, url) -> list[list[str]]:
+    """A download's rows, whose name carries no time (worked out now)."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert not STAMP.search(response["Content-Disposition"]), url
+    return list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
 
 
 def _figures(rows) -> list[list[str]]:
@@ -133,13 +142,63 @@ def test_the_column_reads_in_dutch(clients, personas):
     assert rows[0][-1] == "Cijfers berekend op"
 
 
-def test_the_people_downloads_stay_live_and_streamed_without_the_column(clients, personas):
+def _people_urls(personas) -> list[tuple[str, str]]:
+    """(who, url) of the people downloads: a department's (the root's, its subtree) and a team's."""
+    department = f"/monitoring/departments/{personas.hr.department_id}/"
+    return [("hr", f"{department}?export=csv&table=people"), ("manager", "/monitoring/team/?export=csv&table=people")]
+
+
+def test_the_people_downloads_read_each_persons_kept_figures_equal_to_the_live_ones(clients, personas):
+    """Each person's own figures are kept with the running period's sums: the downloads read them
+    (every person once, in the same order, with the same figures as live) and say when they were
+    worked out; before the first night, and from a fresh page, they are worked out now."""
+    live = {url: _rows(clients[who], url) for who, url in _people_urls(personas)}
+    for url, rows in live.items():
+        assert rows[0][-1] == "Looked at their budget", url  # worked out now: no time to say
+        assert any(row[3] == "1" for row in rows[1:]), url  # someone began a training
     figures_keep_due()
-    url = f"/monitoring/departments/{personas.employee.department_id}/?export=csv&table=people"
-    response = clients["hr"].get(url)
-    assert response.streaming
-    assert response["Content-Disposition"] == 'attachment; filename="department-people.csv"'
-    assert "Figures worked out at" not in body(response).decode("utf-8-sig")
+    at = timezone.localtime(kept_figures(EVERYONE, Period.this_year()).taken_at)
+    for who, url in _people_urls(personas):
+        rows, named = _file(clients[who], url)
+        assert _figures(rows) == live[url], url
+        assert named == f"{at:%Y-%m-%d %H:%M}", url
+        assert {row[-1] for row in rows[1:]} == {named}, url
+    for _n in range(2):  # after the night: the kept rows do not have it yet, a fresh download does
+        EnrolmentFactory(employee=personas.employee, status="completed")
+    Enrolment.objects.update(started_at=timezone.now(), completed_at=timezone.now())
+    for who, url in _people_urls(personas):
+        assert _figures(_file(clients[who], url)[0]) == live[url], url
+        rows = _rows(clients[who], url + "&fresh=1")
+        assert rows[0][-1] == "Looked at their budget", url
+        mine = next(row for row in rows if row[0] == personas.employee.full_name)
+        before = next(row for row in live[url] if row[0] == personas.employee.full_name)
+        assert int(mine[3]) == int(before[3]) + 2, url
+
+
+def test_a_small_teams_and_a_closed_periods_people_download_are_worked_out_now(client_for, personas):
+    """Not kept: a team under TEAM_KEPT_FROM people (its page is live too) and a closed period (the
+    night keeps the running periods' people only)."""
+    _activity(personas)
+    figures_keep_due()
+    team = client_for(personas.manager).get("/monitoring/team/?export=csv&table=people")
+    assert team["Content-Disposition"] == 'attachment; filename="team-people.csv"'
+    assert "Figures worked out at" not in body(team).decode("utf-8-sig")
+    year = timezone.localdate().year - 1
+    url = f"/monitoring/departments/{personas.hr.department_id}/?year={year}&export=csv&table=people"
+    closed = client_for(personas.hr).get(url)
+    assert closed.status_code == 200
+    assert closed["Content-Disposition"] == 'attachment; filename="department-people.csv"'
+    assert kept_figures(EVERYONE, Period.year(year)) is not None  # its sums are kept, its people not
+
+
+def test_the_people_excel_download_carries_the_time_too(clients, personas):
+    figures_keep_due()
+    at = timezone.localtime(kept_figures(EVERYONE, Period.this_year()).taken_at)
+    response = clients["hr"].get(f"/monitoring/departments/{personas.hr.department_id}/?export=xlsx&table=people")
+    assert f'department-people-{at:%Y-%m-%d-%H%M}.xlsx"' in response["Content-Disposition"]
+    rows = [[cell.value for cell in row] for row in load_workbook(io.BytesIO(body(response))).active.iter_rows()]
+    assert rows[0][-1] == "Figures worked out at"
+    assert len(rows) > 2
 
 
 def _count(client, url) -> int:
@@ -166,4 +225,17 @@ def test_the_kept_downloads_keep_their_query_count_as_the_organisation_grows(cli
     assert [_count(clients[who], url) for who, url in urls] == small
     for who, url in urls:  # no fact statement: the kept row (and months), names
         assert _fact_statements(clients[who], url) == 0, url
+        assert _fact_statements(clients[who], url + "&fresh=1") > 0, url
+
+
+def test_the_kept_people_downloads_keep_their_query_count_and_work_nothing_out(clients, personas):
+    grow_and_keep(personas, 2)
+    urls = _people_urls(personas)
+    for who, url in urls:
+        _count(clients[who], url)  # warm sessions
+    small = [_count(clients[who], url) for who, url in urls]
+    grow_and_keep(personas, 60)
+    assert [_count(clients[who], url) for who, url in urls] == small
+    for who, url in urls:
+        assert _fact_statements(clients[who], url) == 0, url  # the kept people's rows, no source
         assert _fact_statements(clients[who], url + "&fresh=1") > 0, url
