@@ -5,7 +5,6 @@ people with their own figures."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -235,10 +234,18 @@ def people_rows(audience: Audience, period: Period, employees) -> list[PersonRow
     return rows
 
 
+def _exact(value):
+    """A fact as PostgreSQL gives it (a Decimal or an int); SQLite may give a float, read through
+    its text as `_sum_value` does."""
+    return Decimal(str(value)) if isinstance(value, float) else value
+
+
 def people_rows_streamed(audience: Audience, period: Period, kept=None):
-    """Every person of the audience with their own figures, as `people_rows` gives a page of them,
-    in the same order, from one statement read in chunks (the downloads); with `kept`
-    (selectors.kept_people) their figures as the night kept them."""
+    """Every person of the audience with their own figures, as `people_rows` gives a page of them
+    and in the same order, as plain tuples (name, department, job group, began, finished, hours,
+    attended, budget use % or None, looked at their budget): one statement read in chunks, for the
+    downloads, with no object made per person. With `kept` (selectors.kept_people) their figures
+    as the night kept them."""
     columns = {
         "id_": "id",
         "first_name_": "first_name",
@@ -246,22 +253,22 @@ def people_rows_streamed(audience: Audience, period: Period, kept=None):
         "department_": "department__name",
         "job_group_": "job_group__name",
     }
-    utilisation = metric_registry.get("budget_utilisation")
+    scale = metric_registry.get("budget_utilisation").scale
     people = people_page_queryset(audience)
-    for pk, first, last, department, job_group, *s in fact_rows_per_employee(
-        audience, period, PEOPLE_FACTS, people, columns, kept=kept and kept.rows
-    ):
-        # PostgreSQL gives Decimals and ints; SQLite may give a float, read through its text
-        facts = dict(zip(PEOPLE_FACTS, (Decimal(str(v)) if isinstance(v, float) else v for v in s), strict=True))
-        person = SimpleNamespace(pk=pk, full_name=f"{first} {last}".strip(), department=department, job_group=job_group)
-        yield PersonRow(
-            person,
-            int(facts["began"]),
-            int(facts["finished"]),
-            facts["hours"],
-            bool(facts["attended"]),
-            figure_of(utilisation, facts["used"], facts["allocated"]),
-            bool(facts["viewed_budget"]),
+    rows = fact_rows_per_employee(audience, period, PEOPLE_FACTS, people, columns, kept=kept and kept.rows)
+    for _pk, first, last, department, job_group, began, finished, hours, attended, used, allocated, viewed in rows:
+        # the budget's use as figure_of works it out, None without a budget
+        use = _exact(used) / _exact(allocated) * scale if allocated else None
+        yield (
+            f"{first} {last}".strip(),
+            department or "",
+            job_group or "",
+            int(began),
+            int(finished),
+            _exact(hours),
+            bool(attended),
+            use,
+            bool(viewed),
         )
 
 

@@ -33,10 +33,11 @@ from .services import thresholds_set
 
 EXPORT_FORMATS = ("csv", "xlsx")
 PAGE_SIZE = 50
+CENT = Decimal("0.01")
 
 
 def _number(value):
-    return "" if value is None else Decimal(value).quantize(Decimal("0.01"))
+    return "" if value is None else Decimal(value).quantize(CENT)
 
 
 def _metrics_table(overview):
@@ -62,12 +63,20 @@ def _people_table(audience, period, kept=None):
 
     def rows():  # one statement read in chunks, whatever the size of the audience
         said = {True: _("yes"), False: _("no")}  # translated once, not twice a row
-        for r in reports.people_rows_streamed(audience, period, kept):
+        for name, department, job_group, began, finished, hours, attended, use, viewed in reports.people_rows_streamed(
+            audience, period, kept
+        ):
             yield [
-                r.employee.full_name, str(r.employee.department or ""), str(r.employee.job_group or ""),
-                r.began, r.finished, _number(r.hours), said[r.attended],
-                _number(r.budget_use.value), said[r.viewed_budget],
-            ]  # fmt: skip
+                name,
+                department,
+                job_group,
+                began,
+                finished,
+                _number(hours),
+                said[attended],
+                _number(use),
+                said[viewed],
+            ]
 
     return headers, rows()
 

@@ -8,6 +8,7 @@ and they run no fact statement."""
 import csv
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -239,3 +240,39 @@ def test_the_kept_people_downloads_keep_their_query_count_and_work_nothing_out(c
     for who, url in urls:
         assert _fact_statements(clients[who], url) == 0, url  # the kept people's rows, no source
         assert _fact_statements(clients[who], url + "&fresh=1") > 0, url
+
+
+def test_a_people_download_says_what_the_page_says_of_each_person_kept_or_live(small, hr, client_for, time_machine):
+    """On the hand-built organisation (conftest.py), in December 2025: each person's row of the
+    organisation's people download holds the figures the page's people table shows
+    (reports.people_rows), with hours and budget use to the cent, read from the kept rows and
+    worked out now alike."""
+    from monitoring.reports import people_page_queryset, people_rows
+    from people.audience import Audience, AudienceKind
+
+    time_machine.move_to("2025-12-20 10:00")
+    hr = client_for(hr)
+    audience = Audience.of(AudienceKind.DEPARTMENT, department=small.org)
+    period = Period.this_year()
+    cent = Decimal("0.01")
+    expected = [
+        [
+            r.employee.full_name,
+            r.employee.department.name,
+            r.employee.job_group.name if r.employee.job_group else "",
+            str(r.began),
+            str(r.finished),
+            str(Decimal(r.hours).quantize(cent)),
+            "yes" if r.attended else "no",
+            "" if r.budget_use.value is None else str(r.budget_use.value.quantize(cent)),
+            "yes" if r.viewed_budget else "no",
+        ]
+        for r in people_rows(audience, period, people_page_queryset(audience))
+    ]
+    assert any(row[5] != "0.00" for row in expected)
+    assert any(row[7] not in ("", "0.00") for row in expected)
+    url = f"/monitoring/departments/{small.org.pk}/?export=csv&table=people"
+    assert _rows(hr, url)[1:] == expected
+    figures_keep_due()
+    rows, _named = _file(hr, url)
+    assert _figures(rows)[1:] == expected
