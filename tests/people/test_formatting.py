@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from people.formatting import figure, hours, money, number, percent
+from people.formatting import _fixed, _fixed_reference, figure, hours, money, number, percent
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,18 @@ from people.formatting import figure, hours, money, number, percent
 def test_figures_are_rounded_not_cut_off(language, call, expected):
     with translation.override(language):
         assert call() == expected
+
+
+FIGURES = [0, 1, -1, 7, 999, 1000, -1000, 1234567, 1249.5, 0.005, -0.005, 12.345, -12.345, 1e9 + 0.5]
+FIGURES += [Decimal(text) for text in ("0.00", "-0.001", "999.995", "1000000.004", "-1250.5", "98765432.1", "1E+3")]
+
+
+@pytest.mark.parametrize("language", ["en", "nl", None])
+@pytest.mark.parametrize("places", [0, 1, 2])
+def test_the_fast_figures_read_as_djangos_number_format(language, places):
+    """_fixed writes with Python's grouping and the language's separators; _fixed_reference through
+    Django's number_format, the plain path. Every figure reads the same both ways (None: no language
+    active, Django's defaults, which group nothing)."""
+    with translation.override(language):
+        for value in FIGURES:
+            assert _fixed(value, places, language) == _fixed_reference(value, places), value
