@@ -2,7 +2,9 @@
 them (each row's parent department, manager and job group come with the list, not one by one)."""
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
+from django.utils import translation
 
 from people.models import Department
 from people.services import department_tree_refresh
@@ -35,3 +37,15 @@ def test_employee_list_holds_its_query_count(personas, client_for):
     grow_team(personas.manager, 300)
     large, _page = page_queries(client, url)
     assert large == small, (small, large)
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_action_checkbox_reads_as_djangos_widget(language):
+    """ServiceAdmin writes each row's checkbox out; Django renders it through its CheckboxInput
+    widget's template, the plain path. Both give the same HTML, the name escaped alike."""
+    model_admin = admin.site._registry[Department]
+    department = Department(pk=7, name='R&D "Noord" <b>')
+    with translation.override(language):
+        fast = model_admin.action_checkbox(department)
+        assert fast == admin.ModelAdmin.action_checkbox(model_admin, department)
+    assert "&lt;b&gt;" in fast
