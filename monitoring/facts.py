@@ -34,7 +34,7 @@ from budgets.models import Budget, EntryKind, LedgerEntry
 from catalog.models import CatalogVisit, Enrolment, Format, JobGroupSkill, LearningItem, MandatoryRule, Status
 from catalog.selectors import mandatory_overdue_count
 from comms.models import Delivery
-from people.audience import EVERYONE, Audience, employees_in
+from people.audience import EVERYONE, Audience, audience_condition, employees_in
 from people.models import DepartmentClosure, EducationLevel, ReportingLine
 from policy.models import Attendance, LearningTimePolicy, PolicyPeriod
 from policy.selectors import policy_choice
@@ -166,14 +166,20 @@ def _mandatory(as_of, rules=None) -> tuple:
     """(obliged, overdue) per person: in the audience of an active mandatory rule, and overdue on
     one (due `due_days` after the rule or the hire date, whichever is later; done by a completion,
     within `renewal_months` when the rule renews). One small query for the rules, unless given
-    (the rules active on a later day: those not started by `as_of` are left out here)."""
+    (the rules active on a later day: those not started by `as_of` are left out here).
+
+    Membership is a condition on the person's own row (`audience_condition`: the population holds
+    active people only, so "activity aside" is the same as `employees_in`), not `pk IN (the rule's
+    audience)`: PostgreSQL ran that as a hashed subquery over the whole audience, a scan of every
+    employee for a rule for everyone, even when the population is a team of 19."""
     rules = _rules(as_of) if rules is None else [r for r in rules if r.starts_on <= as_of]
     if not rules:
         return Value(0), Value(0)
     obliged, overdue = Q(pk__in=[]), Q(pk__in=[])
     until = _aware(as_of + timedelta(days=1))
     for rule in rules:
-        members = Q(pk__in=employees_in(rule.audience).values("pk"))
+        # everyone's condition is empty, which `|` would drop: written as always true instead
+        members = audience_condition(rule.audience) or Q(pk__isnull=False)
         done = Enrolment.objects.filter(
             employee=OuterRef("pk"), item_id=rule.item_id, status=Status.COMPLETED, completed_at__lt=until
         )

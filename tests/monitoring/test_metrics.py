@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from catalog.models import MandatoryRule
 from monitoring import metrics
 from monitoring.facts import fact_sums
 from monitoring.periods import Period
@@ -178,3 +179,32 @@ def test_the_dashboards_one_statement_gives_the_same_figures_as_each_alone(small
     future, nothing = metric_overview(EVERYONE, Period.year(2027), None, BREAKDOWN, bys, today=TODAY)
     assert {f.reason for f in future.values()} == {"future"}
     assert nothing == {by: {} for by in bys}
+
+
+AUDIENCES = {  # kind: (the audience's parts, who is obliged, who of them is overdue), in 2025
+    "everyone": ({}, {"a1", "a2", "a3", "d1", "e1"}, {"a2", "d1", "e1"}),
+    "department": ({"department": "sales"}, {"a1", "a2", "a3"}, {"a2"}),
+    "job_group": ({"job_group": "devs"}, {"d1", "e1"}, {"d1", "e1"}),
+    "department_job_group": ({"department": "north", "job_group": "agents"}, {"a2", "a3"}, {"a2"}),
+    "managers": ({}, {"a1", "a2"}, {"a2"}),
+    "team": ({"manager": "a1"}, {"a2", "a3"}, {"a2"}),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(AUDIENCES))
+def test_a_mandatory_rule_obliges_exactly_its_audience_of_every_kind(small, kind):
+    """The fact engine decides membership on each person's own row (not from the audience's list of
+    people): the same people for every kind of audience. a1 did M in 2024, a3 was hired after the
+    cut, gone left, later was hired in 2026."""
+    from people.services import employee_update
+
+    employee_update(employee=small.a2, manager=small.a1)
+    employee_update(employee=small.a3, manager=small.a2)
+    parts, obliged, overdue = AUDIENCES[kind]
+    rule = MandatoryRule.objects.get()
+    rule.audience = Audience.of(kind, **{part: getattr(small, name) for part, name in parts.items()})
+    rule.save()
+    rows = fact_sums(EVERYONE, Y2025, ["obliged", "compliant"], by="employee", as_of=date(2025, 12, 31))
+    names = {getattr(small, n).pk: n for n in ("a1", "a2", "a3", "d1", "e1", "gone", "later")}
+    assert {names[pk] for pk, row in rows.items() if row["obliged"]} == obliged
+    assert {names[pk] for pk, row in rows.items() if row["obliged"] - row["compliant"]} == overdue
