@@ -234,10 +234,10 @@ def people_rows(audience: Audience, period: Period, employees) -> list[PersonRow
     return rows
 
 
-def _exact(value):
-    """A fact as PostgreSQL gives it (a Decimal or an int); SQLite may give a float, read through
-    its text as `_sum_value` does."""
-    return Decimal(str(value)) if isinstance(value, float) else value
+def _exact(value) -> Decimal:
+    """A fact as a Decimal: PostgreSQL gives a Decimal or an int; SQLite may give a float, read
+    through its text as `_sum_value` does."""
+    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
 
 
 def people_rows_streamed(audience: Audience, period: Period, kept=None):
