@@ -130,17 +130,29 @@ def _dashboard_table(name: str, audience, period, kept, months_kept):
     return _breakdown_table(reports.month_rows(audience, period, kept=months_kept), _("Month"))
 
 
-def _kept(request, audience, period):
+# What a download of each of the dashboard's tables reads of the organisation's kept figures
+# besides its total (selectors.kept_figures' parts).
+TABLE_PARTS = {
+    "metrics": (),
+    "departments": ("department",),
+    "job_groups": ("job_group",),
+    "levels": ("education_level",),
+    "formats": ("format",),
+    "months": (),
+}
+
+
+def _kept(request, audience, period, parts=None):
     """The figures the nightly task kept for this audience and period (the organisation's or a
     department's, see selectors.kept_figures), unless `?fresh=1` asks them worked out now."""
-    return None if request.GET.get("fresh") == "1" else kept_figures(audience, period)
+    return None if request.GET.get("fresh") == "1" else kept_figures(audience, period, parts=parts)
 
 
-def _dashboard_kept(request, audience, period):
+def _dashboard_kept(request, audience, period, parts=None):
     """(kept, months' kept) the dashboard reads: the organisation's figures as the nightly task kept
     them when it kept every part of the page (all of one run, so one "as of" is true of all), else
     (None, None): worked out now. Its downloads read the same, so a file equals the page."""
-    kept = _kept(request, audience, period)
+    kept = _kept(request, audience, period, parts)
     months_kept = kept_months(audience, period) if kept else None
     return (kept, months_kept) if months_kept is not None else (None, None)
 
@@ -159,8 +171,8 @@ def dashboard(request):
     audience, period = form.audience(), form.period()
     # the organisation's figures as the nightly task kept them, or worked out now: every metric and
     # the three breakdowns in one statement (each person's facts once), formats and months in one each
-    kept, months_kept = _dashboard_kept(request, audience, period)
     wanted = _wanted_export(request, DASHBOARD_TABLES)
+    kept, months_kept = _dashboard_kept(request, audience, period, TABLE_PARTS.get(wanted))
     if wanted is not None:  # a download computes its own table only, from the page's figures
         table = _dashboard_table(wanted, audience, period, kept, months_kept)
         return _download(

@@ -345,3 +345,31 @@ def test_each_persons_figures_are_kept_for_the_running_periods_once_and_go_with_
     figures_keep_due(today=today + timedelta(days=1))
     assert not KeptPersonFacts.objects.filter(kept__as_of=today).exists()
     assert KeptPersonFacts.objects.filter(kept__as_of=today + timedelta(days=1)).count() == people
+
+
+def test_each_reader_reads_only_the_part_of_the_kept_row_its_figures_need(personas, monkeypatch):
+    """The kept row holds every department, job group, level, format and large team: the
+    organisation's total with the groupings asked for, a department the departments' rows, a team
+    its own row; what is read equals the whole row's part."""
+    monkeypatch.setattr("monitoring.services.TEAM_KEPT_FROM", 1)
+    figures_keep_due()
+    period = Period.this_year()
+    whole = kept_figures(EVERYONE, period)
+    assert set(whole.sums) == {None, "department", "job_group", "education_level", "format"}
+    levels = kept_figures(EVERYONE, period, parts=("education_level",))
+    assert set(levels.sums) == {None, "education_level"}
+    assert levels.rows("education_level") == whole.rows("education_level")
+    assert levels.total() == whole.total()
+    with pytest.raises(ValueError, match="not read"):
+        levels.rows("department")
+    assert set(kept_figures(EVERYONE, period, parts=()).sums) == {None}
+    department = Audience.of(AudienceKind.DEPARTMENT, department=personas.employee.department)
+    read = kept_figures(department, period)
+    assert set(read.sums) == {"department"}
+    assert read.total() == whole.rows("department")[personas.employee.department_id]
+    team = Audience.of(AudienceKind.TEAM, manager=personas.manager)
+    read = kept_figures(team, period)
+    assert read.sums == {"team": {personas.manager.pk: read.total()}}
+    assert read.total()["people"] > 0
+    assert _pairs(metric_values(team, period, kept=read)) == _pairs(metric_values(team, period))
+    assert kept_figures(Audience.of(AudienceKind.TEAM, manager=personas.employee), period) is None  # no team
