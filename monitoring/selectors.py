@@ -373,12 +373,13 @@ ORGANISATION_PARTS = ("department", "job_group", "education_level", "format")
 
 def _kept_parts(audience: Audience, parts) -> dict:
     """{name: the part of the kept sums as a JSON key path} that the audience's figures read: a
-    team its own row, a department the departments' rows (its subtree's and its total), the
-    organisation its total and `parts` (None: all of ORGANISATION_PARTS). At 50,000 people the
-    whole row is some 200 KB of JSON, 166 KB of it the 214 departments: a page that shows four
-    education levels need not read and convert them."""
-    if audience.kind == AudienceKind.TEAM:
-        return {"team": KeyTransform(str(audience.manager_id), KeyTransform("team", "sums"))}
+    team the teams' rows (of which it takes its own), a department the departments' rows (its
+    subtree's and its total), the organisation its total and `parts` (None: all of
+    ORGANISATION_PARTS). At 50,000 people the whole row is some 200 KB of JSON, 166 KB of it the
+    214 departments: a page that shows four education levels need not read and convert them."""
+    if audience.kind == AudienceKind.TEAM:  # the teams' rows; its own is picked (a key path
+        # through a numeric key reads an array's item on SQLite)
+        return {"team": KeyTransform("team", "sums")}
     if audience.kind == AudienceKind.DEPARTMENT:
         return {"department": KeyTransform("department", "sums")}
     return {name: KeyTransform(name, "sums") for name in ("", *(ORGANISATION_PARTS if parts is None else parts))}
@@ -408,9 +409,10 @@ def kept_figures(
     taken_at, *values = row
     stored = {name: value for name, value in zip(wanted, values, strict=True) if value is not None}
     if audience.kind == AudienceKind.TEAM:
-        if "team" not in stored:  # a team under TEAM_KEPT_FROM people: not kept
+        own = stored.get("team", {}).get(str(audience.manager_id))
+        if own is None:  # a team under TEAM_KEPT_FROM people: not kept
             return None
-        stored = {"team": {str(audience.manager_id): stored["team"]}}
+        stored = {"team": {str(audience.manager_id): own}}
     return Kept(audience, taken_at, _read_sums(stored))
 
 
