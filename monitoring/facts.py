@@ -110,7 +110,7 @@ def _flag(condition) -> Case:
 # --- the population: the audience's people with what is known of each ------------------------
 
 
-def _sum_value(value) -> Decimal:
+def fact_value(value) -> Decimal:
     """A fact's sum as a Decimal: PostgreSQL answers numeric or an integer; SQLite answers a REAL for
     fractional sums (see `_Fraction`), whose binary error (3.8000000000000003) is rounded off at nine
     places, far below any figure shown."""
@@ -467,10 +467,16 @@ def fact_sums(
         rows = cursor.fetchall()
     result = {}
     for row in rows:
-        result[row[0]] = {f: _sum_value(v) for f, v in zip(facts, row[1:], strict=True)}
+        result[row[0]] = {f: fact_value(v) for f, v in zip(facts, row[1:], strict=True)}
     if by is None and not result:
         result[None] = dict.fromkeys(facts, Decimal(0))
     return result
+
+
+def _per_employee(audience: Audience, period: Period, facts: list[str], as_of) -> tuple[str, list]:
+    """(SQL, params) of each person's own sums of `facts` (`grp` their id): what a people download
+    reads live and what `fact_rows_keep` keeps."""
+    return _statement(audience, period, facts, "employee", as_of, None, employees_in(audience).values("pk"))
 
 
 def fact_rows_keep(table: str, kept_id: int, period: Period, facts: Iterable[str], as_of) -> None:
@@ -478,8 +484,7 @@ def fact_rows_keep(table: str, kept_id: int, period: Period, facts: Iterable[str
     kept_id, employee_id and the facts), with `kept_id`: ONE INSERT ... SELECT of the statement
     `fact_rows_per_employee` reads live, so nothing passes through Python."""
     facts = list(dict.fromkeys(facts))
-    ids = employees_in(EVERYONE).values("pk")
-    sums_sql, sums_params = _statement(EVERYONE, period, facts, "employee", as_of, None, ids)
+    sums_sql, sums_params = _per_employee(EVERYONE, period, facts, as_of)
     names = ", ".join(facts)
     with connection.cursor() as cursor:  # the names are the fact engine's own and the model's table
         cursor.execute(
@@ -503,8 +508,7 @@ def fact_rows_per_employee(
         sums_sql = f"SELECT employee_id AS grp, {', '.join(facts)} FROM {table} WHERE kept_id = %s"  # noqa: S608
         sums_params = [kept_id]
     else:
-        ids = employees_in(audience).values("pk")
-        sums_sql, sums_params = _statement(audience, period, facts, "employee", period.as_of(), None, ids)
+        sums_sql, sums_params = _per_employee(audience, period, facts, period.as_of())
     names = list(columns)
     people_sql, people_params = (
         people.order_by().values(**{n: F(c) for n, c in columns.items()}).query.sql_with_params()
@@ -585,5 +589,5 @@ def fact_sums_grouped(
         key = None if grouping is None else (id_key if id_key is not None else text_key)
         if grouping is not None and key is None:
             continue  # people without a job group
-        result[grouping][key] = {f: _sum_value(v) for f, v in zip(facts, values, strict=True)}
+        result[grouping][key] = {f: fact_value(v) for f, v in zip(facts, values, strict=True)}
     return result
