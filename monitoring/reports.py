@@ -4,7 +4,6 @@ people with their own figures."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from people.models import Department, EducationLevel, JobGroup
 from people.selectors import DepartmentTree
 
 from . import metrics as metric_registry
-from .facts import fact_rows_per_employee, fact_sums
+from .facts import fact_rows_per_employee, fact_sums, fact_value
 from .models import MetricSnapshot, ScopeKind
 from .periods import Period
 from .selectors import (
@@ -26,6 +25,7 @@ from .selectors import (
     light_of,
     metric_breakdown,
     metric_values,
+    share,
     thresholds,
 )
 from .templatetags.monitoring import value_text
@@ -234,12 +234,6 @@ def people_rows(audience: Audience, period: Period, employees) -> list[PersonRow
     return rows
 
 
-def _exact(value) -> Decimal:
-    """A fact as a Decimal: PostgreSQL gives a Decimal or an int; SQLite may give a float, read
-    through its text as `_sum_value` does."""
-    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-
-
 def people_rows_streamed(audience: Audience, period: Period, kept=None):
     """Every person of the audience with their own figures, as `people_rows` gives a page of them
     and in the same order, as plain tuples (name, department, job group, began, finished, hours,
@@ -253,19 +247,18 @@ def people_rows_streamed(audience: Audience, period: Period, kept=None):
         "department_": "department__name",
         "job_group_": "job_group__name",
     }
-    scale = metric_registry.get("budget_utilisation").scale
+    utilisation = metric_registry.get("budget_utilisation")
     people = people_page_queryset(audience)
     rows = fact_rows_per_employee(audience, period, PEOPLE_FACTS, people, columns, kept=kept and kept.rows)
     for _pk, first, last, department, job_group, began, finished, hours, attended, used, allocated, viewed in rows:
-        # the budget's use as figure_of works it out, None without a budget
-        use = _exact(used) / _exact(allocated) * scale if allocated else None
+        use = share(utilisation, fact_value(used), fact_value(allocated))
         yield (
             f"{first} {last}".strip(),
             department or "",
             job_group or "",
             int(began),
             int(finished),
-            _exact(hours),
+            fact_value(hours),
             bool(attended),
             use,
             bool(viewed),

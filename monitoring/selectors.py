@@ -56,10 +56,16 @@ class Figure:
         return self.value is not None
 
 
+def share(metric: Metric, numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """The metric's value of a numerator and denominator in its unit; None when nobody is counted."""
+    return numerator / denominator * metric.scale if denominator else None
+
+
 def figure_of(metric: Metric, numerator: Decimal, denominator: Decimal) -> Figure:
-    if not denominator:
+    value = share(metric, numerator, denominator)
+    if value is None:
         return Figure(None, numerator, denominator, "empty")
-    return Figure(numerator / denominator * metric.scale, numerator, denominator)
+    return Figure(value, numerator, denominator)
 
 
 def _metrics(names) -> list[Metric]:
@@ -371,6 +377,13 @@ class Kept:
 ORGANISATION_PARTS = ("department", "job_group", "education_level", "format")
 
 
+def _may_be_kept(audience: Audience, period: Period, today: date | None) -> bool:
+    """Whether the night keeps figures for this audience and period: the organisation's, a
+    department's or a team's (a large one's), for a period that has begun."""
+    kinds = (AudienceKind.EVERYONE, AudienceKind.DEPARTMENT, AudienceKind.TEAM)
+    return audience.kind in kinds and not period.in_future(today)
+
+
 def _kept_parts(audience: Audience, parts) -> dict:
     """{name: the part of the kept sums as a JSON key path} that the audience's figures read: a
     team the teams' rows (of which it takes its own), a department the departments' rows (its
@@ -393,8 +406,7 @@ def kept_figures(
     older), for the organisation, a department or a team kept (services.TEAM_KEPT_FROM people or
     more then); None when there are none (one query). For the organisation, `parts` names the
     groupings read besides its total (`Kept.rows`; None: every one a page shows)."""
-    kinds = (AudienceKind.EVERYONE, AudienceKind.DEPARTMENT, AudienceKind.TEAM)
-    if audience.kind not in kinds or period.in_future(today):
+    if not _may_be_kept(audience, period, today):
         return None
     wanted = _kept_parts(audience, parts)
     aliases = {f"part_{n}": path for n, path in enumerate(wanted.values())}
@@ -435,8 +447,7 @@ def kept_people(audience: Audience, period: Period, *, today: date | None = None
     (`kept_figures`' rule: the organisation, a department, a team kept) and the night kept its
     people (a running period); else None, and the download works them out. One query, which reads
     neither the sums nor the people's rows."""
-    kinds = (AudienceKind.EVERYONE, AudienceKind.DEPARTMENT, AudienceKind.TEAM)
-    if audience.kind not in kinds or period.in_future(today):
+    if not _may_be_kept(audience, period, today):
         return None
     rows = KeptFigures.objects.filter(
         Exists(KeptPersonFacts.objects.filter(kept=OuterRef("pk"))),
