@@ -2,6 +2,7 @@
 barrier cards with their sentences and trends, every metric, the breakdowns as table rows, a page of
 people with their own figures."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -144,22 +145,55 @@ def readings(values: dict) -> list:
     ]
 
 
+# The organisation's departments table holds at most this many rows: the tree down to the deepest
+# level that fits, and always the top two. The deeper ones are on their parents' pages, which list
+# their sub-departments: a table of 214 departments was no overview, and it cost what they did.
+DEPARTMENT_ROWS = 25
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The departments a departments table shows, in tree order, as (id, name, depth), and whether
+    deeper ones are left to their parents' pages."""
+
+    departments: list[tuple[int, str, int]]
+    more_below: bool = False
+
+    @property
+    def ids(self) -> list[int]:
+        return [pk for pk, _name, _depth in self.departments]
+
+
+def departments_shown(under: int | None = None) -> Shown:
+    """The departments a departments table shows (one query): the direct sub-departments of `under`,
+    or the organisation's tree down to the deepest level that keeps it within DEPARTMENT_ROWS rows
+    (and at least its top two levels), siblings by name."""
+    names, parents = {}, {}
+    for pk, name, parent_id in Department.objects.values_list("pk", "name", "parent_id"):
+        names[pk], parents[pk] = name, parent_id
+    order = DepartmentTree(parents).display_order(names.__getitem__)
+    if under is not None:
+        return Shown([(pk, names[pk], 0) for pk, _depth in order if parents[pk] == under])
+    per_depth = Counter(depth for _pk, depth in order)
+    deepest, rows = 0, 0
+    for depth in sorted(per_depth):
+        rows += per_depth[depth]
+        if depth > 1 and rows > DEPARTMENT_ROWS:
+            break
+        deepest = depth
+    shown = [(pk, names[pk], depth) for pk, depth in order if depth <= deepest]
+    return Shown(shown, more_below=len(shown) < len(order))
+
+
 def department_rows(
-    audience: Audience, period: Period, *, under: int | None = None, today=None, figures=None, kept=None
+    audience: Audience, period: Period, shown: Shown, *, today=None, figures=None, kept=None
 ) -> list[Row]:
-    """Per department in the audience (each over its subtree), in tree order; `under` keeps only
-    the department's direct sub-departments. `figures`: the breakdown when already computed;
-    `kept`: the kept sums to read it from."""
+    """The departments `shown` (departments_shown) with someone of the audience in them, each over
+    its subtree. `figures`: the breakdown when already computed; `kept`: the kept sums to read it
+    from (kept_figures with those departments)."""
     if figures is None:
         figures = metric_breakdown("department", audience, period, BREAKDOWN, today=today, kept=kept)
-    departments = {d.pk: d for d in Department.objects.only("pk", "name", "parent_id")}
-    tree = DepartmentTree({pk: d.parent_id for pk, d in departments.items()})
-    rows = []
-    for pk, depth in tree.display_order(lambda pk: departments[pk].name):
-        if pk not in figures or (under is not None and departments[pk].parent_id != under):
-            continue
-        rows.append(Row(pk, departments[pk].name, depth if under is None else 0, figures[pk]))
-    return rows
+    return [Row(pk, name, depth, figures[pk]) for pk, name, depth in shown.departments if pk in figures]
 
 
 def job_group_rows(audience: Audience, period: Period, today=None, figures=None, kept=None) -> list[Row]:

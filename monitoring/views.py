@@ -114,13 +114,13 @@ def _readings(audience, period, kept=None):
 DASHBOARD_TABLES = ("metrics", "departments", "job_groups", "levels", "formats", "months")
 
 
-def _dashboard_table(name: str, audience, period, kept, months_kept):
+def _dashboard_table(name: str, audience, period, kept, months_kept, shown):
     """One of the dashboard's tables for a download, computed on its own from the figures the page
     reads (the kept ones, or worked out now)."""
     if name == "metrics":
         return _metrics_table(_readings(audience, period, kept))
     if name == "departments":
-        return _breakdown_table(reports.department_rows(audience, period, kept=kept), _("Department"))
+        return _breakdown_table(reports.department_rows(audience, period, shown, kept=kept), _("Department"))
     if name == "job_groups":
         return _breakdown_table(reports.job_group_rows(audience, period, kept=kept), _("Job group"))
     if name == "levels":
@@ -142,17 +142,19 @@ TABLE_PARTS = {
 }
 
 
-def _kept(request, audience, period, parts=None):
+def _kept(request, audience, period, parts=None, departments=None):
     """The figures the nightly task kept for this audience and period (the organisation's or a
     department's, see selectors.kept_figures), unless `?fresh=1` asks them worked out now."""
-    return None if request.GET.get("fresh") == "1" else kept_figures(audience, period, parts=parts)
+    if request.GET.get("fresh") == "1":
+        return None
+    return kept_figures(audience, period, parts=parts, departments=departments)
 
 
-def _dashboard_kept(request, audience, period, parts=None):
+def _dashboard_kept(request, audience, period, parts=None, departments=None):
     """(kept, months' kept) the dashboard reads: the organisation's figures as the nightly task kept
     them when it kept every part of the page (all of one run, so one "as of" is true of all), else
     (None, None): worked out now. Its downloads read the same, so a file equals the page."""
-    kept = _kept(request, audience, period, parts)
+    kept = _kept(request, audience, period, parts, departments)
     months_kept = kept_months(audience, period) if kept else None
     return (kept, months_kept) if months_kept is not None else (None, None)
 
@@ -172,16 +174,18 @@ def dashboard(request):
     # the organisation's figures as the nightly task kept them, or worked out now: every metric and
     # the three breakdowns in one statement (each person's facts once), formats and months in one each
     wanted = _wanted_export(request, DASHBOARD_TABLES)
-    kept, months_kept = _dashboard_kept(request, audience, period, TABLE_PARTS.get(wanted))
+    shown = reports.departments_shown() if wanted in (None, "departments") else None
+    departments = None if shown is None else shown.ids  # only theirs of the kept departments
+    kept, months_kept = _dashboard_kept(request, audience, period, TABLE_PARTS.get(wanted), departments)
     if wanted is not None:  # a download computes its own table only, from the page's figures
-        table = _dashboard_table(wanted, audience, period, kept, months_kept)
+        table = _dashboard_table(wanted, audience, period, kept, months_kept, shown)
         return _download(
             request, f"monitoring-{wanted}", table, _worked_out_at(months_kept if wanted == "months" else kept)
         )
     bys = ("department", "job_group", "education_level")
     values, groups = metric_overview(audience, period, None, BREAKDOWN, bys, kept=kept)
     overview = reports.overview(audience, period, values=values)
-    departments = reports.department_rows(audience, period, figures=groups["department"])
+    departments = reports.department_rows(audience, period, shown, figures=groups["department"])
     job_groups = reports.job_group_rows(audience, period, figures=groups["job_group"])
     levels = reports.level_rows(audience, period, figures=groups["education_level"])
     formats = reports.format_rows(audience, period, kept=kept)
@@ -192,6 +196,7 @@ def dashboard(request):
         "period": period,
         "overview": overview,
         "departments": departments,
+        "more_departments": shown.more_below,
         "job_groups": job_groups,
         "levels": levels,
         "formats": formats,
@@ -217,19 +222,20 @@ def department(request, pk):
     wanted = _wanted_export(request, ("metrics", "departments", "people"))
     if wanted == "people":  # every person's own figures, streamed
         return _people_download(request, "department-people", audience, period)
-    kept = _kept(request, audience, period)  # its figures as the nightly task kept them, or now's
+    # its sub-departments, unless only its metrics are downloaded
+    shown = None if wanted == "metrics" else reports.departments_shown(under=dept.pk)
+    # its figures (and its sub-departments') as the nightly task kept them, or now's
+    kept = _kept(request, audience, period, departments=None if shown is None else shown.ids)
     if wanted is not None:  # a download computes its own table only, from the page's figures
         if wanted == "metrics":
             table = _metrics_table(_readings(audience, period, kept))
         else:
-            table = _breakdown_table(
-                reports.department_rows(audience, period, under=dept.pk, kept=kept), _("Department")
-            )
+            table = _breakdown_table(reports.department_rows(audience, period, shown, kept=kept), _("Department"))
         return _download(request, f"department-{wanted}", table, _worked_out_at(kept))
     values = metric_values(audience, period, kept=kept)
     overview = reports.overview(audience, period, values=values)
     figures = metric_breakdown("department", audience, period, reports.BREAKDOWN, kept=kept)
-    children = reports.department_rows(audience, period, under=dept.pk, figures=figures)
+    children = reports.department_rows(audience, period, shown, figures=figures)
     page, people = _people_page(request, audience, period)
     context = {
         **_freshness(request, kept),

@@ -72,7 +72,9 @@ def test_a_department_reads_its_subtree_and_sub_departments_from_the_organisatio
             metric_values(audience, Y2025, today=today)
         )
     sales = Audience.of(AudienceKind.DEPARTMENT, department=small.sales)
-    kept = kept_figures(sales, Y2025, today=today)
+    assert set(kept_figures(sales, Y2025, today=today).rows("department")) == {small.sales.pk}  # its own only
+    kept = kept_figures(sales, Y2025, today=today, departments=[small.north.pk])
+    assert set(kept.rows("department")) == {small.sales.pk, small.north.pk}
     north = metric_breakdown("department", sales, Y2025, BREAKDOWN, today=today, kept=kept)[small.north.pk]
     assert _pairs(north) == _pairs(metric_breakdown("department", sales, Y2025, BREAKDOWN, today=today)[small.north.pk])
     with pytest.raises(ValueError, match="only the organisation"):
