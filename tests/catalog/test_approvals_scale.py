@@ -1,4 +1,4 @@
-"""The approval pages of a large organisation (issue 21): 50 requests a page, oldest first, in the
+"""The approval pages of a large organisation (issue 21): 25 requests a page, oldest first, in the
 same number of queries for a manager with 3 reports and with thousands, and however many decided
 enrolments lie behind them; PostgreSQL reads them from the partial index on pending requests."""
 
@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Enrolment, Status
 from catalog.selectors import approvals_waiting_for
+from catalog.views import APPROVALS_PAGE
 from tests.bigteam import grow_team
 from tests.catalog.factories import ItemFactory
 
@@ -32,7 +33,7 @@ def _count(client, url="/catalog/approvals/"):
 
 
 @pytest.mark.parametrize("persona", ["manager", "hr"])
-def test_approvals_keep_their_queries_and_show_50_a_page_as_the_organisation_grows(client_for, personas, persona):
+def test_approvals_keep_their_queries_and_show_a_page_of_25_as_the_organisation_grows(client_for, personas, persona):
     client = client_for(getattr(personas, persona))
     item = ItemFactory()
     direct = grow_team(personas.manager, 3, leads=3)  # direct reports: the manager decides for them
@@ -46,8 +47,9 @@ def test_approvals_keep_their_queries_and_show_50_a_page_as_the_organisation_gro
     Enrolment.objects.filter(employee__in=heads[:60]).update(routed_to_ld=True)  # L&D decides these
     large, html = _count(client)
     assert large == small
-    assert html.count('<tr id="decision-') == 50
-    assert "Page 1 of 2" in html
+    assert APPROVALS_PAGE == 25
+    assert html.count('<tr id="decision-') == APPROVALS_PAGE
+    assert "Page 1 of 3" in html  # 51 for the manager, 61 for L&D
     assert "page=2" in html
 
 
@@ -58,3 +60,22 @@ def test_the_pending_requests_are_read_from_their_partial_index(require_postgres
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "enrolment_pending_by_age" in plan, plan
+
+
+def test_each_rows_links_are_its_own_enrolments(client_for, personas):
+    """The table reverses its links once and puts each row's id in: they equal reverse()'s."""
+    import re
+
+    from django.urls import reverse
+
+    item = ItemFactory()
+    people = grow_team(personas.manager, 12, leads=12)
+    _requests(people, item, pending=12, decided=0)
+    html = client_for(personas.manager).get("/catalog/approvals/").content.decode()
+    shown = [int(pk) for pk in re.findall(r'<tr id="decision-(\d+)">', html)]
+    assert len(shown) == 12
+    for pk in shown:
+        row = html.split(f'<tr id="decision-{pk}">')[1].split("</tr>")[0]
+        assert f'href="{reverse("catalog:enrolment_detail", args=[pk])}"' in row
+        assert row.count(f'"{reverse("catalog:enrolment_approve", args=[pk])}"') == 2  # formaction, hx-post
+        assert row.count(f'"{reverse("catalog:enrolment_reject", args=[pk])}"') == 2
