@@ -2,7 +2,6 @@
 barrier cards with their sentences and trends, every metric, the breakdowns as table rows, a page of
 people with their own figures."""
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Format
 from people.audience import Audience, AudienceKind, employees_in
 from people.models import Department, EducationLevel, JobGroup
-from people.selectors import DepartmentTree
+from people.selectors import DepartmentTree, levels_that_fit
 
 from . import metrics as metric_registry
 from .facts import fact_rows_per_employee, fact_sums, fact_value
@@ -145,12 +144,6 @@ def readings(values: dict) -> list:
     ]
 
 
-# The organisation's departments table holds at most this many rows: the tree down to the deepest
-# level that fits, and always the top two. The deeper ones are on their parents' pages, which list
-# their sub-departments: a table of 214 departments was no overview, and it cost what they did.
-DEPARTMENT_ROWS = 25
-
-
 @dataclass(frozen=True)
 class Shown:
     """The departments a departments table shows, in tree order, as (id, name, depth), and whether
@@ -166,21 +159,16 @@ class Shown:
 
 def departments_shown(under: int | None = None) -> Shown:
     """The departments a departments table shows (one query): the direct sub-departments of `under`,
-    or the organisation's tree down to the deepest level that keeps it within DEPARTMENT_ROWS rows
-    (and at least its top two levels), siblings by name."""
+    or the organisation's tree down to the levels that fit in a table (people.selectors.
+    levels_that_fit: at 50,000 people the tree has 214 departments, the deeper ones on their
+    parents' pages), siblings by name."""
     names, parents = {}, {}
     for pk, name, parent_id in Department.objects.values_list("pk", "name", "parent_id"):
         names[pk], parents[pk] = name, parent_id
     order = DepartmentTree(parents).display_order(names.__getitem__)
     if under is not None:
         return Shown([(pk, names[pk], 0) for pk, _depth in order if parents[pk] == under])
-    per_depth = Counter(depth for _pk, depth in order)
-    deepest, rows = 0, 0
-    for depth in sorted(per_depth):
-        rows += per_depth[depth]
-        if depth > 1 and rows > DEPARTMENT_ROWS:
-            break
-        deepest = depth
+    deepest = levels_that_fit(depth for _pk, depth in order)
     shown = [(pk, names[pk], depth) for pk, depth in order if depth <= deepest]
     return Shown(shown, more_below=len(shown) < len(order))
 

@@ -1,5 +1,6 @@
 """Reads that the people pages and the API share."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
@@ -129,6 +130,34 @@ def department_tree_with_headcounts() -> list[DepartmentNode]:
     for node in reversed(ordered):  # sub-departments come after their parent: add up from the bottom
         node.total = node.headcount + sum(child.total for child in node.children)
     return ordered
+
+
+# A table of the department tree shows at most this many rows: the tree down to the deepest level
+# that fits, and always its top two. At 50,000 people the tree has 214 departments four deep, which
+# no table on a page reads well (their own pages and the directory's filter reach the deeper ones).
+TREE_ROWS = 25
+
+
+def levels_that_fit(depths, rows: int = TREE_ROWS) -> int:
+    """The deepest level a tree table shows, given each department's depth: the deepest whose rows,
+    with those of every level above it, are at most `rows`; never fewer than the top two."""
+    per_depth = Counter(depths)
+    deepest, shown = 1, 0
+    for depth in sorted(per_depth):
+        shown += per_depth[depth]
+        if depth > 1 and shown > rows:
+            break
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def department_tree_shown() -> tuple[list[DepartmentNode], bool]:
+    """department_tree_with_headcounts down to the levels that fit (`levels_that_fit`), and whether
+    deeper departments are left out."""
+    nodes = department_tree_with_headcounts()
+    deepest = levels_that_fit(node.depth for node in nodes)
+    shown = [node for node in nodes if node.depth <= deepest]
+    return shown, len(shown) < len(nodes)
 
 
 def job_groups_with_headcounts():

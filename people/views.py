@@ -26,7 +26,7 @@ from .models import AuditAction, EducationLevel, Employee, Locale
 from .privacy import person_erase, personal_data_export
 from .registry import PROFILE_BADGES, registry
 from .reporting import team_sizes_of
-from .selectors import department_tree_with_headcounts, employee_directory, job_groups_with_headcounts
+from .selectors import department_tree_shown, employee_directory, job_groups_with_headcounts
 from .services import employee_set_locale, employee_update
 
 
@@ -41,7 +41,7 @@ def home(request):
         (panel, panel.context(request, roles)) for panel in registry.panels if role_flags.get(panel.role)
     ]
     if roles.is_ld_staff:
-        context["department_tree"] = department_tree_with_headcounts()
+        context["department_tree"], context["more_departments"] = department_tree_shown()
         context["job_groups"] = job_groups_with_headcounts()
         context["active_count"] = Employee.objects.filter(active=True).count()
     return render(request, "people/home.html", context)

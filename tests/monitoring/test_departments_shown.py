@@ -1,5 +1,5 @@
 """The departments tables (issue 21): the dashboard shows the organisation's tree down to the deepest
-level that fits in reports.DEPARTMENT_ROWS rows (always its top two), with a note that the deeper
+level that fits in people.selectors.TREE_ROWS rows (always its top two), with a note that the deeper
 ones are on their parents' pages; a department's page shows its sub-departments. Each table reads
 only its departments' kept figures, which equal the live ones, and its download holds the page's rows."""
 
@@ -9,10 +9,11 @@ import io
 import pytest
 
 from monitoring.periods import Period
-from monitoring.reports import DEPARTMENT_ROWS, departments_shown
+from monitoring.reports import departments_shown
 from monitoring.selectors import kept_figures
 from monitoring.services import figures_keep_due
 from people.audience import EVERYONE
+from people.selectors import TREE_ROWS as DEPARTMENT_ROWS
 from tests.catalog.factories import EnrolmentFactory
 from tests.exports import body
 from tests.factories import DepartmentFactory, EmployeeFactory
@@ -117,3 +118,16 @@ def test_the_dashboard_reads_and_shows_only_the_departments_its_table_holds(grow
 
 def test_a_small_organisation_has_no_note(personas, client_for):
     assert NOTE not in client_for(personas.hr).get("/monitoring/").content.decode()
+
+
+def test_the_ld_home_shows_the_levels_of_the_tree_that_fit(grown, client_for, personas):
+    home = client_for(personas.hr).get("/").content.decode()
+    assert "the people directory filters by any department" in home
+    assert ">Unit.0.0</a>" in home
+    assert ">Unit.0.0.0</a>" not in home
+
+
+def test_a_small_organisations_home_shows_its_whole_tree(personas, client_for):
+    home = client_for(personas.hr).get("/").content.decode()
+    assert "the people directory filters by any department" not in home
+    assert f">{personas.employee.department.name}</a>" in home
