@@ -116,6 +116,8 @@ def fact_value(value) -> Decimal:
     places, far below any figure shown."""
     if value is None:
         return Decimal(0)
+    if isinstance(value, Decimal):  # PostgreSQL's numeric, as psycopg2 gives it: already exact
+        return value
     if isinstance(value, float):
         return Decimal(str(round(value, 9)))
     return Decimal(str(value))
