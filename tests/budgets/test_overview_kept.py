@@ -89,3 +89,28 @@ def test_a_download_carries_the_pages_totals_and_says_from_when(client_for, pers
     assert fresh["Content-Disposition"] == 'attachment; filename="budgets.csv"'
     rows = list(csv.reader(io.StringIO(body(fresh).decode("utf-8-sig"))))
     assert next(r for r in rows if r[1] == "Customer Service")[3] == "12999.00"  # 3 x 1000 + 9999
+
+
+def test_the_department_table_shows_the_levels_that_fit_and_the_download_every_department(
+    client_for, personas, budgets
+):
+    """At 50,000 people the tree has 214 departments: the table shows its top levels (people.
+    selectors.levels_that_fit) with a note, the download every department with a budget."""
+    from people.selectors import TREE_ROWS
+    from tests.factories import DepartmentFactory, EmployeeFactory
+
+    root = personas.hr.department
+    small = client_for(personas.hr).get(URL + "?fresh=1").content.decode()
+    assert "the download holds every department" not in small
+    for n in range(3):
+        division = DepartmentFactory(name=f"Division {n}", parent=root)
+        for m in range(TREE_ROWS):
+            EmployeeFactory(department=DepartmentFactory(name=f"Team {n}.{m:02d}", parent=division))
+    budget_allocate()
+    page = client_for(personas.hr).get(URL + "?fresh=1").content.decode()
+    assert "the download holds every department" in page
+    assert "Division 0" in page
+    assert "Team 0.00" not in page
+    rows = list(csv.reader(io.StringIO(body(client_for(personas.hr).get(URL + "?export=csv")).decode("utf-8-sig"))))
+    names = {row[1] for row in rows}
+    assert {"Division 0", "Team 0.00", f"Team 2.{TREE_ROWS - 1:02d}"} <= names
