@@ -109,8 +109,8 @@ def test_the_department_table_shows_the_levels_that_fit_and_the_download_every_d
     budget_allocate()
     page = client_for(personas.hr).get(URL + "?fresh=1").content.decode()
     assert "the download holds every department" in page
-    assert "Division 0" in page
-    assert "Team 0.00" not in page
+    assert "Division 0</th>" in page  # a row of the departments table
+    assert "Team 0.00</th>" not in page  # (the never-opened list names people's departments)
     rows = list(csv.reader(io.StringIO(body(client_for(personas.hr).get(URL + "?export=csv")).decode("utf-8-sig"))))
     names = {row[1] for row in rows}
     assert {"Division 0", "Team 0.00", f"Team 2.{TREE_ROWS - 1:02d}"} <= names
