@@ -15,7 +15,7 @@ from people.exports import csv_response, stamped, xlsx_response
 from people.paging import team_page
 from people.registry import LEARNING_HOURS, registry
 from people.reporting import team_sizes_of
-from people.selectors import levels_that_fit
+from people.selectors import rows_that_fit
 
 from .forms import AdjustmentForm, BudgetPolicyForm, BudgetSearchForm
 from .models import Budget, BudgetPolicy
@@ -143,12 +143,11 @@ def overview(request):
     found = list(budget_search(q)) if q else None
     # the tree's levels that fit in a table (at 50,000 people 10 of 214 departments); the download
     # holds them all
-    deepest = levels_that_fit(row["depth"] for row in data["departments"])
-    departments = [row for row in data["departments"] if row["depth"] <= deepest]
+    departments, more_departments = rows_that_fit(data["departments"], lambda row: row["depth"])
     context = {
         "data": data,
         "departments": departments,
-        "more_departments": len(departments) < len(data["departments"]),
+        "more_departments": more_departments,
         "kept_at": kept_at,
         "never_viewed": page,
         "q": q,

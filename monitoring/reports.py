@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Format
 from people.audience import Audience, AudienceKind, employees_in
 from people.models import Department, EducationLevel, JobGroup
-from people.selectors import DepartmentTree, levels_that_fit
+from people.selectors import DepartmentTree, rows_that_fit
 
 from . import metrics as metric_registry
 from .facts import fact_rows_per_employee, fact_sums, fact_value
@@ -160,7 +160,7 @@ class Shown:
 def departments_shown(under: int | None = None) -> Shown:
     """The departments a departments table shows (one query): the direct sub-departments of `under`,
     or the organisation's tree down to the levels that fit in a table (people.selectors.
-    levels_that_fit: at 50,000 people the tree has 214 departments, the deeper ones on their
+    rows_that_fit: at 50,000 people the tree has 214 departments, the deeper ones on their
     parents' pages), siblings by name."""
     names, parents = {}, {}
     for pk, name, parent_id in Department.objects.values_list("pk", "name", "parent_id"):
@@ -168,9 +168,8 @@ def departments_shown(under: int | None = None) -> Shown:
     order = DepartmentTree(parents).display_order(names.__getitem__)
     if under is not None:
         return Shown([(pk, names[pk], 0) for pk, _depth in order if parents[pk] == under])
-    deepest = levels_that_fit(depth for _pk, depth in order)
-    shown = [(pk, names[pk], depth) for pk, depth in order if depth <= deepest]
-    return Shown(shown, more_below=len(shown) < len(order))
+    shown, more_below = rows_that_fit([(pk, names[pk], depth) for pk, depth in order], lambda row: row[2])
+    return Shown(shown, more_below)
 
 
 def department_rows(

@@ -151,13 +151,18 @@ def levels_that_fit(depths, rows: int = TREE_ROWS) -> int:
     return deepest
 
 
+def rows_that_fit(rows: list, depth_of) -> tuple[list, bool]:
+    """The rows of a tree's table (in tree order, `depth_of(row)` each one's level) down to the
+    levels that fit (`levels_that_fit`), and whether deeper ones are left out."""
+    deepest = levels_that_fit(depth_of(row) for row in rows)
+    shown = [row for row in rows if depth_of(row) <= deepest]
+    return shown, len(shown) < len(rows)
+
+
 def department_tree_shown() -> tuple[list[DepartmentNode], bool]:
-    """department_tree_with_headcounts down to the levels that fit (`levels_that_fit`), and whether
-    deeper departments are left out."""
-    nodes = department_tree_with_headcounts()
-    deepest = levels_that_fit(node.depth for node in nodes)
-    shown = [node for node in nodes if node.depth <= deepest]
-    return shown, len(shown) < len(nodes)
+    """department_tree_with_headcounts down to the levels that fit, and whether deeper departments
+    are left out."""
+    return rows_that_fit(department_tree_with_headcounts(), lambda node: node.depth)
 
 
 def job_groups_with_headcounts():
