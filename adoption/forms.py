@@ -7,7 +7,7 @@ from comms.models import CommunicationPlan
 from goals.forms import sponsor_field
 from goals.models import Goal
 from goals.selectors import sponsor_candidates
-from people.forms import AudienceField, EmployeeChoiceField
+from people.forms import AudienceField, EmployeeChoiceField, ListSelect
 from people.models import Department
 from policy.models import LearningMoment
 from surveys.models import Survey
@@ -32,6 +32,7 @@ class ProgrammeForm(forms.Form):
         label=_("Comparison group"),
         queryset=Department.objects.order_by("name"),
         required=False,
+        widget=ListSelect,
         empty_label=_("The rest of the organisation"),
         help_text=_("The pilot's change counts as the programme's effect only where it beats this group's."),
     )

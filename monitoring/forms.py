@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from people.audience import EVERYONE, Audience, AudienceKind
+from people.forms import ListSelect
 from people.models import Department, JobGroup
 
 from . import metrics as metric_registry
@@ -26,7 +27,11 @@ class PeriodForm(forms.Form):
 
 class FilterForm(PeriodForm):
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.order_by("name"), required=False, empty_label=_("All")
+        label=_("Department"),
+        queryset=Department.objects.order_by("name"),
+        required=False,
+        empty_label=_("All"),
+        widget=ListSelect,
     )
     job_group = forms.ModelChoiceField(
         label=_("Job group"), queryset=JobGroup.objects.order_by("name"), required=False, empty_label=_("All")

@@ -4,8 +4,10 @@ import json
 
 from django import forms
 from django.db.models import Q
+from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils.choices import BaseChoiceIterator
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,31 @@ from .models import EMPLOYEE_FIELDS, Department, EducationLevel, Employee, JobGr
 from .selectors import DepartmentTree
 
 
+class ListSelect(forms.Select):
+    """A Select that writes its options in one pass instead of one template per option: the same
+    HTML as Django's Select (a test compares them), for a list that grows with the organisation
+    (214 departments at 50,000 people were half of the directory's time)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = []
+        for group_name, options, _index in widget["optgroups"]:
+            html = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((option["value"], flatatt(option["attrs"]), option["label"]) for option in options),
+            )
+            groups.append(
+                html if group_name is None else format_html('<optgroup label="{}">{}</optgroup>', group_name, html)
+            )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            format_html_join("", "{}", ((group,) for group in groups)),
+        )
+
+
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
@@ -30,7 +57,11 @@ class DirectoryFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("Name, e-mail or HRIS key"), "type": "search"}),
     )
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.all(), required=False, empty_label=_("All departments")
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        required=False,
+        empty_label=_("All departments"),
+        widget=ListSelect,
     )
     job_group = forms.ModelChoiceField(
         label=_("Job group"), queryset=JobGroup.objects.all(), required=False, empty_label=_("All job groups")
