@@ -24,7 +24,7 @@ from people.audience import EVERYONE
 from people.formatting import money
 from people.forms import add_service_errors
 from people.models import JobGroup
-from people.paging import team_page
+from people.paging import AheadPaginator, team_page
 from people.registry import AMBASSADORS_FOR, BUDGET_AVAILABLE, PUBLISHED_STORIES, registry
 from people.reporting import team_sizes_of
 
@@ -411,13 +411,16 @@ def enrolment_reject(request, pk):
 # Requests on a page of approvals: each has a form to decide it, and a page of 25 is what one
 # sitting gets through (at 50 the rows were half the page's time at 50,000 people).
 APPROVALS_PAGE = 25
+APPROVALS_AHEAD = 20
 
 
 @capability_required("catalog.decide")
 def approvals(request):
-    # 25 at a time, oldest first (the partial index on pending requests serves both the page and
-    # its count, however many decided enrolments there are).
-    page = Paginator(approvals_waiting_for(request.user), APPROVALS_PAGE).get_page(request.GET.get("page"))
+    # 25 at a time, oldest first, counted 20 pages ahead (the partial index on pending requests
+    # serves both, however many decided enrolments there are; a backlog of thousands is not
+    # counted whole on every visit: "Page 1 of 21 or more").
+    waiting = approvals_waiting_for(request.user)
+    page = AheadPaginator(waiting, APPROVALS_PAGE, ahead=APPROVALS_AHEAD).get_page(request.GET.get("page"))
     context = {"waiting": page.object_list, "page": page, "query": "", "decision_form": DecisionForm()}
     return render(request, "catalog/approvals.html", context)
 

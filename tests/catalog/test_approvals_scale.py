@@ -79,3 +79,43 @@ def test_each_rows_links_are_its_own_enrolments(client_for, personas):
         assert f'href="{reverse("catalog:enrolment_detail", args=[pk])}"' in row
         assert row.count(f'"{reverse("catalog:enrolment_approve", args=[pk])}"') == 2  # formaction, hx-post
         assert row.count(f'"{reverse("catalog:enrolment_reject", args=[pk])}"') == 2
+
+
+def test_a_backlog_is_counted_a_few_pages_ahead_not_whole(client_for, personas, monkeypatch):
+    """A backlog longer than the pages counted ahead says "or more" and its count reads no further
+    than those pages; past the last counted page the next pages are counted from there."""
+    monkeypatch.setattr("catalog.views.APPROVALS_PAGE", 2)
+    monkeypatch.setattr("catalog.views.APPROVALS_AHEAD", 2)
+    client = client_for(personas.manager)
+    people = grow_team(personas.manager, 7, leads=7)
+    _requests(people, ItemFactory(), pending=7, decided=0)
+    _queries, html = _count(client)
+    assert html.count('<tr id="decision-') == 2
+    assert "Page 1 of 3 or more" in html  # two pages counted, and a row beyond them
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/catalog/approvals/")
+    counts = [
+        q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper() and "catalog_enrolment" in q["sql"]
+    ]
+    assert len(counts) == 1, counts
+    assert "LIMIT 5" in counts[0], counts  # two pages of 2, and one to tell there is more
+    _queries, html = _count(client, "/catalog/approvals/?page=3")
+    assert "Page 3 of 4" in html
+    assert "or more" not in html
+    assert html.count('<tr id="decision-') == 2
+    _queries, html = _count(client, "/catalog/approvals/?page=99")  # past the end: the last page
+    assert "Page 4 of 4" in html
+    assert html.count('<tr id="decision-') == 1
+
+
+def test_or_more_is_dutch_too(client_for, personas, monkeypatch):
+    from django.conf import settings
+
+    monkeypatch.setattr("catalog.views.APPROVALS_PAGE", 1)
+    monkeypatch.setattr("catalog.views.APPROVALS_AHEAD", 1)
+    people = grow_team(personas.manager, 3, leads=3)
+    _requests(people, ItemFactory(), pending=3, decided=0)
+    client = client_for(personas.manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    html = client.get("/catalog/approvals/").content.decode()
+    assert "Pagina 1 van 2 of meer" in html
