@@ -1,13 +1,15 @@
 """Forms for the people pages. Validation lives in the model and the services; forms show it."""
 
 import json
+from html import escape
 
 from django import forms
 from django.db.models import Q
 from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils.choices import BaseChoiceIterator
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -26,28 +28,40 @@ from .selectors import DepartmentTree
 
 
 class ListSelect(forms.Select):
-    """A Select that writes its options in one pass instead of one template per option: the same
-    HTML as Django's Select (a test compares them), for a list that grows with the organisation
-    (214 departments at 50,000 people were half of the directory's time)."""
+    """A Select that writes its options in one pass of plain string formatting, instead of a
+    template (or a format_html) per option: the same HTML as Django's Select (a test compares them;
+    the options are Django's own `optgroups`, so which one is selected is decided as there), for a
+    list that grows with the organisation (214 departments at 50,000 people were half of the
+    directory's time)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
         groups = []
         for group_name, options, _index in widget["optgroups"]:
-            html = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                ((option["value"], flatatt(option["attrs"]), option["label"]) for option in options),
-            )
-            groups.append(
-                html if group_name is None else format_html('<optgroup label="{}">{}</optgroup>', group_name, html)
-            )
+            html = "".join(map(_option_html, options))
+            groups.append(html if group_name is None else f'<optgroup label="{_escaped(group_name)}">{html}</optgroup>')
         return format_html(
             '<select name="{}"{}>{}</select>',
             widget["name"],
             flatatt(widget["attrs"]),
-            format_html_join("", "{}", ((group,) for group in groups)),
+            mark_safe("".join(groups)),  # noqa: S308
         )
+
+
+def _escaped(text) -> str:
+    """As conditional_escape: html.escape for text, safe text as it is."""
+    return text.__html__() if hasattr(text, "__html__") else escape(str(text), quote=True)
+
+
+def _option_html(option: dict) -> str:
+    attrs = option["attrs"]
+    if not attrs:
+        more = ""
+    elif attrs == {"selected": True}:
+        more = " selected"
+    else:
+        more = flatatt(attrs)
+    return f'<option value="{_escaped(option["value"])}"{more}>{_escaped(option["label"])}</option>'
 
 
 class DirectoryFilterForm(forms.Form):
