@@ -270,7 +270,8 @@ def _fetch(client, url: str) -> tuple[float, object]:
 class _Side:
     """One of the two databases with its own open connection, cache and content-type cache, so that
     the timing can switch between the sizes fetch by fetch at no cost inside a fetch: no reconnect,
-    no emptied cache (a switch by `_use` would put a new connection into the next timed fetch)."""
+    no emptied cache (closing the connection and renaming its database would put a new connection
+    into the next timed fetch)."""
 
     def __init__(self, size: int, database: str):
         from django.conf import settings
