@@ -180,3 +180,13 @@ def test_the_fast_sheet_and_openpyxls_reference_hold_the_same_cells():
         sheets.append((sheet.title, [[(c.value, c.data_type) for c in row] for row in sheet.iter_rows()]))
     assert sheets[0] == sheets[1]
     assert sheets[0][1][1][0] == ("'=HYPERLINK(1)", "s")
+
+
+def test_a_downloads_cursor_is_planned_for_every_row_it_reads(require_postgres):
+    """A server-side cursor (the downloads, `.iterator()`) is planned for its first tenth unless
+    told otherwise: at 50,000 people the director's team download then ran row by row through
+    indexes (0.43-0.52 s to read, 0.32 s planned for all rows; docs/performance.md). Every one of
+    ours reads to the end, so the connection plans them for all rows."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW cursor_tuple_fraction")
+        assert cursor.fetchone()[0] == "1"
