@@ -196,7 +196,12 @@ class Employee(TimestampedModel):
         ordering = ["last_name", "first_name"]
         # The directory's order. Its search is served by trigram indexes on PostgreSQL, made by
         # migration 0009 outside the model state (SQLite has no pg_trgm).
-        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="employee_name_order")]
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "id"], name="employee_name_order"),
+            # Who manages someone ("managers only", the managers' audience counts): read from the
+            # index alone, not the whole table (comms' preview at 50,000: docs/performance.md).
+            models.Index(fields=["manager"], condition=models.Q(active=True), name="employee_active_reports"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),
