@@ -692,7 +692,7 @@ def _job_group_facts(active):
     for jg_id, level, n in (
         Employee.objects.filter(active=True, job_group__isnull=False)
         .values_list("job_group_id", "education_level")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # COUNT(*): read from the index employee_group_level alone
         .order_by()
     ):
         people[jg_id][level] = n

@@ -201,6 +201,13 @@ class Employee(TimestampedModel):
             # Who manages someone ("managers only", the managers' audience counts): read from the
             # index alone, not the whole table (comms' preview at 50,000: docs/performance.md).
             models.Index(fields=["manager"], condition=models.Q(active=True), name="employee_active_reports"),
+            # The active headcount of each department (people.selectors.active_headcount).
+            models.Index(fields=["department"], condition=models.Q(active=True), name="employee_active_department"),
+            # The people per job group and education level (the catalog's diversity page), counted
+            # from the index alone.
+            models.Index(
+                fields=["job_group", "education_level"], condition=models.Q(active=True), name="employee_group_level"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
