@@ -102,7 +102,7 @@ def test_moments_manage_holds_its_query_count_for_thousands_of_people(personas, 
         [Enrolment(employee=e, item=item, status=Status.COMPLETED, completed_at=done) for e in grown[::2]]
     )
     large, page = page_queries(client, url)
-    assert "2004" in page  # the people Customer Service's policy governs
+    assert "2,004" in page  # the people Customer Service's policy governs, with their separator
     assert large == small, (small, large)
     service = next(s for s in hours_per_scope(today=TODAY.date()) if s["policy"] and s["policy"].hours_per_fte == 8)
     assert service["people"] == 2000 + 4  # the grown team and the four personas in Customer Service
